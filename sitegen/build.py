@@ -1,0 +1,121 @@
+"""The build, as a recipe: load → validate → render pages → feeds → posters → search index → write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import messages, urls
+from .calendar import render_feeds
+from .content import LoadOptions, find_asset, load_site
+from .model import SiteModel
+from .output import WriteReport, write_site
+from .posters import render_posters
+from .problems import BuildFailed, Problem
+from .reach import render_reach
+from .render import Pages, RenderFailure
+from .search import build_search_index
+from .theme import Theme
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a build needs to know, passed in (never read from globals)."""
+
+    root: Path
+    out: Path | None = None  # default: <root>/public
+    drafts: bool = False
+    base_url: str | None = None  # overrides site.yml's base_url
+    now: datetime | None = None  # the build moment; default SOURCE_DATE_EPOCH or now
+
+    @property
+    def out_dir(self) -> Path:
+        return self.out or self.root / "public"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    model: SiteModel
+    files: dict[str, bytes]
+    report: WriteReport | None
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
+    """Load and validate the content; raise BuildFailed listing every problem."""
+    theme = Theme.for_site(options.root)
+    model, problems = load_site(LoadOptions(
+        root=options.root,
+        asset_roots=theme.dirs,
+        drafts=options.drafts,
+        base_url=options.base_url,
+    ), options.now)
+    problems.raise_if_any()
+    return model, problems.warnings
+
+
+def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
+    """Render the whole site in memory: output path → bytes."""
+    theme = Theme.for_site(options.root)
+    files: dict[str, bytes] = {}
+    try:
+        files.update(render_pages(model, theme))
+        files.update(render_feeds(model, theme))
+        files.update(render_posters(model, theme))
+        files.update(render_reach(model, theme))
+    except RenderFailure as failure:
+        raise BuildFailed([Problem(_site_relative(failure.path, options.root),
+                                   failure.line, messages.template_error(failure.message))]) from None
+    files.update(copy_static(theme))
+    files.update(copy_media(model, options, theme))
+    files.update(build_search_index(model, files))
+    return files
+
+
+def render_pages(model: SiteModel, theme: Theme) -> dict[str, bytes]:
+    """The HTML pages: board, tasks, places, categories, 404."""
+    pages = Pages(theme, model)
+    rendered = [pages.board(), pages.not_found()]
+    rendered += [pages.task(view) for view in model.tasks]
+    rendered += [pages.place(place) for place in model.places.values()]
+    rendered += [pages.category(category) for category in model.site.categories]
+    return dict(rendered)
+
+
+def copy_static(theme: Theme) -> dict[str, bytes]:
+    return {urls.static(rel).path: path.read_bytes() for rel, path in theme.static_files().items()}
+
+
+def copy_media(model: SiteModel, options: BuildOptions, theme: Theme) -> dict[str, bytes]:
+    """Images named by tasks and places, copied under /media/."""
+    load_options = LoadOptions(options.root, theme.dirs)
+    wanted = {t.task.image for t in model.tasks} | {p.image for p in model.places.values()}
+    return {urls.media(rel).path: find_asset(load_options, rel).read_bytes()
+            for rel in sorted(w for w in wanted if w)}
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site into options.out_dir; nothing is written unless all went well."""
+    started = time.perf_counter()
+    model, warnings = load(options)
+    files = render(model, options)
+    report = write_site(files, options.out_dir)
+    return BuildResult(model, files, report, warnings, time.perf_counter() - started)
+
+
+def check(options: BuildOptions) -> BuildResult:
+    """Validate and render in memory without writing anything."""
+    started = time.perf_counter()
+    model, warnings = load(options)
+    files = render(model, options)
+    return BuildResult(model, files, None, warnings, time.perf_counter() - started)
+
+
+def _site_relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path

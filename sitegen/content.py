@@ -1,0 +1,355 @@
+"""Content files → validated, cross-linked records (`SiteModel`).
+
+Everything is loaded and checked before anything is rendered, and every
+problem in every file is collected, so one build reports them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path, PurePosixPath
+
+from . import messages
+from .config import load_settings
+from .fields import SLUG_RE, Fields
+from .links import check_link, check_signup
+from .markup import MarkdownRenderer
+from .model import Client, Place, Result, Site, SiteModel, Task, sort_key, view_task
+from .problems import Problems
+from .when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
+                   parse_time_of_day)
+from .yamlfile import FrontMatter, YamlError, YamlList, YamlMap, read_text, split_front_matter
+
+TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
+             "talents", "access", "spots", "taken", "status", "signup", "reward", "contact",
+             "image", "result", "draft")
+PLACE_KEYS = ("name", "address", "geo", "partners", "access", "hours", "contact", "image")
+REPEAT_KEYS = ("freq", "interval", "until", "count", "except")
+CLIENT_KEYS = ("name", "url")
+RESULT_KEYS = ("participants", "hours", "note")
+STATUSES = ("open", "full", "cancelled")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
+DEFAULT_DURATION = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What to load: the site folder, the theme folders for images, drafts or not."""
+
+    root: Path
+    asset_roots: tuple[Path, ...]  # where `image:` paths are looked up, in order
+    drafts: bool = False
+    base_url: str | None = None  # overrides site.yml (e.g. Netlify deploy previews)
+
+
+def build_moment(zone, environ=os.environ) -> datetime:
+    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().lstrip("-").isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).astimezone(zone)
+    return datetime.now(zone)
+
+
+def load_site(options: LoadOptions, now: datetime | None = None) -> tuple[SiteModel | None, Problems]:
+    """Load site.yml, places and tasks; the model is None when there are problems."""
+    problems = Problems()
+    site = load_settings(options.root, problems, options.base_url)
+    renderer = MarkdownRenderer()
+    sources: dict[str, str] = {}
+    place_files = _read_folder(options.root, "content/places", problems, sources)
+    task_files = _read_folder(options.root, "content/tasks", problems, sources)
+    if site is None:
+        return None, problems  # categories and zone are unknown: checking tasks would mislead
+
+    places = {}
+    for path, front in place_files:
+        place = _load_place(path, front, site, options, renderer, problems)
+        if place:
+            places[place.slug] = place
+    tasks = []
+    for path, front in task_files:
+        task = _load_task(path, front, site, places, options, renderer, problems)
+        if task and (options.drafts or not task.draft):
+            tasks.append(task)
+    if problems:
+        return None, problems
+
+    now = (now or build_moment(site.zone)).astimezone(site.zone)
+    views = sorted((view_task(t, now) for t in tasks), key=lambda v: (sort_key(v.next), v.task.slug))
+    ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.casefold()))
+    return SiteModel(site, ordered_places, tuple(views), now, sources), problems
+
+
+def _read_folder(root: Path, folder: str, problems: Problems, sources: dict) -> list:
+    """Read every `*.md` of a content folder, in name order."""
+    files = []
+    directory = root / folder
+    if not directory.is_dir():
+        return files
+    for file in sorted(directory.glob("*.md")):
+        path = f"{folder}/{file.name}"
+        try:
+            data = file.read_bytes()
+            sources[path] = hashlib.sha256(data).hexdigest()
+            front = split_front_matter(read_text(data))
+        except UnicodeDecodeError:
+            problems.add(path, 1, messages.NOT_UTF8)
+            continue
+        except YamlError as error:
+            problems.add(path, error.line, str(error))
+            continue
+        if not SLUG_RE.fullmatch(file.stem):
+            problems.add(path, 1, messages.bad_slug(file.stem, slugify(file.stem)))
+            continue
+        files.append((path, front))
+    return files
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens: 'Soep koken in ’t Hof' → 'soep-koken-in-t-hof'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in folded.lower()).split()
+    return "-".join(words) or "taak"
+
+
+def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems) -> str:
+    body = renderer.render(front.body)
+    for url, problem in body.refused:
+        problems.add(path, _line_in_body(front, url), messages.body_link(url, problem))
+    return body.html
+
+
+def _line_in_body(front: FrontMatter, url: str) -> int:
+    for needle in (url, url.partition(":")[2]):
+        index = front.body.find(needle) if needle else -1
+        if index >= 0:
+            return front.body_line + front.body.count("\n", 0, index)
+    return front.body_line
+
+
+def _load_place(path, front, site: Site, options, renderer, problems) -> Place | None:
+    fields = Fields(front.meta, path, problems, PLACE_KEYS)
+    before = len(problems.found)
+    name = fields.text("name", required=True, example="'t Hof")
+    address = fields.text("address", required=True, example="Torhoutsestraat 54, 8210 Zedelgem")
+    place = Place(
+        slug=PurePosixPath(path).stem,
+        source=path,
+        name=name or "",
+        address=address or "",
+        geo=_geo(fields),
+        partners=fields.text_list("partners"),
+        access=fields.slug_list("access", {c.slug: c for c in site.access}),
+        hours=fields.text("hours") or "",
+        contact=_contact(fields),
+        image=_image(fields, options),
+        body_html=_body(path, front, renderer, problems),
+    )
+    return place if len(problems.found) == before else None
+
+
+def _load_task(path, front, site: Site, places, options, renderer, problems) -> Task | None:
+    fields = Fields(front.meta, path, problems, TASK_KEYS)
+    before = len(problems.found)
+    title = fields.text("title", required=True, example="Brieven plooien voor de Gezinsbond")
+    place = fields.text("place", required=True, example=next(iter(places), "t-hof"))
+    if place is not None and place not in places:
+        fields.problem("place", messages.unknown_place(place, places))
+    category = fields.text("category", required=True, example=site.categories[0].slug)
+    known_categories = [c.slug for c in site.categories]
+    if category is not None and category not in known_categories:
+        fields.problem("category", messages.unknown_choice("category", category, known_categories))
+    status = fields.text("status") or "open"
+    if status not in STATUSES:
+        fields.problem("status", messages.bad_status(status))
+    spots = fields.integer("spots", minimum=1)
+    taken = fields.integer("taken", minimum=0)
+    if spots is not None and taken is not None and taken > spots:
+        fields.problem("taken", messages.taken_over_spots(taken, spots))
+    signup = fields.text("signup")
+    if signup and (problem := check_signup(signup)):
+        fields.problem("signup", problem)
+    task = Task(
+        slug=PurePosixPath(path).stem,
+        source=path,
+        title=title or "",
+        place=place or "",
+        category=category or "",
+        schedule=_schedule(fields, site, problems),
+        client=_client(fields),
+        partners=fields.text_list("partners"),
+        talents=fields.text_list("talents"),
+        access=fields.slug_list("access", {c.slug: c for c in site.access}),
+        spots=spots,
+        taken=taken,
+        status=status,
+        signup=signup,
+        reward=fields.number("reward"),
+        contact=_contact(fields),
+        image=_image(fields, options),
+        result=_result(fields),
+        draft=fields.boolean("draft"),
+        body_html=_body(path, front, renderer, problems),
+    )
+    return task if len(problems.found) == before else None
+
+
+def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None:
+    zone = site.zone
+    value = fields.value("start", required=True, example='"2027-01-16 09:30"')
+    if value is None:
+        return None
+    try:
+        start = parse_moment(value, fields.raw("start"), zone)
+    except WhenError as error:
+        fields.problem("start", str(error))
+        return None
+    all_day = not isinstance(start, datetime)
+    end = _end(fields, start, zone)
+    if end is None:
+        end = start if all_day else start + DEFAULT_DURATION
+    repeat = _repeat(fields, start)
+    schedule = Schedule(start, end, repeat)
+    for day in schedule.unmatched_exceptions():
+        problems.warn(fields.path, fields.line("repeat"), messages.unmatched_exception(day))
+    return schedule
+
+
+def _end(fields: Fields, start, zone):
+    value = fields.value("end")
+    if value is None:
+        return None
+    all_day = not isinstance(start, datetime)
+    clock = parse_time_of_day(value, fields.raw("end"))
+    try:
+        if clock is not None and not all_day:
+            end = localize(datetime.combine(start.date(), clock), zone)
+        else:
+            end = parse_moment(value, fields.raw("end"), zone)
+    except WhenError as error:
+        fields.problem("end", str(error))
+        return None
+    if isinstance(end, datetime) == all_day:
+        fields.problem("end", messages.end_kind_mismatch(all_day))
+        return None
+    if end < start:
+        fields.problem("end", messages.end_before_start(_show(end), _show(start)))
+        return None
+    return end
+
+
+def _show(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if isinstance(moment, datetime) else moment.isoformat()
+
+
+def _repeat(fields: Fields, start) -> Repeat | None:
+    repeat = fields.mapping("repeat", REPEAT_KEYS, messages.REPEAT_NOT_MAPPING)
+    if repeat is None:
+        return None
+    freq = repeat.text("freq", required=True, example="weekly")
+    if freq is not None and freq not in FREQUENCIES:
+        repeat.problem("freq", messages.bad_freq(freq))
+        freq = None
+    if freq is None:
+        return None
+    interval = repeat.integer("interval", minimum=1) or 1
+    count = repeat.integer("count", minimum=1)
+    until = None
+    if repeat.has("until"):
+        try:
+            until = parse_day(repeat.value("until"), repeat.raw("until"))
+        except WhenError as error:
+            repeat.problem("until", str(error))
+    if repeat.has("until") and repeat.has("count"):
+        repeat.problem("count", messages.REPEAT_UNTIL_AND_COUNT)
+    first_day = start.date() if isinstance(start, datetime) else start
+    if until is not None and until < first_day:
+        repeat.problem("until", messages.repeat_until_before_start(until, first_day))
+    exceptions = []
+    raw_exceptions = repeat.value("except")
+    if raw_exceptions is not None:
+        items = raw_exceptions if isinstance(raw_exceptions, list) else YamlList([raw_exceptions])
+        for index, item in enumerate(items):
+            line = items.line_of(index) if isinstance(items, YamlList) and items.lines else None
+            try:
+                exceptions.append(parse_day(item, None))
+            except WhenError as error:
+                repeat.problem("except", str(error), line)
+    return Repeat(freq, interval, until, count, tuple(sorted(set(exceptions))))
+
+
+def _client(fields: Fields) -> Client | None:
+    value = fields.value("client")
+    if value is None:
+        return None
+    if not isinstance(value, YamlMap):
+        name = fields.text("client")
+        return Client(name) if name else None
+    client = Fields(value, fields.path, fields.problems, CLIENT_KEYS)
+    name = client.text("name", required=True, example="Gezinsbond Zedelgem")
+    if name is None and "name" not in value:
+        fields.problem("client", messages.missing_key("name", "Gezinsbond Zedelgem"))
+    url = client.text("url")
+    if url and (problem := check_link(url, ("https", "http"), relative_ok=False)):
+        client.problem("url", problem)
+        url = None
+    return Client(name or "", url)
+
+
+def _result(fields: Fields) -> Result | None:
+    result = fields.mapping("result", RESULT_KEYS,
+                            messages.wrong_type("result", "a group of keys (participants, hours, note)", "text"))
+    if result is None:
+        return None
+    return Result(
+        participants=result.integer("participants", minimum=0),
+        hours=result.number("hours"),
+        note=result.text("note") or "",
+    )
+
+
+def _geo(fields: Fields) -> tuple[float, float] | None:
+    value = fields.value("geo")
+    if value is None:
+        return None
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+            or not (-90 <= value[0] <= 90 and -180 <= value[1] <= 180)):
+        fields.problem("geo", messages.BAD_GEO)
+        return None
+    return (float(value[0]), float(value[1]))
+
+
+def _contact(fields: Fields) -> str:
+    # Plain text; e-mail addresses and phone numbers in it become links when shown.
+    return fields.text("contact") or ""
+
+
+def _image(fields: Fields, options: LoadOptions) -> str | None:
+    path = fields.text("image")
+    if not path:
+        return None
+    relative = PurePosixPath(path.removeprefix("content/").removeprefix("theme/"))
+    if relative.is_absolute() or ".." in relative.parts or check_link(path, ()):
+        fields.problem("image", messages.image_outside(path))
+        return None
+    if relative.suffix.lower() not in IMAGE_SUFFIXES:
+        fields.problem("image", messages.image_type(path))
+        return None
+    if find_asset(options, str(relative)) is None:
+        fields.problem("image", messages.image_missing(path))
+        return None
+    return str(relative)
+
+
+def find_asset(options: LoadOptions, relative: str) -> Path | None:
+    """The file an `image:` path names: under content/, then the theme folders."""
+    for base in (options.root / "content", *options.asset_roots):
+        candidate = base / relative
+        if candidate.is_file():
+            return candidate
+    return None

@@ -1,0 +1,132 @@
+"""Typed reading of one YAML mapping, collecting problems with their lines."""
+
+from __future__ import annotations
+
+import re
+from numbers import Real
+
+from . import messages
+from .problems import Problems
+from .yamlfile import YamlList, YamlMap
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class Fields:
+    """Reads the keys of one mapping; every mistake becomes a `path:line` problem."""
+
+    def __init__(self, data: YamlMap, path: str, problems: Problems, allowed: tuple[str, ...]):
+        self.data, self.path, self.problems = data, path, problems
+        for key, line in data.duplicates:
+            problems.add(path, line, messages.duplicate_key(key))
+        for key in data:
+            if key not in allowed:
+                problems.add(path, data.line_of(key), messages.unknown_key(key, allowed))
+
+    def line(self, key: str) -> int:
+        return self.data.line_of(key)
+
+    def raw(self, key: str) -> str | None:
+        return self.data.raw.get(key)
+
+    def problem(self, key: str, message: str, line: int | None = None) -> None:
+        self.problems.add(self.path, line or self.line(key), message)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def value(self, key: str, *, required: bool = False, example: str = "…"):
+        """The raw value, or None; a required key that is absent is a problem."""
+        if key not in self.data:
+            if required:
+                self.problems.add(self.path, 1, messages.missing_key(key, example))
+            return None
+        value = self.data[key]
+        if value is None or value == "" or value == []:
+            if required:
+                self.problem(key, messages.empty_value(key))
+            return None
+        return value
+
+    def text(self, key: str, *, required: bool = False, example: str = "…") -> str | None:
+        value = self.value(key, required=required, example=example)
+        if value is None:
+            return None
+        if isinstance(value, (YamlMap, YamlList, list, dict)):
+            self.problem(key, messages.wrong_type(key, "text", value))
+            return None
+        if isinstance(value, bool):
+            # `yes`/`no` are booleans in YAML 1.1; the raw word is what was meant.
+            return self.raw(key) or str(value)
+        return str(value).strip() if not isinstance(value, str) else value.strip()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        """A list of text; a single text is read as a list of one."""
+        value = self.value(key)
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return (str(value).strip(),)
+        if not isinstance(value, list):
+            self.problem(key, messages.wrong_type(key, "a list (one '- item' per line)", value))
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, (YamlMap, YamlList, list, dict)) or item is None:
+                line = value.line_of(index) if isinstance(value, YamlList) else None
+                self.problem(key, messages.wrong_type(f"{key} item", "text", item), line)
+            else:
+                items.append(str(item).strip())
+        return tuple(items)
+
+    def slug_list(self, key: str, known: dict[str, str]) -> tuple[str, ...]:
+        """A list of slugs that must appear in `known` (from site.yml)."""
+        value = self.value(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        found = []
+        for index, item in enumerate(items):
+            line = items.line_of(index) if isinstance(items, YamlList) else None
+            if not isinstance(item, str) or item not in known:
+                self.problem(key, messages.unknown_choice(key, str(item), list(known)), line)
+            elif item not in found:
+                found.append(item)
+        return tuple(found)
+
+    def integer(self, key: str, *, minimum: int) -> int | None:
+        value = self.value(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            message = messages.positive_int if minimum >= 1 else messages.non_negative_int
+            self.problem(key, message(key, self.raw(key) or value))
+            return None
+        return value
+
+    def number(self, key: str) -> float | int | None:
+        value = self.value(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, Real) or value < 0 or value != value:
+            self.problem(key, messages.non_negative_number(key, self.raw(key) or value))
+            return None
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.value(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(key, messages.wrong_type(key, "true or false", value))
+            return False
+        return value
+
+    def mapping(self, key: str, allowed: tuple[str, ...], example: str) -> Fields | None:
+        value = self.value(key)
+        if value is None:
+            return None
+        if not isinstance(value, YamlMap):
+            self.problem(key, example)
+            return None
+        return Fields(value, self.path, self.problems, allowed)

@@ -1,0 +1,52 @@
+"""Which links the site may carry, and sign-up URLs with placeholders."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+from . import messages
+
+WEB_SCHEMES = ("https", "http", "mailto", "tel")
+SIGNUP_SCHEMES = ("https", "mailto", "tel")
+PLACEHOLDERS = ("title", "date", "time", "place", "slug", "url")
+_PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+# Browsers drop these before reading a scheme, so `java\tscript:` is `javascript:`.
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser would see in `url`, lower-cased; None when relative."""
+    cleaned = _IGNORED_BY_BROWSERS.sub("", url)
+    match = re.match(r"([a-zA-Z][a-zA-Z0-9+.\-]*):", cleaned)
+    return match.group(1).lower() if match else None
+
+
+def check_link(url: str, allowed=WEB_SCHEMES, *, relative_ok: bool = True) -> str | None:
+    """Return a problem message for a link that is not allowed, else None."""
+    scheme = scheme_of(url)
+    if scheme is None:
+        if relative_ok:
+            return None
+        return messages.link_not_absolute(url, allowed)
+    if scheme not in allowed:
+        return messages.link_scheme(url, scheme, allowed)
+    if scheme in ("http", "https") and not urlsplit(url.strip()).netloc:
+        return messages.link_without_host(url)
+    return None
+
+
+def check_signup(url: str) -> str | None:
+    """Problem with a sign-up URL (scheme or placeholders), else None."""
+    problem = check_link(url, SIGNUP_SCHEMES, relative_ok=False)
+    if problem:
+        return problem
+    for name in _PLACEHOLDER_RE.findall(url):
+        if name not in PLACEHOLDERS:
+            return messages.unknown_placeholder(name, PLACEHOLDERS)
+    return None
+
+
+def fill_placeholders(url: str, values: dict[str, str]) -> str:
+    """Fill `{title}`-style placeholders, URL-encoded as Google Forms prefill wants."""
+    return _PLACEHOLDER_RE.sub(lambda m: quote(values[m.group(1)], safe=""), url)

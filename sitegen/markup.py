@@ -1,0 +1,102 @@
+"""Markdown bodies to safe HTML; links that are not web links are refused."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+
+from .links import WEB_SCHEMES, check_link
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+_URL_ATTRIBUTES = {"href", "src"}
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered body and the links in it that had to be refused."""
+
+    html: str
+    refused: tuple[tuple[str, str], ...]  # (url, message)
+
+
+class MarkdownRenderer:
+    """Renders bodies with one reusable Markdown instance (reset per body)."""
+
+    def __init__(self) -> None:
+        # Headings inside a body start at h2: the page title is the h1.
+        self._md = markdown.Markdown(
+            extensions=["tables", "sane_lists", "smarty"],
+            extension_configs={"smarty": {"smart_quotes": False}},
+            output_format="html",
+        )
+
+    def render(self, text: str) -> Body:
+        raw_html = _demote_h1(self._md.reset().convert(text))
+        finder = _UrlFinder()
+        finder.feed(raw_html)
+        finder.close()
+        refused = tuple(
+            (url, problem) for url in finder.urls
+            if (problem := check_link(url, WEB_SCHEMES))
+        )
+        clean = nh3.clean(
+            raw_html,
+            tags=_ALLOWED_TAGS,
+            attributes=_ALLOWED_ATTRIBUTES,
+            url_schemes=set(WEB_SCHEMES),
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
+        return Body(clean, refused)
+
+
+class _UrlFinder(HTMLParser):
+    """Collects every href/src as a browser would read it (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.urls.extend(value for name, value in attrs if name in _URL_ATTRIBUTES and value)
+
+    handle_startendtag = handle_starttag
+
+
+def _demote_h1(text: str) -> str:
+    # The page title is the only h1; a body's headings start at h2.
+    return text.replace("<h1", "<h2").replace("</h1>", "</h2>")
+
+
+def plain_text(body_html: str) -> str:
+    """The words of a rendered body, for feeds and descriptions."""
+    text = _TAG_RE.sub(" ", body_html.replace("</p>", "\n\n").replace("<li>", "\n• "))
+    text = html.unescape(text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def summary(body_html: str, limit: int = 200) -> str:
+    """The first words of a body, cut at a word boundary, for meta descriptions."""
+    words = " ".join(plain_text(body_html).split())
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,239 @@
+"""Every message a coordinator can see, in one place.
+
+Each says what is wrong and what would be right. They are English, like the
+keys; the README's "Een taak toevoegen" explains the common ones in Dutch.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+
+def _quoted(items) -> str:
+    items = list(items)
+    return ", ".join(f"'{item}'" for item in items) if items else "(none)"
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+# -- files ------------------------------------------------------------------
+EMPTY_FILE = "the file is empty; start it with a line '---', the keys (title: …), and a line '---'"
+NO_FRONT_MATTER = (
+    "no front matter: the file must start with a line '---', then the keys "
+    "(title: …), then a line '---' before the text"
+)
+UNCLOSED_FRONT_MATTER = "the front matter is not closed: add a line '---' after the last key"
+EMPTY_FRONT_MATTER = "the front matter is empty: add the keys between the two '---' lines"
+FRONT_MATTER_NOT_MAPPING = "the front matter must be keys with values ('title: …'), one per line"
+NOT_UTF8 = "the file is not UTF-8 text; save it as UTF-8 in your editor"
+SITE_NOT_MAPPING = "site.yml must be keys with values ('title: …'), one per line"
+MISSING_SITE_FILE = "content/site.yml is missing; create it with at least title, base_url and categories"
+
+
+def yaml_syntax(problem: str) -> str:
+    return f"this is not valid YAML ({problem}); check the quotes, colons and indentation on this line"
+
+
+def bad_slug(stem: str, suggestion: str) -> str:
+    return (f"the file name '{stem}' cannot be used in a web address; "
+            f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'")
+
+
+# -- keys -------------------------------------------------------------------
+def unknown_key(key: str, allowed) -> str:
+    hint = _did_you_mean(key, allowed)
+    if hint:
+        return f"unknown key '{key}'{hint}"
+    return f"unknown key '{key}'; allowed keys: {', '.join(allowed)}"
+
+
+def duplicate_key(key: str) -> str:
+    return f"the key '{key}' appears twice; keep only one"
+
+
+def missing_key(key: str, example: str) -> str:
+    return f"missing required key '{key}'; add a line such as '{key}: {example}'"
+
+
+def wrong_type(key: str, expected: str, got: object) -> str:
+    return f"'{key}' must be {expected}, not {_describe(got)}"
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (dict, list)):
+        return "a list" if isinstance(value, list) else "a group of keys"
+    return f"'{value}'"
+
+
+def empty_value(key: str) -> str:
+    return f"'{key}' is empty; write a value after the colon or remove the line"
+
+
+# -- references -------------------------------------------------------------
+def unknown_place(slug: str, known) -> str:
+    return f"place '{slug}' does not exist{_did_you_mean(slug, known)}; known places: {', '.join(sorted(known)) or '(none)'}"
+
+
+def unknown_choice(key: str, value: str, known) -> str:
+    what = {"category": "category", "access": "access tag"}.get(key, key)
+    return (f"{what} '{value}' is not in content/site.yml{_did_you_mean(value, known)}; "
+            f"known: {', '.join(known) or '(none)'}")
+
+
+def bad_choice_slug(key: str, value: str) -> str:
+    return f"'{value}' in '{key}' is not a valid slug; use lowercase letters, digits and hyphens (e.g. 'tuinwerk')"
+
+
+def bad_status(value: object) -> str:
+    return f"status must be one of 'open', 'full', 'cancelled', not {_describe(value)}"
+
+
+def bad_language(value: object) -> str:
+    return f"language must be 'nl' or 'en', not {_describe(value)}"
+
+
+def bad_timezone(value: object) -> str:
+    return f"unknown time zone {_describe(value)}; use an IANA name such as 'Europe/Brussels'"
+
+
+# -- dates ------------------------------------------------------------------
+def bad_date(value: object) -> str:
+    return (f"{_describe(value)} is not a date; write '2027-01-16' for a whole day "
+            "or \"2027-01-16 09:30\" (in quotes) for a time")
+
+
+def time_without_date(value: object) -> str:
+    return (f"{_describe(value)} is a time without a date; write the date too, "
+            "in quotes: \"2027-01-16 09:30\"")
+
+
+def expected_date(value: object) -> str:
+    return f"{_describe(value)} is not a date; write it as 2027-01-16"
+
+
+def nonexistent_time(naive, zone: str) -> str:
+    return (f"{naive:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks jump forward "
+            "that night; pick a time an hour later")
+
+
+def end_before_start(end: object, start: object) -> str:
+    return f"end ({end}) is before start ({start}); the end must be at or after the start"
+
+
+def end_kind_mismatch(all_day_start: bool) -> str:
+    if all_day_start:
+        return "start is a whole day, so end must be a date too (the last day, e.g. 2027-01-18)"
+    return "start has a time, so end needs a time too (\"2027-01-16 12:00\" or just \"12:00\")"
+
+
+# -- repeat -----------------------------------------------------------------
+def bad_freq(value: object) -> str:
+    return f"repeat freq must be 'daily', 'weekly' or 'monthly', not {_describe(value)}"
+
+
+REPEAT_UNTIL_AND_COUNT = "repeat has both 'until' and 'count'; keep one: until a date, or a number of times"
+REPEAT_NOT_MAPPING = "repeat must be a group of keys, e.g. 'repeat:' then '  freq: weekly' and '  until: 2027-03-27'"
+
+
+def repeat_until_before_start(until, start) -> str:
+    return f"repeat until ({until}) is before the first day ({start})"
+
+
+def positive_int(key: str, value: object) -> str:
+    return f"'{key}' must be a whole number of 1 or more, not {_describe(value)}"
+
+
+def non_negative_int(key: str, value: object) -> str:
+    return f"'{key}' must be a whole number of 0 or more, not {_describe(value)}"
+
+
+def non_negative_number(key: str, value: object) -> str:
+    return f"'{key}' must be a number of 0 or more (e.g. 3 or 2.5), not {_describe(value)}"
+
+
+def taken_over_spots(taken: int, spots: int) -> str:
+    return f"taken ({taken}) is more than spots ({spots}); at most {spots} can sign up"
+
+
+def unmatched_exception(day) -> str:
+    return f"warning: except date {day} is not one of the repeat's days, so it changes nothing"
+
+
+# -- links ------------------------------------------------------------------
+def link_scheme(url: str, scheme: str, allowed) -> str:
+    return (f"the link '{_short(url)}' uses '{scheme}:', which is not allowed; "
+            f"use a link starting with {' or '.join(s + ':' for s in allowed)}")
+
+
+def link_not_absolute(url: str, allowed) -> str:
+    return f"the link '{_short(url)}' is incomplete; it must start with {' or '.join(s + ':' for s in allowed)}"
+
+
+def link_without_host(url: str) -> str:
+    return f"the link '{_short(url)}' has no web address after the scheme; write e.g. https://www.example.be"
+
+
+def unknown_placeholder(name: str, known) -> str:
+    return f"unknown placeholder '{{{name}}}' in the sign-up link; use {', '.join('{' + k + '}' for k in known)}"
+
+
+def body_link(url: str, problem: str) -> str:
+    return f"in the text: {problem}"
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "…"
+
+
+# -- geo, images --------------------------------------------------------------
+BAD_GEO = "geo must be [latitude, longitude], e.g. [51.1423, 3.1367]"
+
+
+def image_missing(path: str) -> str:
+    return f"image '{path}' was not found under content/ or theme/; check the file name"
+
+
+def image_outside(path: str) -> str:
+    return f"image '{path}' must be a path inside content/ or theme/, like images/soep.jpg"
+
+
+def image_type(path: str) -> str:
+    return f"image '{path}' must be a .jpg, .jpeg, .png, .webp, .gif or .svg file"
+
+
+# -- templates --------------------------------------------------------------
+def template_error(problem: str) -> str:
+    return f"template error: {problem}"
+
+
+# -- command line -----------------------------------------------------------
+def build_failed(count: int) -> str:
+    return f"build failed: {count} problem{'s' if count != 1 else ''} found; nothing was written"
+
+
+def check_failed(count: int) -> str:
+    return f"{count} problem{'s' if count != 1 else ''} found"
+
+
+def no_content(root) -> str:
+    return f"no content/ folder in {root}; run sitegen in a site folder or pass --root"
+
+
+def bad_base_url(url: str) -> str:
+    return f"base_url must be an absolute https:// or http:// address, not '{url}'"
+
+
+def build_summary(*, tasks, places, pages, written, removed, out, seconds) -> str:
+    return (f"built {tasks} tasks, {places} places, {pages} pages into {out} "
+            f"({written} files written, {removed} removed) in {seconds:.2f} s")
+
+
+def check_ok(tasks: int, places: int) -> str:
+    return f"ok: {tasks} tasks and {places} places, no problems"

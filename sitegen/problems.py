@@ -1,0 +1,46 @@
+"""Content problems: collected with their `path:line`, reported all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in the content, pinned to the line a coordinator must edit."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class BuildFailed(Exception):
+    """Raised when the content has problems; carries every one of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+@dataclass
+class Problems:
+    """Collects problems during loading so a build reports them all at once."""
+
+    found: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def warn(self, path: str, line: int, message: str) -> None:
+        self.warnings.append(Problem(path, max(int(line), 1), message))
+
+    def add(self, path: str, line: int, message: str) -> None:
+        self.found.append(Problem(path, max(int(line), 1), message))
+
+    def __bool__(self) -> bool:
+        return bool(self.found)
+
+    def raise_if_any(self) -> None:
+        if self.found:
+            raise BuildFailed(self.found)

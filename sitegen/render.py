@@ -1,0 +1,184 @@
+"""Pages from templates: one small, declared context per page type.
+
+Jinja2 runs with StrictUndefined (a typo fails the build) and autoescaping.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from urllib.parse import quote
+
+from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    TemplateError, select_autoescape)
+from markupsafe import Markup, escape
+
+from . import urls
+from .links import fill_placeholders
+from .model import Choice, Place, SiteModel, TaskView
+from .theme import Theme
+from .words import Words
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ./-]{6,}\d")
+
+
+def make_environment(theme: Theme, model: SiteModel) -> Environment:
+    """A Jinja2 environment for one site; `default/x.html` names the default theme's file."""
+    loader = ChoiceLoader([
+        PrefixLoader({"default": FileSystemLoader(theme.default_template_dir)}),
+        FileSystemLoader(theme.template_dirs),
+    ])
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    words = Words(model.site.language)
+    static = {path for path in theme.static_files()}
+    env.globals.update(
+        site=model.site,
+        t=words,
+        now=model.now,
+        lang=model.site.language,
+        categories=model.site.categories,
+        places=model.places,
+    )
+    env.filters.update(
+        url=lambda thing, kind="page": urls.route(thing, kind).url,
+        absolute=lambda url: urls.absolute(model.site.base_url, url),
+        static=lambda path: urls.static(path).url,
+        media=lambda path: urls.media(path).url,
+        pictogram=lambda slug: urls.static(
+            f"access/{slug}.svg" if f"access/{slug}.svg" in static else "access/default.svg").url,
+        contact_links=contact_links,
+        place_of=lambda view: model.places[view.task.place],
+        category_of=lambda view: model.site.category(view.task.category),
+        access_of=lambda slugs: [model.site.access_tag(s) for s in slugs],
+        signup_url=lambda view: signup_url(model, view),
+        osm_url=osm_url,
+        iso=iso,
+        by_day=by_day,
+        number=words.number,
+    )
+    return env
+
+
+def iso(moment) -> str:
+    """Machine-readable date or datetime (with offset), for <time> and data-end."""
+    return moment.isoformat()
+
+
+def by_day(views):
+    """Group task views by the day of their next occurrence."""
+    return [(day, list(group)) for day, group in groupby(views, key=lambda v: v.next.day)]
+
+
+def contact_links(text: str) -> Markup:
+    """Escape a contact line, turning e-mail addresses and phone numbers into links."""
+    pieces, last = [], 0
+    pattern = re.compile(f"{_EMAIL_RE.pattern}|{_PHONE_RE.pattern}")
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last:match.start()]))
+        found = match.group(0)
+        if "@" in found:
+            href = "mailto:" + found
+        else:
+            href = "tel:" + re.sub(r"[^\d+]", "", found)
+        pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
+
+
+def osm_url(place: Place) -> str | None:
+    if place.geo is None:
+        return None
+    lat, lon = place.geo
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
+
+
+def signup_url(model: SiteModel, view: TaskView) -> str | None:
+    """The task's sign-up link (or the site default), placeholders filled in."""
+    template = view.task.signup or model.site.signup
+    if not template:
+        return None
+    start = view.next.start
+    page = urls.absolute(model.site.base_url, urls.route(view.task).url)
+    return fill_placeholders(template, {
+        "title": view.task.title,
+        "date": view.next.day.isoformat(),
+        "time": f"{start:%H:%M}" if isinstance(start, datetime) else "",
+        "place": model.places[view.task.place].name,
+        "slug": view.task.slug,
+        "url": page,
+    })
+
+
+@dataclass(frozen=True)
+class RenderFailure(Exception):
+    """A template problem, pinned to the template file and line."""
+
+    path: str
+    line: int
+    message: str
+
+
+class Pages:
+    """Renders each page type from its template and declared context."""
+
+    def __init__(self, theme: Theme, model: SiteModel):
+        self.model = model
+        self.env = make_environment(theme, model)
+
+    def render(self, template: str, route: urls.Route, **context) -> bytes:
+        try:
+            html = self.env.get_template(template).render(page_url=route.url, **context)
+        except TemplateError as error:
+            raise _template_failure(error, template) from None
+        return html.encode("utf-8")
+
+    def board(self) -> tuple[str, bytes]:
+        route = urls.route("board")
+        return route.path, self.render("board.html", route, tasks=self.model.upcoming)
+
+    def task(self, view: TaskView) -> tuple[str, bytes]:
+        route = urls.route(view)
+        place = self.model.places[view.task.place]
+        return route.path, self.render("task.html", route, view=view, task=view.task, place=place)
+
+    def place(self, place: Place) -> tuple[str, bytes]:
+        route = urls.route(place)
+        here = self.model.at_place(place.slug)
+        return route.path, self.render(
+            "place.html", route, place=place,
+            upcoming=[v for v in here if not v.past],
+            past=[v for v in reversed(here) if v.past])
+
+    def category(self, category: Choice) -> tuple[str, bytes]:
+        route = urls.route(category)
+        tasks = [v for v in self.model.upcoming if v.task.category == category.slug]
+        return route.path, self.render("category.html", route, category=category, tasks=tasks)
+
+    def not_found(self) -> tuple[str, bytes]:
+        route = urls.route("404")
+        return route.path, self.render("404.html", route)
+
+
+def _template_failure(error: TemplateError, template: str) -> RenderFailure:
+    filename = getattr(error, "filename", None) or template
+    line = getattr(error, "lineno", None) or 1
+    if not getattr(error, "lineno", None):
+        # Runtime errors (undefined names) carry the line only in the traceback.
+        tb = error.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith(".html") or code.co_filename == "<template>":
+                filename, line = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    return RenderFailure(str(filename), int(line), error.message or str(error))

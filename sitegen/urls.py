@@ -1,0 +1,81 @@
+"""Where every output lives: one place maps a record to its file path and URL.
+
+URLs are stable for years (posters and calendar feeds carry them), so they are
+defined here and nowhere else; templates use the `url` and `absolute` filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Choice, Place, Task, TaskView
+
+
+@dataclass(frozen=True)
+class Route:
+    """An output: its path inside public/ and its root-relative URL."""
+
+    path: str  # e.g. "tasks/soep/index.html"
+    url: str  # e.g. "/tasks/soep/"
+
+
+def _page(url: str) -> Route:
+    return Route(url.strip("/") + "/index.html" if url != "/" else "index.html", url)
+
+
+def _file(url: str) -> Route:
+    return Route(url.lstrip("/"), url)
+
+
+def route(thing: object, kind: str = "page") -> Route:
+    """The route of a task, place, category or named page, in one of its kinds.
+
+    kinds: page, ics, poster (tasks and places), embed (places).
+    """
+    if isinstance(thing, TaskView):
+        thing = thing.task
+    if isinstance(thing, Task):
+        base = f"/tasks/{thing.slug}"
+    elif isinstance(thing, Place):
+        base = f"/places/{thing.slug}"
+    elif isinstance(thing, Choice):
+        base = f"/categories/{thing.slug}"
+    elif isinstance(thing, str):
+        return _NAMED[thing]
+    else:
+        raise TypeError(f"no route for {type(thing).__name__}")
+    if kind == "page":
+        return _page(base + "/")
+    if kind == "ics":
+        return _file(base + ".ics")
+    if kind in ("poster", "embed"):
+        return _page(f"{base}/{kind}/")
+    raise ValueError(f"unknown route kind {kind!r}")
+
+
+_NAMED = {
+    "board": _page("/"),
+    "impact": _page("/impact/"),
+    "suggest": _page("/suggest/"),
+    "subscribe": _page("/subscribe/"),
+    "calendar": _file("/calendar.ics"),
+    "atom": _file("/feed.xml"),
+    "sitemap": _file("/sitemap.xml"),
+    "robots": _file("/robots.txt"),
+    "404": Route("404.html", "/404.html"),
+}
+
+
+def media(relative: str) -> Route:
+    """An image from content/ or the theme, copied under /media/."""
+    return _file(f"/media/{relative}")
+
+
+def static(relative: str) -> Route:
+    """A theme asset (css, js, pictograms) under /static/."""
+    return _file(f"/static/{relative}")
+
+
+def absolute(base_url: str, url: str) -> str:
+    """An absolute URL for feeds, QR codes, Open Graph and the sitemap."""
+    return base_url.rstrip("/") + url

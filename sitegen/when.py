@@ -1,0 +1,213 @@
+"""Dates and times as coordinators write them, and the occurrences of a task.
+
+Accepted: `2027-01-16` (all day), `2027-01-16 09:30`, `2027-01-16T09:30[:00]`,
+optionally with an offset (`+01:00`, `Z`). A naive time is in the site time
+zone. A wall-clock time that does not exist (the spring-forward gap) is an
+error; one that happens twice (fall-back) means its first occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule
+
+from . import messages
+
+Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_OFFSET = r"Z|[+-]\d{2}:?\d{2}"
+_DATETIME_RE = re.compile(rf"({_DATE})(?:[ T]({_TIME})(?:\s*({_OFFSET}))?)?")
+_TIME_RE = re.compile(rf"({_TIME})")
+
+
+class WhenError(ValueError):
+    """A date or time that cannot be used; the message says what to write."""
+
+
+def localize(naive: datetime, zone: ZoneInfo) -> datetime:
+    """Attach the site zone; refuse a time in the DST gap, take the first of two."""
+    aware = naive.replace(tzinfo=zone, fold=0)
+    round_trip = aware.astimezone(timezone.utc).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != naive:
+        raise WhenError(messages.nonexistent_time(naive, zone.key))
+    return aware
+
+
+def parse_moment(value: object, raw: str | None, zone: ZoneInfo) -> Moment:
+    """Turn a YAML value (text, date, datetime) into a date or an aware datetime."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return localize(value, zone)
+        return value.astimezone(zone)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        match = _DATETIME_RE.fullmatch(value.strip())
+        if match:
+            day_text, time_text, offset = match.groups()
+            try:
+                day = date.fromisoformat(day_text)
+                if time_text is None:
+                    return day
+                parsed = datetime.fromisoformat(f"{day_text}T{_pad(time_text)}{_offset(offset)}")
+            except ValueError:
+                raise WhenError(messages.bad_date(value)) from None
+            if parsed.tzinfo is None:
+                return localize(parsed, zone)
+            return parsed.astimezone(zone)
+    shown = raw if raw is not None else value
+    if _TIME_RE.fullmatch(str(shown).strip()) or isinstance(value, int):
+        raise WhenError(messages.time_without_date(shown))
+    raise WhenError(messages.bad_date(shown))
+
+
+def parse_time_of_day(value: object, raw: str | None) -> time | None:
+    """Read `12:00` (YAML's integer 720 when unquoted) as a time, else None."""
+    text = raw if raw is not None else value
+    if not isinstance(text, str):
+        return None
+    match = _TIME_RE.fullmatch(text.strip())
+    if not match:
+        return None
+    try:
+        return time.fromisoformat(_pad(match.group(1)))
+    except ValueError:
+        return None
+
+
+def parse_day(value: object, raw: str | None) -> date:
+    """Read a calendar date (for `until` and `except`)."""
+    if isinstance(value, datetime):
+        raise WhenError(messages.expected_date(raw or value))
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(_DATE, value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise WhenError(messages.expected_date(raw if raw is not None else value))
+
+
+def _pad(clock: str) -> str:
+    return clock.zfill(5) if clock.index(":") == 1 else clock
+
+
+def _offset(offset: str | None) -> str:
+    if not offset or offset == "Z":
+        return "+00:00" if offset else ""
+    return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
+
+
+FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """How a task recurs; every occurrence lasts as long as the first."""
+
+    freq: str  # daily, weekly or monthly
+    interval: int = 1
+    until: date | None = None  # last possible day, inclusive
+    count: int | None = None  # or: how many times in all
+    exceptions: tuple[date, ...] = ()  # days on which it does not happen
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time a task happens: [start, end] (an all-day end is the last day)."""
+
+    start: Moment
+    end: Moment
+
+    @property
+    def day(self) -> date:
+        return self.start.date() if isinstance(self.start, datetime) else self.start
+
+    @property
+    def last_day(self) -> date:
+        return self.end.date() if isinstance(self.end, datetime) else self.end
+
+
+# How far ahead an endless repeat is listed (the board, the next date).
+ENDLESS_HORIZON = timedelta(days=366 * 2)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a task happens: its first occurrence and how it repeats."""
+
+    start: Moment
+    end: Moment
+    repeat: Repeat | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def occurrences(self, horizon: date | None = None) -> tuple[Occurrence, ...]:
+        """Every occurrence, in order; an endless repeat stops at `horizon`."""
+        if self.repeat is None:
+            return (Occurrence(self.start, self.end),)
+        return tuple(
+            Occurrence(start, self._shift_end(start))
+            for start in self._starts(horizon)
+        )
+
+    def _starts(self, horizon: date | None):
+        repeat = self.repeat
+        zone = self.start.tzinfo if not self.all_day else None
+        first = self.start.replace(tzinfo=None) if zone else datetime.combine(self.start, time())
+        until = repeat.until
+        if until is None and repeat.count is None:
+            until = horizon or (self.start.date() if zone else self.start) + ENDLESS_HORIZON
+        rule = rrule.rrule(
+            FREQUENCIES[repeat.freq],
+            dtstart=first,
+            interval=repeat.interval,
+            count=repeat.count,
+            until=datetime.combine(until, time.max) if until else None,
+        )
+        skipped = set(repeat.exceptions)
+        for wall in rule:
+            if wall.date() in skipped:
+                continue
+            if zone is None:
+                yield wall.date()
+            else:
+                # Repeats keep their wall-clock time across DST changes.
+                yield wall.replace(tzinfo=zone, fold=0).astimezone(zone)
+
+    def _shift_end(self, start: Moment) -> Moment:
+        if self.all_day:
+            return start + self.duration
+        local_end = start.replace(tzinfo=None) + (
+            self.end.replace(tzinfo=None) - self.start.replace(tzinfo=None)
+        )
+        return local_end.replace(tzinfo=start.tzinfo, fold=0).astimezone(start.tzinfo)
+
+    def unmatched_exceptions(self) -> tuple[date, ...]:
+        """Exception days that are not one of the repeat's days (likely typos)."""
+        if self.repeat is None or not self.repeat.exceptions:
+            return ()
+        plain = Schedule(self.start, self.end, Repeat(
+            self.repeat.freq, self.repeat.interval, self.repeat.until, self.repeat.count))
+        days = {o.day for o in plain.occurrences(max(self.repeat.exceptions) + timedelta(1))}
+        return tuple(d for d in self.repeat.exceptions if d not in days)
+
+
+def is_over(occurrence: Occurrence, now: datetime) -> bool:
+    """True once an occurrence has ended at `now` (all-day: after its last day)."""
+    if isinstance(occurrence.end, datetime):
+        return occurrence.end <= now
+    return occurrence.end < now.astimezone(now.tzinfo).date()

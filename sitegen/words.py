@@ -1,0 +1,230 @@
+"""What the site says to volunteers, in Dutch (default) or English.
+
+Dates come out in words through Babel: "zaterdag 16 januari 2027, 9.30–12 uur".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .when import Occurrence, Repeat
+
+LOCALES = {"nl": "nl_BE", "en": "en_BE"}
+
+UI = {
+    "nl": {
+        "skip": "Naar de inhoud",
+        "menu": "Menu",
+        "board": "Alle taken",
+        "places": "Doe-plekken",
+        "categories": "Soorten werk",
+        "impact": "Wat we deden",
+        "suggest": "Taak voorstellen",
+        "subscribe": "In je agenda",
+        "upcoming": "Binnenkort",
+        "no_upcoming": "Er zijn nu geen taken gepland. Kom snel terug!",
+        "past_tasks": "Voorbij",
+        "when": "Wanneer",
+        "where": "Waar",
+        "what": "Wat doe je?",
+        "client": "Wie vraagt het?",
+        "partners": "Samen met",
+        "talents": "Handig als je dit hebt",
+        "access": "Toegankelijk",
+        "reward": "Beloning",
+        "reward_value": "{amount} {currency} per persoon",
+        "spots": "Plaatsen",
+        "spots_left": "nog {n} plaats vrij",
+        "spots_left_plural": "nog {n} plaatsen vrij",
+        "spots_needed": "{n} mensen gezocht",
+        "state_open": "open",
+        "state_full": "volzet",
+        "state_cancelled": "gaat niet door",
+        "state_past": "voorbij",
+        "signup": "Ik doe mee",
+        "signup_mail": "Ik doe mee (mail)",
+        "signup_phone": "Ik doe mee (bel)",
+        "signup_closed_full": "Deze taak is volzet. Kijk bij de andere taken!",
+        "signup_closed_cancelled": "Deze taak gaat niet door.",
+        "signup_closed_past": "Deze taak is voorbij.",
+        "contact": "Contact",
+        "hours": "Open",
+        "address": "Adres",
+        "map": "Bekijk op de kaart (OpenStreetMap)",
+        "tasks_here": "Taken op deze plek",
+        "tasks_past_here": "Eerder gedaan",
+        "category": "Soort werk",
+        "place": "Plek",
+        "result": "Resultaat",
+        "result_value": "{participants} mensen, {hours} uur",
+        "all_day": "de hele dag",
+        "repeats": "Herhaalt",
+        "hours_suffix": "uur",
+        "footer_made": "Een taak voorstellen?",
+        "back_to_board": "Terug naar alle taken",
+        "poster": "Affiche",
+        "page_not_found": "Deze pagina bestaat niet (meer)",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "menu": "Menu",
+        "board": "All tasks",
+        "places": "Places",
+        "categories": "Kinds of work",
+        "impact": "What we did",
+        "suggest": "Suggest a task",
+        "subscribe": "In your calendar",
+        "upcoming": "Coming up",
+        "no_upcoming": "No tasks are planned right now. Come back soon!",
+        "past_tasks": "Past",
+        "when": "When",
+        "where": "Where",
+        "what": "What will you do?",
+        "client": "Who asks?",
+        "partners": "Together with",
+        "talents": "Handy if you have",
+        "access": "Accessibility",
+        "reward": "Reward",
+        "reward_value": "{amount} {currency} per person",
+        "spots": "Places",
+        "spots_left": "{n} place left",
+        "spots_left_plural": "{n} places left",
+        "spots_needed": "{n} people needed",
+        "state_open": "open",
+        "state_full": "full",
+        "state_cancelled": "cancelled",
+        "state_past": "past",
+        "signup": "Sign me up",
+        "signup_mail": "Sign me up (e-mail)",
+        "signup_phone": "Sign me up (call)",
+        "signup_closed_full": "This task is full. Have a look at the other tasks!",
+        "signup_closed_cancelled": "This task is cancelled.",
+        "signup_closed_past": "This task is over.",
+        "contact": "Contact",
+        "hours": "Open",
+        "address": "Address",
+        "map": "See it on the map (OpenStreetMap)",
+        "tasks_here": "Tasks at this place",
+        "tasks_past_here": "Done before",
+        "category": "Kind of work",
+        "place": "Place",
+        "result": "Result",
+        "result_value": "{participants} people, {hours} hours",
+        "all_day": "all day",
+        "repeats": "Repeats",
+        "hours_suffix": "",
+        "footer_made": "Want to suggest a task?",
+        "back_to_board": "Back to all tasks",
+        "poster": "Poster",
+        "page_not_found": "This page does not exist (any more)",
+    },
+}
+
+_REPEAT = {
+    "nl": {
+        "daily": ("elke dag", "om de {n} dagen"),
+        "weekly": ("elke {weekday}", "om de {n} weken op {weekday}"),
+        "monthly": ("elke maand op de {day}e", "om de {n} maanden op de {day}e"),
+        "until": "tot en met {date}",
+        "count": "{n} keer",
+        "except": "niet op {dates}",
+        "and": "en",
+        "to": "tot en met",
+    },
+    "en": {
+        "daily": ("every day", "every {n} days"),
+        "weekly": ("every {weekday}", "every {n} weeks on {weekday}"),
+        "monthly": ("every month on day {day}", "every {n} months on day {day}"),
+        "until": "until {date}",
+        "count": "{n} times",
+        "except": "not on {dates}",
+        "and": "and",
+        "to": "to",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Words:
+    """UI text and dates in words for one language."""
+
+    language: str = "nl"
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.language]
+
+    def __call__(self, key: str, **values) -> str:
+        text = UI[self.language][key]
+        return text.format(**values) if values else text
+
+    def day(self, day: date, *, year: bool = True) -> str:
+        """zaterdag 16 januari 2027"""
+        return format_date(day, "EEEE d MMMM y" if year else "EEEE d MMMM", locale=self.locale)
+
+    def short_day(self, day: date) -> str:
+        """16 januari 2027"""
+        return format_date(day, "d MMMM y", locale=self.locale)
+
+    def clock(self, moment: datetime) -> str:
+        """9.30, or 9 for a whole hour (Flemish); 9:30 in English."""
+        if self.language == "nl":
+            return f"{moment.hour}.{moment.minute:02d}" if moment.minute else str(moment.hour)
+        return f"{moment.hour}:{moment.minute:02d}"
+
+    def hours(self, start: datetime, end: datetime) -> str:
+        """9.30–12 uur"""
+        suffix = " uur" if self.language == "nl" else ""
+        return f"{self.clock(start)}–{self.clock(end)}{suffix}"
+
+    def when(self, occurrence: Occurrence) -> str:
+        """The date and time of one occurrence in words."""
+        start, end = occurrence.start, occurrence.end
+        suffix = " uur" if self.language == "nl" else ""
+        if not isinstance(start, datetime):
+            if end == start:
+                return f"{self.day(start)}, {self('all_day')}"
+            to = _REPEAT[self.language]["to"]
+            return f"{self.day(start, year=start.year != end.year)} {to} {self.day(end)}"
+        if start.date() == end.date():
+            return f"{self.day(start.date())}, {self.hours(start, end)}"
+        return (f"{self.day(start.date())}, {self.clock(start)}{suffix} – "
+                f"{self.day(end.date())}, {self.clock(end)}{suffix}")
+
+    def time_only(self, occurrence: Occurrence) -> str:
+        """The time part alone, for cards under a day heading."""
+        start, end = occurrence.start, occurrence.end
+        if not isinstance(start, datetime):
+            return self("all_day") if end == start else self.when(occurrence)
+        if start.date() == end.date():
+            return self.hours(start, end)
+        return self.when(occurrence)
+
+    def repeat(self, repeat: Repeat, first: Occurrence) -> str:
+        """elke zaterdag, tot en met 27 maart 2027, niet op 26 december 2026"""
+        words = _REPEAT[self.language]
+        once, many = words[repeat.freq]
+        weekday = format_date(first.day, "EEEE", locale=self.locale)
+        phrase = (once if repeat.interval == 1 else many).format(
+            n=repeat.interval, weekday=weekday, day=first.day.day)
+        parts = [phrase]
+        if repeat.until:
+            parts.append(words["until"].format(date=self.short_day(repeat.until)))
+        if repeat.count:
+            parts.append(words["count"].format(n=repeat.count))
+        if repeat.exceptions:
+            days = [self.short_day(d) for d in repeat.exceptions]
+            joined = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} {words['and']} {days[-1]}"
+            parts.append(words["except"].format(dates=joined))
+        return ", ".join(parts)
+
+    def number(self, value: float | int) -> str:
+        """2,5 in Dutch; 2.5 in English; whole numbers without decimals."""
+        return format_decimal(value, locale=self.locale)
+
+    def spots(self, left: int) -> str:
+        return self("spots_left" if left == 1 else "spots_left_plural", n=left)

@@ -1,0 +1,156 @@
+"""Shared fixtures: small sites built in temporary folders at a fixed build date."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "content"
+ZONE = ZoneInfo("Europe/Brussels")
+# The fixed build moment of every test site: 2026-11-26 12:00 in Brussels.
+BUILD_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=ZONE)
+BUILD_EPOCH = str(int(BUILD_NOW.timestamp()))
+
+SITE_YML = """\
+title: Doe-plekken Testdorp
+tagline: Kleine taken, samen gedaan
+base_url: https://doeplekken.example.be
+language: nl
+timezone: Europe/Brussels
+currency: Doe-munten
+signup: "https://forms.example.be/inschrijven?taak={title}&datum={date}&uur={time}&plek={place}&link={url}"
+suggest: https://forms.example.be/voorstel
+contact: "050 12 34 56 · info@example.be"
+categories:
+  plooien: plooien en inpakken
+  tuinwerk: tuinwerk
+  koken: koken
+access:
+  zittend: kan zittend
+  rolstoel: rolstoeltoegankelijk
+  kinderen: ook voor kinderen
+"""
+
+PLACE_MD = """\
+---
+name: "'t Hof"
+address: Torhoutsestraat 54, 8210 Zedelgem
+geo: [51.1423, 3.1367]
+hours: maandag tot vrijdag, 9–17 uur
+contact: 050 12 34 56
+access: [rolstoel]
+---
+Ontmoetingscentrum in het centrum.
+"""
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite tests/goldens/ from the current output")
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    return request.config.getoption("--update-goldens")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_build_date(monkeypatch):
+    """Every build in a test sees the same "today", like a reproducible build."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+
+
+class SiteFolder:
+    """A site on disk for one test: write files, build, read the output."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.out = root / "public"
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def task(self, slug: str, front: str, body: str = "Samen aan de slag.\n") -> Path:
+        """Write content/tasks/<slug>.md from front matter lines (dedented)."""
+        return self.write(f"content/tasks/{slug}.md",
+                          "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + body)
+
+    def place(self, slug: str, front: str, body: str = "Een doe-plek.\n") -> Path:
+        return self.write(f"content/places/{slug}.md",
+                          "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + body)
+
+    def options(self, **overrides) -> BuildOptions:
+        return BuildOptions(root=self.root, now=overrides.pop("now", BUILD_NOW), **overrides)
+
+    def build(self, **overrides):
+        return build(self.options(**overrides))
+
+    def read(self, relative: str) -> str:
+        return (self.out / relative).read_text(encoding="utf-8")
+
+    def files(self) -> dict[str, bytes]:
+        return {p.relative_to(self.out).as_posix(): p.read_bytes()
+                for p in sorted(self.out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path) -> SiteFolder:
+    """A minimal valid site: site.yml and one place ('t-hof'), no tasks yet."""
+    folder = SiteFolder(tmp_path / "site")
+    folder.write("content/site.yml", SITE_YML)
+    folder.write("content/places/t-hof.md", PLACE_MD)
+    (folder.root / "content/tasks").mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def demo_site(tmp_path) -> SiteFolder:
+    """A copy of the repository's demo content."""
+    folder = SiteFolder(tmp_path / "demo")
+    shutil.copytree(DEMO, folder.root / "content")
+    return folder
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip on a laptop without the tool; fail in CI, where it must be there."""
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: this test must run, install it in .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (skips without it, fails in CI)."""
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
