@@ -9,6 +9,7 @@ from pathlib import Path
 from . import messages
 from .build import BuildOptions, build, check
 from .problems import BuildFailed
+from .scaffold import NewPlace, NewTask, new_place, new_task
 
 DESCRIPTION = "Build the doe-plek task board: Markdown tasks and places in, a static site out."
 
@@ -39,7 +40,36 @@ def _parser() -> argparse.ArgumentParser:
         description="Check every content file; exit 1 listing each problem as path:line: message.")
     _site_arguments(check_cmd)
     check_cmd.set_defaults(run=_run_check)
+
+    _new_command(commands)
     return parser
+
+
+def _new_command(commands) -> None:
+    new_cmd = commands.add_parser(
+        "new", help="write a new task or place file to start from",
+        description="Write a valid, commented content file. The file name comes from the title "
+                    "(accents folded); an existing file is never overwritten (-2, -3 is added).")
+    kinds = new_cmd.add_subparsers(title="what", metavar="KIND")
+    task = kinds.add_parser(
+        "task", help="a new task in content/tasks/",
+        description="Write content/tasks/<slug>.md, e.g. "
+                    "sitegen new task \"Brieven plooien\" --place t-hof --start \"2027-01-16 09:30\"")
+    task.add_argument("title", help="the task's title, e.g. \"Brieven plooien voor de Gezinsbond\"")
+    task.add_argument("--place", required=True, help="slug of a place in content/places/")
+    task.add_argument("--start", required=True,
+                      help="\"2027-01-16 09:30\" for a time, or 2027-01-16 for a whole day")
+    task.add_argument("--category", help="one of site.yml's categories (default: the first)")
+    task.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
+    task.set_defaults(run=_run_new_task)
+    place = kinds.add_parser(
+        "place", help="a new place in content/places/",
+        description="Write content/places/<slug>.md, e.g. "
+                    "sitegen new place \"'t Hof\" --address \"Torhoutsestraat 54, 8210 Zedelgem\"")
+    place.add_argument("name", help="the place's name")
+    place.add_argument("--address", required=True, help="street, number, postcode and town")
+    place.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
+    place.set_defaults(run=_run_new_place)
 
 
 def _site_arguments(command: argparse.ArgumentParser) -> None:
@@ -90,6 +120,30 @@ def _run_check(args) -> int:
         return 1
     _print_problems(result.warnings)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))
+    return 0
+
+
+def _run_new_task(args) -> int:
+    if not (args.root / "content").is_dir():
+        print(messages.no_content(args.root.resolve()), file=sys.stderr)
+        return 1
+    try:
+        path = new_task(args.root, NewTask(args.title, args.place, args.start, args.category))
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            # A site.yml problem has a real path:line; an argument problem has none.
+            print(problem if problem.path != "sitegen new" else f"error: {problem.message}", file=sys.stderr)
+        return 1
+    print(messages.new_file(path.relative_to(args.root).as_posix()))
+    return 0
+
+
+def _run_new_place(args) -> int:
+    if not (args.root / "content").is_dir():
+        print(messages.no_content(args.root.resolve()), file=sys.stderr)
+        return 1
+    path = new_place(args.root, NewPlace(args.name, args.address))
+    print(messages.new_file(path.relative_to(args.root).as_posix()))
     return 0
 
 

@@ -237,3 +237,7 @@ def build_summary(*, tasks, places, pages, written, removed, out, seconds) -> st
 
 def check_ok(tasks: int, places: int) -> str:
     return f"ok: {tasks} tasks and {places} places, no problems"
+
+
+def new_file(path: str) -> str:
+    return f"wrote {path}; edit it, then run 'sitegen check'"
