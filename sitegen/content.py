@@ -34,6 +34,7 @@ RESULT_KEYS = ("participants", "hours", "note")
 STATUSES = ("open", "full", "cancelled")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
 DEFAULT_DURATION = timedelta(hours=2)
+_ALMOST_MARKDOWN = (".md", ".markdown", ".mdown", ".txt")
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,12 @@ def load_site(options: LoadOptions, now: datetime | None = None) -> tuple[SiteMo
         place = _load_place(path, front, site, options, renderer, problems)
         if place:
             places[place.slug] = place
+    # Places whose file exists but has problems: a task there must not be told
+    # the place "does not exist".
+    broken = {PurePosixPath(p).stem for p in sources if p.startswith("content/places/")} - places.keys()
     tasks = []
     for path, front in task_files:
-        task = _load_task(path, front, site, places, options, renderer, problems)
+        task = _load_task(path, front, site, places, broken, options, renderer, problems)
         if task and (options.drafts or not task.draft):
             tasks.append(task)
     if problems:
@@ -90,8 +94,15 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict) -> 
     directory = root / folder
     if not directory.is_dir():
         return files
-    for file in sorted(directory.glob("*.md")):
+    for file in sorted(directory.iterdir()):
         path = f"{folder}/{file.name}"
+        if file.name.startswith(".") or file.is_dir():
+            continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
+        if file.suffix != ".md":
+            if file.suffix.lower() in _ALMOST_MARKDOWN:
+                # A silently missing task is the worst bug: say why it is not read.
+                problems.warn(path, 1, messages.not_md(file.name, f"{file.stem}.md"))
+            continue
         try:
             data = file.read_bytes()
             sources[path] = hashlib.sha256(data).hexdigest()
@@ -101,6 +112,9 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict) -> 
             continue
         except YamlError as error:
             problems.add(path, error.line, str(error))
+            continue
+        except OSError as error:
+            problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
             continue
         if not SLUG_RE.fullmatch(file.stem):
             problems.add(path, 1, messages.bad_slug(file.stem, slugify(file.stem)))
@@ -152,13 +166,15 @@ def _load_place(path, front, site: Site, options, renderer, problems) -> Place |
     return place if len(problems.found) == before else None
 
 
-def _load_task(path, front, site: Site, places, options, renderer, problems) -> Task | None:
+def _load_task(path, front, site: Site, places, broken, options, renderer, problems) -> Task | None:
     fields = Fields(front.meta, path, problems, TASK_KEYS)
     before = len(problems.found)
     title = fields.text("title", required=True, example="Brieven plooien voor de Gezinsbond")
     place = fields.text("place", required=True, example=next(iter(places), "t-hof"))
-    if place is not None and place not in places:
-        fields.problem("place", messages.unknown_place(place, places))
+    if place is not None and place in broken:
+        fields.problem("place", messages.broken_place(place, f"content/places/{place}.md"))
+    elif place is not None and place not in places:
+        fields.problem("place", messages.unknown_place(place, sorted(places.keys() | broken)))
     category = fields.text("category", required=True, example=site.categories[0].slug)
     known_categories = [c.slug for c in site.categories]
     if category is not None and category not in known_categories:
@@ -225,8 +241,11 @@ def _end(fields: Fields, start, zone):
         return None
     all_day = not isinstance(start, datetime)
     clock = parse_time_of_day(value, fields.raw("end"))
+    if clock is not None and all_day:
+        fields.problem("end", messages.end_kind_mismatch(all_day))
+        return None
     try:
-        if clock is not None and not all_day:
+        if clock is not None:
             end = localize(datetime.combine(start.date(), clock), zone)
         else:
             end = parse_moment(value, fields.raw("end"), zone)
@@ -289,10 +308,8 @@ def _client(fields: Fields) -> Client | None:
     if not isinstance(value, YamlMap):
         name = fields.text("client")
         return Client(name) if name else None
-    client = Fields(value, fields.path, fields.problems, CLIENT_KEYS)
+    client = Fields(value, fields.path, fields.problems, CLIENT_KEYS, missing_line=fields.line("client"))
     name = client.text("name", required=True, example="Gezinsbond Zedelgem")
-    if name is None and "name" not in value:
-        fields.problem("client", messages.missing_key("name", "Gezinsbond Zedelgem"))
     url = client.text("url")
     if url and (problem := check_link(url, ("https", "http"), relative_ok=False)):
         client.problem("url", problem)

@@ -15,8 +15,12 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 class Fields:
     """Reads the keys of one mapping; every mistake becomes a `path:line` problem."""
 
-    def __init__(self, data: YamlMap, path: str, problems: Problems, allowed: tuple[str, ...]):
+    def __init__(self, data: YamlMap, path: str, problems: Problems, allowed: tuple[str, ...],
+                 missing_line: int = 1):
+        # A missing key is reported at line 1 of a file, or at the line of the
+        # parent key (`repeat:`, `client:`) for a nested mapping.
         self.data, self.path, self.problems = data, path, problems
+        self.missing_line = missing_line
         for key, line in data.duplicates:
             problems.add(path, line, messages.duplicate_key(key))
         for key in data:
@@ -39,7 +43,7 @@ class Fields:
         """The raw value, or None; a required key that is absent is a problem."""
         if key not in self.data:
             if required:
-                self.problems.add(self.path, 1, messages.missing_key(key, example))
+                self.problems.add(self.path, self.missing_line, messages.missing_key(key, example))
             return None
         value = self.data[key]
         if value is None or value == "" or value == []:
@@ -95,7 +99,7 @@ class Fields:
         return tuple(found)
 
     def integer(self, key: str, *, minimum: int) -> int | None:
-        value = self.value(key)
+        value = _unquote_number(self.value(key))
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -105,7 +109,7 @@ class Fields:
         return value
 
     def number(self, key: str) -> float | int | None:
-        value = self.value(key)
+        value = _unquote_number(self.value(key))
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, Real) or value < 0 or value != value:
@@ -129,4 +133,15 @@ class Fields:
         if not isinstance(value, YamlMap):
             self.problem(key, example)
             return None
-        return Fields(value, self.path, self.problems, allowed)
+        return Fields(value, self.path, self.problems, allowed, missing_line=self.line(key))
+
+
+_NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _unquote_number(value):
+    """Read a quoted number (`spots: "3"`) as the number it plainly is."""
+    if isinstance(value, str) and _NUMBER_RE.fullmatch(value.strip()):
+        text = value.strip()
+        return float(text) if "." in text else int(text)
+    return value

@@ -7,6 +7,7 @@ keys; the README's "Een taak toevoegen" explains the common ones in Dutch.
 from __future__ import annotations
 
 import difflib
+import re
 
 
 def _quoted(items) -> str:
@@ -31,6 +32,14 @@ FRONT_MATTER_NOT_MAPPING = "the front matter must be keys with values ('title: �
 NOT_UTF8 = "the file is not UTF-8 text; save it as UTF-8 in your editor"
 SITE_NOT_MAPPING = "site.yml must be keys with values ('title: …'), one per line"
 MISSING_SITE_FILE = "content/site.yml is missing; create it with at least title, base_url and categories"
+
+
+def not_md(name: str, wanted: str) -> str:
+    return f"warning: '{name}' is not read: only files ending in .md are; rename it to '{wanted}'"
+
+
+def unreadable(reason: str) -> str:
+    return f"the file cannot be read ({reason}); check that it exists and is a normal file"
 
 
 def yaml_syntax(problem: str) -> str:
@@ -79,6 +88,10 @@ def empty_value(key: str) -> str:
 # -- references -------------------------------------------------------------
 def unknown_place(slug: str, known) -> str:
     return f"place '{slug}' does not exist{_did_you_mean(slug, known)}; known places: {', '.join(sorted(known)) or '(none)'}"
+
+
+def broken_place(slug: str, path: str) -> str:
+    return f"place '{slug}' has problems of its own (see {path}); fix that file first"
 
 
 def unknown_choice(key: str, value: str, known) -> str:
@@ -189,6 +202,8 @@ def body_link(url: str, problem: str) -> str:
 
 
 def _short(url: str) -> str:
+    # Control characters (a tab hidden in `java\tscript:`) are shown, not printed.
+    url = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", url)
     return url if len(url) <= 60 else url[:57] + "…"
 
 
