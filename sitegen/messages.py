@@ -228,6 +228,17 @@ def template_error(problem: str) -> str:
     return f"template error: {problem}"
 
 
+def template_not_found(name: str) -> str:
+    return (f"template '{name}' not found; a site's theme/templates/ file can extend "
+            "the default one as 'default/<name>.html', e.g. 'default/base.html'")
+
+
+# -- tools ------------------------------------------------------------------
+def search_index_failed(problem: str) -> str:
+    return (f"the search index could not be built: {problem}; nothing was written. "
+            "Check that Pagefind is installed (pip install 'pagefind[bin]') and try again")
+
+
 # -- command line -----------------------------------------------------------
 def build_failed(count: int) -> str:
     return f"build failed: {count} problem{'s' if count != 1 else ''} found; nothing was written"

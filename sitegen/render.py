@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
-                    TemplateError, select_autoescape)
+                    TemplateError, TemplateNotFound, select_autoescape)
 from markupsafe import Markup, escape
 
-from . import urls
+from . import messages, urls
 from .links import fill_placeholders
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
@@ -135,12 +136,21 @@ class Pages:
     def __init__(self, theme: Theme, model: SiteModel):
         self.model = model
         self.env = make_environment(theme, model)
+        self.own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
 
     def render(self, template: str, route: urls.Route, **context) -> bytes:
         try:
             html = self.env.get_template(template).render(page_url=route.url, **context)
         except TemplateError as error:
             raise _template_failure(error, template) from None
+        except Exception as error:
+            # A site's own template can fail in plain Python (`{{ title + 1 }}`):
+            # that is a content mistake, shown as path:line. In the default theme
+            # it is our bug, and the traceback is what a developer needs.
+            failure = _template_failure(error, template)
+            if self.own_theme and Path(failure.path).resolve().is_relative_to(self.own_theme):
+                raise failure from None
+            raise
         return html.encode("utf-8")
 
     def board(self) -> tuple[str, bytes]:
@@ -170,9 +180,15 @@ class Pages:
         return route.path, self.render("404.html", route)
 
 
-def _template_failure(error: TemplateError, template: str) -> RenderFailure:
+def _template_failure(error: Exception, template: str) -> RenderFailure:
     filename = getattr(error, "filename", None) or template
     line = getattr(error, "lineno", None) or 1
+    if isinstance(error, TemplateNotFound):
+        message = messages.template_not_found(error.name)
+    elif isinstance(error, TemplateError):
+        message = error.message or str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
     if not getattr(error, "lineno", None):
         # Runtime errors (undefined names) carry the line only in the traceback.
         tb = error.__traceback__
@@ -181,4 +197,4 @@ def _template_failure(error: TemplateError, template: str) -> RenderFailure:
             if code.co_filename.endswith(".html") or code.co_filename == "<template>":
                 filename, line = code.co_filename, tb.tb_lineno
             tb = tb.tb_next
-    return RenderFailure(str(filename), int(line), error.message or str(error))
+    return RenderFailure(str(filename), int(line), message)
