@@ -83,8 +83,19 @@ def _options(args) -> BuildOptions | None:
     if not (args.root / "content").is_dir():
         print(messages.no_content(args.root.resolve()), file=sys.stderr)
         return None
+    out = getattr(args, "out", None)
+    if out is not None and _holds_sources(out, args.root):
+        print(messages.unsafe_out(out), file=sys.stderr)
+        return None
     return BuildOptions(root=args.root, out=getattr(args, "out", None),
                         drafts=args.drafts, base_url=args.base_url)
+
+
+def _holds_sources(out: Path, root: Path) -> bool:
+    """True when --out names a folder whose other files a build would delete."""
+    out, root = out.resolve(), root.resolve()
+    return (root.is_relative_to(out) or out.is_relative_to(root / "content")
+            or out.is_relative_to(root / "theme") or (out / "content").is_dir() or (out / ".git").exists())
 
 
 def _run_build(args) -> int:

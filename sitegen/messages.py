@@ -252,6 +252,11 @@ def no_content(root) -> str:
     return f"no content/ folder in {root}; run sitegen in a site folder or pass --root"
 
 
+def unsafe_out(out) -> str:
+    return (f"--out {out} holds the site's own files (content/, theme/ or .git), and a build "
+            "removes every file it did not make there; pick a separate folder such as public")
+
+
 def bad_base_url(url: str) -> str:
     return f"base_url must be an absolute https:// or http:// address, not '{url}'"
 
