@@ -7,6 +7,7 @@ defined here and nowhere else; templates use the `url` and `absolute` filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from .model import Choice, Place, Task, TaskView
 
@@ -68,7 +69,8 @@ _NAMED = {
 
 def media(relative: str) -> Route:
     """An image from content/ or the theme, copied under /media/."""
-    return _file(f"/media/{relative}")
+    # Coordinators name photos "Soep koken 1.jpg": the URL needs %20, the file keeps its name.
+    return Route(f"media/{relative}", quote(f"/media/{relative}"))
 
 
 def static(relative: str) -> Route:
