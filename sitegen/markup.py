@@ -88,8 +88,13 @@ def _demote_h1(text: str) -> str:
 
 def plain_text(body_html: str) -> str:
     """The words of a rendered body, for feeds and descriptions."""
-    text = _TAG_RE.sub(" ", body_html.replace("</p>", "\n\n").replace("<li>", "\n• "))
-    text = html.unescape(text)
+    # Newlines in HTML are only spaces; blocks and list items make the lines.
+    text = body_html.replace("\n", " ")
+    text = re.sub(r"<li\b[^>]*>", "\n• ", text)
+    text = re.sub(r"<br\b[^>]*>|</tr>|</dt>|</dd>", "\n", text)
+    text = re.sub(r"</(?:p|h[1-6]|blockquote|pre|table|ul|ol|dl)>|<hr\b[^>]*>", "\n\n", text)
+    text = re.sub(r"<t[dh]\b[^>]*>", " ", text)
+    text = html.unescape(_TAG_RE.sub("", text))  # inline tags vanish: "<b>vet</b>." is "vet."
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

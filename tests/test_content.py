@@ -1,0 +1,239 @@
+"""Stage by stage: YAML with lines, front matter, fields, links, Markdown sanitising."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from sitegen.content import slugify
+from sitegen.fields import Fields
+from sitegen.links import check_link, check_signup, fill_placeholders, scheme_of
+from sitegen.markup import MarkdownRenderer, plain_text, summary
+from sitegen.problems import Problems
+from sitegen.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text, split_front_matter
+
+# -- yamlfile -----------------------------------------------------------------
+
+
+def test_yaml_keeps_the_line_of_every_key_and_item():
+    data = parse_yaml("title: Soep\nrepeat:\n  freq: weekly\n  except:\n    - 2027-01-23\n"
+                      "    - 2027-01-30\naccess: [zittend, rolstoel]\n")
+    assert isinstance(data, YamlMap)
+    assert data.line_of("title") == 1
+    assert data.line_of("repeat") == 2
+    assert data["repeat"].line_of("freq") == 3
+    exceptions = data["repeat"]["except"]
+    assert isinstance(exceptions, YamlList)
+    assert [exceptions.line_of(0), exceptions.line_of(1)] == [5, 6]
+    assert data["access"].line_of(1) == 7
+    assert data.line_of("missing") == 1
+
+
+def test_yaml_line_offset_counts_from_the_file_start():
+    data = parse_yaml("title: Soep\nspots: 3\n", line_offset=1)
+    assert data.line_of("spots") == 3
+
+
+def test_yaml_keeps_raw_text_of_scalars():
+    """YAML 1.1 reads an unquoted 10:00 as the sexagesimal integer 600; the raw text survives."""
+    data = parse_yaml("start: 10:00\nend: 12:30\nquoted: '09:30'\n")
+    assert data["start"] == 600 and data.raw["start"] == "10:00"
+    assert data["end"] == 750 and data.raw["end"] == "12:30"
+    assert data["quoted"] == "09:30"
+
+
+def test_yaml_date_forms_as_pyyaml_reads_them():
+    data = parse_yaml("a: 2027-01-16\nb: 2027-01-16 09:30\nc: 2027-01-16 09:30:00\n"
+                      "d: 2027-01-16T09:30:00+01:00\n")
+    assert data["a"] == date(2027, 1, 16)
+    assert data["b"] == "2027-01-16 09:30"  # no seconds: just text
+    assert data["c"] == datetime(2027, 1, 16, 9, 30)
+    assert data["d"].utcoffset().total_seconds() == 3600
+
+
+def test_yaml_duplicate_keys_are_recorded():
+    data = parse_yaml("title: a\nspots: 1\ntitle: b\n")
+    assert data.duplicates == [("title", 3)]
+    assert data["title"] == "b"
+
+
+def test_yaml_non_text_keys_keep_their_text():
+    data = parse_yaml("yes: 1\n2027: x\n")
+    assert set(data) == {"yes", "2027"}
+
+
+def test_yaml_syntax_error_has_a_line():
+    with pytest.raises(YamlError) as error:
+        parse_yaml("title: Soep\naccess: [a, b\nspots: 3\n", line_offset=1)
+    assert error.value.line == 4
+
+
+def test_front_matter_split_and_body_line():
+    front = split_front_matter("---\ntitle: Soep\nspots: 3\n---\nEerste regel.\n\nTweede.\n")
+    assert front.meta == {"title": "Soep", "spots": 3}
+    assert front.meta.line_of("spots") == 3
+    assert front.body == "Eerste regel.\n\nTweede.\n"
+    assert front.body_line == 5
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the file is empty"),
+    ("  \n\n", "the file is empty"),
+    ("Soep\n", "no front matter"),
+    ("---\ntitle: Soep\n", "the front matter is not closed"),
+    ("---\n---\nSoep\n", "the front matter is empty"),
+    ("---\n- a\n- b\n---\n", "the front matter must be keys with values"),
+])
+def test_front_matter_file_level_problems(text, message):
+    with pytest.raises(YamlError) as error:
+        split_front_matter(text)
+    assert error.value.line == 1
+    assert str(error.value).startswith(message)
+
+
+def test_read_text_accepts_bom_and_windows_line_ends():
+    assert read_text("\ufeff---\r\ntitle: é\r\n---\r\n".encode()) == "---\ntitle: é\n---\n"
+    with pytest.raises(UnicodeDecodeError):
+        read_text("café".encode("latin-1"))
+
+
+# -- fields --------------------------------------------------------------------
+
+
+def fields(yaml_text: str, allowed=("title", "spots", "reward", "draft", "talents", "repeat")):
+    problems = Problems()
+    return Fields(parse_yaml(yaml_text), "x.md", problems, allowed), problems
+
+
+def test_fields_read_types():
+    f, problems = fields("title: no\nspots: '3'\nreward: 2.5\ndraft: true\ntalents: geduld\n")
+    assert f.text("title") == "no"  # YAML 1.1 would say False; the coordinator wrote "no"
+    assert f.integer("spots", minimum=1) == 3  # a quoted number is still that number
+    assert f.number("reward") == 2.5
+    assert f.boolean("draft") is True
+    assert f.text_list("talents") == ("geduld",)
+    assert not problems
+
+
+def test_fields_nested_missing_key_is_reported_at_the_parent():
+    f, problems = fields("title: Soep\nrepeat:\n  interval: 2\n")
+    repeat = f.mapping("repeat", ("freq", "interval"), "not a mapping")
+    repeat.text("freq", required=True, example="weekly")
+    assert [str(p) for p in problems.found] == [
+        "x.md:2: missing required key 'freq'; add a line such as 'freq: weekly'"]
+
+
+def test_slugify_folds_accents_and_quotes():
+    assert slugify("Soep koken in ’t Hof") == "soep-koken-in-t-hof"
+    assert slugify("Crème brûlée!") == "creme-brulee"
+    assert slugify("???") == "taak"
+
+
+# -- links --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, scheme", [
+    ("https://example.be", "https"),
+    ("JavaScript:alert(1)", "javascript"),
+    ("java\tscript:alert(1)", "javascript"),
+    (" \x00javascript:alert(1)", "javascript"),
+    ("/tasks/soep/", None),
+    ("images/soep.jpg", None),
+    ("#top", None),
+])
+def test_scheme_as_a_browser_reads_it(url, scheme):
+    assert scheme_of(url) == scheme
+
+
+def test_check_link():
+    assert check_link("https://www.oranje.be") is None
+    assert check_link("mailto:info@oranje.be") is None
+    assert check_link("tel:+3250123456") is None
+    assert check_link("/places/t-hof/") is None
+    assert "not allowed" in check_link("vbscript:msgbox(1)")
+    assert "incomplete" in check_link("www.oranje.be", ("https",), relative_ok=False)
+
+
+def test_signup_allows_only_https_mailto_tel():
+    assert check_signup("https://forms.example.be/?t={title}&d={date}") is None
+    assert check_signup("mailto:inschrijven@oranje.be?subject={title}") is None
+    assert check_signup("tel:050123456") is None
+    assert "'http:'" in check_signup("http://forms.example.be/")
+    assert "unknown placeholder '{datum}'" in check_signup("https://f.example.be/?d={datum}")
+
+
+def test_placeholders_are_url_encoded():
+    url = fill_placeholders(
+        "https://docs.google.com/forms/d/e/x/viewform?entry.1={title}&entry.2={date}&entry.3={place}"
+        "&entry.4={url}&entry.5={time}",
+        {"title": "Soep & brood: 'samen'?", "date": "2027-01-16", "place": "'t Hof",
+         "url": "https://doeplekken.example.be/tasks/soep/", "time": "09:30", "slug": "soep"})
+    assert url == (
+        "https://docs.google.com/forms/d/e/x/viewform?entry.1=Soep%20%26%20brood%3A%20%27samen%27%3F"
+        "&entry.2=2027-01-16&entry.3=%27t%20Hof"
+        "&entry.4=https%3A%2F%2Fdoeplekken.example.be%2Ftasks%2Fsoep%2F&entry.5=09%3A30")
+
+
+# -- markup -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def md():
+    return MarkdownRenderer()
+
+
+def test_markdown_tables_lists_and_headings(md):
+    body = md.render("# Wat\n\n- plooien\n- plakken\n\n| dag | uur |\n|---|---|\n| za | 9 |\n")
+    assert "<h2>Wat</h2>" in body.html  # the page title is the only h1
+    assert "<li>plooien</li>" in body.html
+    assert "<table>" in body.html and "<td>za</td>" in body.html
+    assert body.refused == ()
+
+
+@pytest.mark.parametrize("source, absent", [
+    ("Hallo <script>alert(1)</script> daar", ["<script", "alert(1)"]),
+    ('<img src="x.png" onerror="alert(1)">', ["onerror"]),
+    ('<p style="color:red" onclick="x()">tekst</p>', ["style=", "onclick"]),
+    ("<iframe src='https://evil.example'></iframe>", ["<iframe"]),
+    ("<!-- geheim -->zichtbaar", ["geheim"]),
+    ('<a href="https://oranje.be" target="_blank" onmouseover="x()">Oranje</a>', ["onmouseover", "target"]),
+])
+def test_raw_html_is_sanitised(md, source, absent):
+    html = md.render(source).html
+    for fragment in absent:
+        assert fragment not in html
+
+
+def test_safe_links_keep_working_with_noopener(md):
+    body = md.render("[Oranje](https://www.oranje.be) of [mail](mailto:info@oranje.be)")
+    assert '<a href="https://www.oranje.be" rel="noopener noreferrer">Oranje</a>' in body.html
+    assert 'href="mailto:info@oranje.be"' in body.html
+    assert body.refused == ()
+
+
+@pytest.mark.parametrize("source, url", [
+    ("[klik](javascript:alert(1))", "javascript:alert(1)"),
+    ("[klik][1]\n\n[1]: javascript:alert(2)", "javascript:alert(2)"),
+    ('<a href="JAVASCRIPT:alert(3)">x</a>', "JAVASCRIPT:alert(3)"),
+    ('<a href="&#106;&#97;vascript:alert(4)">x</a>', "javascript:alert(4)"),
+    ('<a href="&#x6A;avascript&colon;alert(5)">x</a>', "javascript:alert(5)"),
+    ("![x](data:image/svg+xml;base64,PHN2Zz4=)", "data:image/svg+xml;base64,PHN2Zz4="),
+    ('<img src="vbscript:x">', "vbscript:x"),
+])
+def test_dangerous_links_are_refused_and_removed(md, source, url):
+    body = md.render(source)
+    assert [found for found, _ in body.refused] == [url]
+    assert "script:" not in body.html.lower() and "data:" not in body.html
+
+
+def test_words_that_look_like_schemes_are_just_text(md):
+    body = md.render("Let op: javascript: is geen link, en data: ook niet.")
+    assert body.refused == ()
+    assert "javascript: is geen link" in body.html
+
+
+def test_plain_text_and_summary(md):
+    html = md.render("Eerste zin met **vet**.\n\n- een\n- twee\n").html
+    assert plain_text(html) == "Eerste zin met vet.\n\n• een\n• twee"
+    assert summary(md.render("woord " * 100).html, limit=20) == "woord woord woord…"

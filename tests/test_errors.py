@@ -1,0 +1,403 @@
+"""Every kind of content mistake: its exact `path:line: message`, all reported at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen import BuildFailed
+from sitegen.build import load
+
+TASK = """\
+title: Soep koken
+place: t-hof
+category: koken
+"""
+
+
+def problems(site, **options) -> list[str]:
+    """The problems a build reports, as the lines the command prints."""
+    with pytest.raises(BuildFailed) as failure:
+        site.build(**options)
+    return [str(p) for p in failure.value.problems]
+
+
+def site_yml(site) -> str:
+    return (site.root / "content/site.yml").read_text(encoding="utf-8")
+
+
+def broken_task(site, extra: str, body: str = "Samen.\n") -> list[str]:
+    """Problems of one task: the three good lines (2–4), then `extra` from line 5."""
+    site.task("soep", TASK + extra, body)
+    return problems(site)
+
+
+# Each case: the lines after title/place/category (which are lines 2–4 of the file), and the
+# one problem they cause.
+TASK_CASES = {
+    "unknown key with a suggestion": (
+        "start: 2027-01-16\nspost: 3",
+        "content/tasks/soep.md:6: unknown key 'spost' — did you mean 'spots'?"),
+    "unknown key without a suggestion": (
+        "start: 2027-01-16\nkleur: rood",
+        "content/tasks/soep.md:6: unknown key 'kleur'; allowed keys: title, place, start, end, "
+        "repeat, client, partners, category, talents, access, spots, taken, status, signup, "
+        "reward, contact, image, result, draft"),
+    "duplicate key": (
+        "start: 2027-01-16\ntitle: Nog eens",
+        "content/tasks/soep.md:6: the key 'title' appears twice; keep only one"),
+    "unknown access tag": (
+        "start: 2027-01-16\naccess: [zittend, zitend]",
+        "content/tasks/soep.md:6: access tag 'zitend' is not in content/site.yml — did you mean "
+        "'zittend'?; known: zittend, rolstoel, kinderen"),
+    "end before start": (
+        "start: '2027-01-16 09:30'\nend: '2027-01-16 08:00'",
+        "content/tasks/soep.md:6: end (2027-01-16 08:00) is before start (2027-01-16 09:30); "
+        "the end must be at or after the start"),
+    "end time only before start": (
+        "start: '2027-01-16 09:30'\nend: '08:00'",
+        "content/tasks/soep.md:6: end (2027-01-16 08:00) is before start (2027-01-16 09:30); "
+        "the end must be at or after the start"),
+    "end with a time for an all-day start": (
+        "start: 2027-01-16\nend: '12:00'",
+        "content/tasks/soep.md:6: start is a whole day, so end must be a date too "
+        "(the last day, e.g. 2027-01-18)"),
+    "end without a time for a timed start": (
+        "start: '2027-01-16 09:30'\nend: 2027-01-17",
+        "content/tasks/soep.md:6: start has a time, so end needs a time too "
+        "(\"2027-01-16 12:00\" or just \"12:00\")"),
+    "zero spots": (
+        "start: 2027-01-16\nspots: 0",
+        "content/tasks/soep.md:6: 'spots' must be a whole number of 1 or more, not '0'"),
+    "negative spots": (
+        "start: 2027-01-16\nspots: -2",
+        "content/tasks/soep.md:6: 'spots' must be a whole number of 1 or more, not '-2'"),
+    "spots not a number": (
+        "start: 2027-01-16\nspots: veel",
+        "content/tasks/soep.md:6: 'spots' must be a whole number of 1 or more, not 'veel'"),
+    "negative taken": (
+        "start: 2027-01-16\ntaken: -1",
+        "content/tasks/soep.md:6: 'taken' must be a whole number of 0 or more, not '-1'"),
+    "taken over spots": (
+        "start: 2027-01-16\nspots: 2\ntaken: 3",
+        "content/tasks/soep.md:7: taken (3) is more than spots (2); at most 2 can sign up"),
+    "reward with a decimal comma": (
+        "start: 2027-01-16\nreward: 2,5",
+        "content/tasks/soep.md:6: 'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '2,5'"),
+    "bad status": (
+        "start: 2027-01-16\nstatus: afgelast",
+        "content/tasks/soep.md:6: status must be one of 'open', 'full', 'cancelled', not 'afgelast'"),
+    "draft not a boolean": (
+        "start: 2027-01-16\ndraft: misschien",
+        "content/tasks/soep.md:6: 'draft' must be true or false, not 'misschien'"),
+    "bad repeat freq": (
+        "start: 2027-01-16\nrepeat:\n  freq: yearly",
+        "content/tasks/soep.md:7: repeat freq must be 'daily', 'weekly' or 'monthly', not 'yearly'"),
+    "repeat with until and count": (
+        "start: 2027-01-16\nrepeat:\n  freq: weekly\n  until: 2027-03-27\n  count: 3",
+        "content/tasks/soep.md:9: repeat has both 'until' and 'count'; keep one: until a date, "
+        "or a number of times"),
+    "repeat except not a date": (
+        "start: 2027-01-16\nrepeat:\n  freq: weekly\n  except:\n    - 2027-01-23\n    - volgende week",
+        "content/tasks/soep.md:10: 'volgende week' is not a date; write it as 2027-01-16"),
+    "repeat until a datetime": (
+        "start: 2027-01-16\nrepeat:\n  freq: weekly\n  until: 2027-03-27 10:00:00",
+        "content/tasks/soep.md:8: '2027-03-27 10:00:00' is not a date; write it as 2027-01-16"),
+    "repeat until before start": (
+        "start: 2027-01-16\nrepeat:\n  freq: weekly\n  until: 2027-01-01",
+        "content/tasks/soep.md:8: repeat until (2027-01-01) is before the first day (2027-01-16)"),
+    "repeat without freq": (
+        "start: 2027-01-16\nrepeat:\n  count: 3",
+        "content/tasks/soep.md:6: missing required key 'freq'; add a line such as 'freq: weekly'"),
+    "repeat not a mapping": (
+        "start: 2027-01-16\nrepeat: weekly",
+        "content/tasks/soep.md:6: repeat must be a group of keys, e.g. 'repeat:' then "
+        "'  freq: weekly' and '  until: 2027-03-27'"),
+    "nested unknown key in repeat": (
+        "start: 2027-01-16\nrepeat:\n  freq: weekly\n  cnt: 3",
+        "content/tasks/soep.md:8: unknown key 'cnt' — did you mean 'count'?"),
+    "nested unknown key in client": (
+        "start: 2027-01-16\nclient:\n  name: Gezinsbond\n  ur: https://www.gezinsbond.be",
+        "content/tasks/soep.md:8: unknown key 'ur' — did you mean 'url'?"),
+    "client without a name": (
+        "start: 2027-01-16\nclient:\n  url: https://www.gezinsbond.be",
+        "content/tasks/soep.md:6: missing required key 'name'; add a line such as "
+        "'name: Gezinsbond Zedelgem'"),
+    "client url javascript": (
+        "start: 2027-01-16\nclient:\n  name: Gezinsbond\n  url: javascript:alert(1)",
+        "content/tasks/soep.md:8: the link 'javascript:alert(1)' uses 'javascript:', which is not "
+        "allowed; use a link starting with https: or http:"),
+    "nested unknown key in result": (
+        "start: 2027-01-16\nresult:\n  participant: 3",
+        "content/tasks/soep.md:7: unknown key 'participant' — did you mean 'participants'?"),
+    "javascript signup": (
+        "start: 2027-01-16\nsignup: 'javascript:alert(1)'",
+        "content/tasks/soep.md:6: the link 'javascript:alert(1)' uses 'javascript:', which is not "
+        "allowed; use a link starting with https: or mailto: or tel:"),
+    "http signup": (
+        "start: 2027-01-16\nsignup: http://forms.example.be/soep",
+        "content/tasks/soep.md:6: the link 'http://forms.example.be/soep' uses 'http:', which is not "
+        "allowed; use a link starting with https: or mailto: or tel:"),
+    "signup with an unknown placeholder": (
+        "start: 2027-01-16\nsignup: 'https://forms.example.be/?naam={naam}'",
+        "content/tasks/soep.md:6: unknown placeholder '{naam}' in the sign-up link; use {title}, "
+        "{date}, {time}, {place}, {slug}, {url}"),
+    "signup without a host": (
+        "start: 2027-01-16\nsignup: 'https:/forms'",
+        "content/tasks/soep.md:6: the link 'https:/forms' has no web address after the scheme; "
+        "write e.g. https://www.example.be"),
+    "data image": (
+        "start: 2027-01-16\nimage: 'data:image/png;base64,iVBORw0KGgo='",
+        "content/tasks/soep.md:6: image 'data:image/png;base64,iVBORw0KGgo=' must be a path inside "
+        "content/ or theme/, like images/soep.jpg"),
+    "image outside the site": (
+        "start: 2027-01-16\nimage: ../../etc/passwd.png",
+        "content/tasks/soep.md:6: image '../../etc/passwd.png' must be a path inside content/ or "
+        "theme/, like images/soep.jpg"),
+    "image not found": (
+        "start: 2027-01-16\nimage: images/soep.jpg",
+        "content/tasks/soep.md:6: image 'images/soep.jpg' was not found under content/ or theme/; "
+        "check the file name"),
+    "image not a picture": (
+        "start: 2027-01-16\nimage: site.yml",
+        "content/tasks/soep.md:6: image 'site.yml' must be a .jpg, .jpeg, .png, .webp, .gif or .svg file"),
+    "a list item that is not text": (
+        "start: 2027-01-16\ntalents: geduld\npartners:\n  - vzw Oranje\n  - [a, b]",
+        "content/tasks/soep.md:9: 'partners item' must be text, not a list"),
+    "time without a date (unquoted 10:00 is 600)": (
+        "start: 10:00",
+        "content/tasks/soep.md:5: '10:00' is a time without a date; write the date too, in quotes: "
+        "\"2027-01-16 09:30\""),
+    "not a date": (
+        "start: volgende zaterdag",
+        "content/tasks/soep.md:5: 'volgende zaterdag' is not a date; write '2027-01-16' for a whole "
+        "day or \"2027-01-16 09:30\" (in quotes) for a time"),
+    "impossible date": (
+        "start: '2027-02-30 10:00'",
+        "content/tasks/soep.md:5: '2027-02-30 10:00' is not a date; write '2027-01-16' for a whole "
+        "day or \"2027-01-16 09:30\" (in quotes) for a time"),
+    "time in the spring-forward gap": (
+        "start: '2027-03-28 02:30'",
+        "content/tasks/soep.md:5: 2027-03-28 02:30 does not exist in Europe/Brussels: the clocks "
+        "jump forward that night; pick a time an hour later"),
+    "empty required value": (
+        "start:",
+        "content/tasks/soep.md:5: 'start' is empty; write a value after the colon or remove the line"),
+}
+
+
+@pytest.mark.parametrize("extra, expected", [
+    pytest.param(*case, id=name) for name, case in TASK_CASES.items()])
+def test_task_error(site, extra, expected):
+    assert broken_task(site, extra) == [expected]
+
+
+def test_unknown_category(site):
+    site.task("soep", "title: Soep\nplace: t-hof\ncategory: kokem\nstart: 2027-01-16")
+    assert problems(site) == [
+        "content/tasks/soep.md:4: category 'kokem' is not in content/site.yml — did you mean "
+        "'koken'?; known: plooien, tuinwerk, koken"]
+
+
+def test_unknown_place_lists_known_places(site):
+    site.task("soep", "title: Soep\nplace: nergens\ncategory: koken\nstart: 2027-01-16")
+    assert problems(site) == [
+        "content/tasks/soep.md:3: place 'nergens' does not exist; known places: t-hof"]
+
+
+def test_unknown_place_with_suggestion(site):
+    site.task("soep", "title: Soep\nplace: t-hoff\ncategory: koken\nstart: 2027-01-16")
+    assert problems(site) == [
+        "content/tasks/soep.md:3: place 't-hoff' does not exist — did you mean 't-hof'?; "
+        "known places: t-hof"]
+
+
+def test_task_at_a_broken_place_points_to_the_place_file(site):
+    site.place("oranje", "name: vzw Oranje\nadres: Stationsstraat 1")
+    site.task("soep", "title: Soep\nplace: oranje\ncategory: koken\nstart: 2027-01-16")
+    assert problems(site) == [
+        "content/places/oranje.md:1: missing required key 'address'; add a line such as "
+        "'address: Torhoutsestraat 54, 8210 Zedelgem'",
+        "content/places/oranje.md:3: unknown key 'adres' — did you mean 'address'?",
+        "content/tasks/soep.md:3: place 'oranje' has problems of its own (see "
+        "content/places/oranje.md); fix that file first",
+    ]
+
+
+def test_missing_required_key_is_on_line_1(site):
+    site.task("soep", "place: t-hof\ncategory: koken\nstart: 2027-01-16")
+    assert problems(site) == [
+        "content/tasks/soep.md:1: missing required key 'title'; add a line such as "
+        "'title: Brieven plooien voor de Gezinsbond'"]
+
+
+def test_javascript_link_in_body_names_its_body_line(site):
+    body = "Kom helpen.\n\nMeer info [hier](javascript:alert(1)).\n"
+    assert broken_task(site, "start: 2027-01-16", body) == [
+        # lines: 1 ---, 2-4 keys, 5 start, 6 ---, 7 Kom helpen, 8 blank, 9 the link
+        "content/tasks/soep.md:9: in the text: the link 'javascript:alert(1)' uses 'javascript:', "
+        "which is not allowed; use a link starting with https: or http: or mailto: or tel:"]
+
+
+@pytest.mark.parametrize("body, line, url", [
+    pytest.param("Hallo.\n\n![foto](data:image/png;base64,AAAA)\n", 9,
+                 "data:image/png;base64,AAAA", id="data image in markdown"),
+    pytest.param("Hallo.\n\nZie [de folder][f].\n\n[f]: vbscript:msgbox(1)\n", 11,
+                 "vbscript:msgbox(1)", id="reference link"),
+    pytest.param('Hallo.\n\n<a href="javascript:alert(1)">klik</a>\n', 9,
+                 "javascript:alert(1)", id="raw a href"),
+    pytest.param('Hallo.\n\n<a href="&#106;avascript:alert(1)">klik</a>\n', 9,
+                 "javascript:alert(1)", id="entity-obfuscated scheme"),
+    pytest.param('Hallo.\n\n<a href="javascript&colon;alert(1)">klik</a>\n', 9,
+                 "javascript:alert(1)", id="named-entity colon"),
+    pytest.param('Hallo.\n\n<a href="java&#9;script:alert(1)">klik</a>\n', 9,
+                 "java\\x09script:alert(1)", id="tab inside the scheme"),
+    pytest.param("Hallo.\n\n[bestand](file:///etc/passwd)\n", 9,
+                 "file:///etc/passwd", id="file link"),
+])
+def test_refused_link_in_body(site, body, line, url):
+    scheme = url.replace("\\x09", "").split(":")[0].split("&")[0]
+    assert broken_task(site, "start: 2027-01-16", body) == [
+        f"content/tasks/soep.md:{line}: in the text: the link '{url}' uses '{scheme}:', which is "
+        "not allowed; use a link starting with https: or http: or mailto: or tel:"]
+
+
+def test_empty_file(site):
+    site.write("content/tasks/soep.md", "")
+    assert problems(site) == [
+        "content/tasks/soep.md:1: the file is empty; start it with a line '---', the keys "
+        "(title: …), and a line '---'"]
+
+
+def test_no_front_matter(site):
+    site.write("content/tasks/soep.md", "Soep koken in 't Hof, zaterdag.\n")
+    assert problems(site) == [
+        "content/tasks/soep.md:1: no front matter: the file must start with a line '---', then "
+        "the keys (title: …), then a line '---' before the text"]
+
+
+def test_unclosed_front_matter(site):
+    site.write("content/tasks/soep.md", "---\ntitle: Soep\nplace: t-hof\n")
+    assert problems(site) == [
+        "content/tasks/soep.md:1: the front matter is not closed: add a line '---' after the last key"]
+
+
+def test_not_utf8(site):
+    (site.root / "content/tasks/soep.md").write_bytes(
+        "---\ntitle: Soep met prei en çelderij\n---\n".encode("cp1252"))
+    assert problems(site) == [
+        "content/tasks/soep.md:1: the file is not UTF-8 text; save it as UTF-8 in your editor"]
+
+
+def test_yaml_syntax_error_line(site):
+    site.task("soep", TASK + "start: 2027-01-16\ntalents: [geduld, fiets\nspots: 3")
+    assert problems(site) == [
+        "content/tasks/soep.md:7: this is not valid YAML (did not find expected ',' or ']'); "
+        "check the quotes, colons and indentation on this line"]
+
+
+def test_bad_file_name(site):
+    site.task("Soep Koken", TASK + "start: 2027-01-16")
+    assert problems(site) == [
+        "content/tasks/Soep Koken.md:1: the file name 'Soep Koken' cannot be used in a web "
+        "address; use lowercase letters, digits and hyphens, e.g. 'soep-koken'"]
+
+
+def test_bad_site_key(site):
+    site.write("content/site.yml", site_yml(site).replace("currency:", "curency:"))
+    assert problems(site) == [
+        "content/site.yml:6: unknown key 'curency' — did you mean 'currency'?"]
+
+
+def test_missing_site_key(site):
+    site.write("content/site.yml", site_yml(site).replace("title: Doe-plekken Testdorp\n", ""))
+    assert problems(site) == [
+        "content/site.yml:1: missing required key 'title'; add a line such as "
+        "'title: Doe-plekken Zedelgem'"]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    pytest.param("language: nl", "language: fr",
+                 "content/site.yml:4: language must be 'nl' or 'en', not 'fr'", id="language"),
+    pytest.param("timezone: Europe/Brussels", "timezone: Europe/Brussel",
+                 "content/site.yml:5: unknown time zone 'Europe/Brussel'; use an IANA name such as "
+                 "'Europe/Brussels'", id="timezone"),
+    pytest.param("base_url: https://doeplekken.example.be", "base_url: doeplekken.example.be",
+                 "content/site.yml:3: base_url must be an absolute https:// or http:// address, not "
+                 "'doeplekken.example.be'", id="base_url"),
+    pytest.param("  koken: koken", "  Koken Thuis: koken",
+                 "content/site.yml:13: 'Koken Thuis' in 'categories' is not a valid slug; use lowercase "
+                 "letters, digits and hyphens (e.g. 'tuinwerk')", id="category slug"),
+    pytest.param("signup: \"https://forms", "signup: \"http://forms",
+                 "content/site.yml:7: the link 'http://forms.example.be/inschrijven?taak={title}&datum={d…' "
+                 "uses 'http:', which is not allowed; use a link starting with https: or mailto: or tel:",
+                 id="signup"),
+])
+def test_bad_site_value(site, old, new, expected):
+    text = site_yml(site)
+    assert old in text
+    site.write("content/site.yml", text.replace(old, new))
+    assert problems(site) == [expected]
+
+
+def test_missing_site_file(site):
+    (site.root / "content/site.yml").unlink()
+    assert problems(site) == [
+        "content/site.yml:1: content/site.yml is missing; create it with at least title, "
+        "base_url and categories"]
+
+
+def test_place_errors(site):
+    site.place("oranje", "name: vzw Oranje\naddress: Stationsstraat 1\ngeo: 51.1, 3.1\n"
+               "access: [trap]\nopen: altijd")
+    assert problems(site) == [
+        "content/places/oranje.md:4: geo must be [latitude, longitude], e.g. [51.1423, 3.1367]",
+        "content/places/oranje.md:5: access tag 'trap' is not in content/site.yml; known: "
+        "zittend, rolstoel, kinderen",
+        "content/places/oranje.md:6: unknown key 'open'; allowed keys: name, address, geo, "
+        "partners, access, hours, contact, image",
+    ]
+
+
+def test_draft_is_checked_too(site):
+    """A draft is not published, but its mistakes are reported before the day it is."""
+    site.task("soep", TASK + "start: 2027-01-16\ndraft: true\nspots: 0")
+    assert problems(site) == [
+        "content/tasks/soep.md:7: 'spots' must be a whole number of 1 or more, not '0'"]
+
+
+def test_all_problems_of_all_files_at_once(site):
+    site.task("a-typo", TASK + "start: 2027-01-16\nspost: 3")
+    site.task("b-dst", TASK + "start: '2027-03-28 02:15'")
+    site.task("c-link", TASK + "start: 2027-01-16", "Zie <a href='javascript:x()'>dit</a>.\n")
+    site.write("content/tasks/d-empty.md", "")
+    site.task("e-two", "title: Twee fouten\nplace: nergens\ncategory: koken\nstart: 2027-01-16\n"
+              "spots: 2\ntaken: 5")
+    site.task("f-good", TASK + "start: 2027-01-16")
+    site.place("g-place", "name: Zonder adres")
+    found = problems(site)
+    assert found == [
+        "content/places/g-place.md:1: missing required key 'address'; add a line such as "
+        "'address: Torhoutsestraat 54, 8210 Zedelgem'",
+        "content/tasks/a-typo.md:6: unknown key 'spost' — did you mean 'spots'?",
+        "content/tasks/b-dst.md:5: 2027-03-28 02:15 does not exist in Europe/Brussels: the clocks "
+        "jump forward that night; pick a time an hour later",
+        "content/tasks/c-link.md:7: in the text: the link 'javascript:x()' uses 'javascript:', "
+        "which is not allowed; use a link starting with https: or http: or mailto: or tel:",
+        "content/tasks/d-empty.md:1: the file is empty; start it with a line '---', the keys "
+        "(title: …), and a line '---'",
+        "content/tasks/e-two.md:3: place 'nergens' does not exist; known places: g-place, t-hof",
+        "content/tasks/e-two.md:7: taken (5) is more than spots (2); at most 2 can sign up",
+    ]
+
+
+def test_warnings_do_not_fail_the_build(site):
+    site.task("soep", TASK + "start: 2027-01-16\nrepeat:\n  freq: weekly\n  count: 3\n"
+              "  except: [2027-01-17]")
+    site.write("content/tasks/brieven.markdown", "---\ntitle: x\n---\n")
+    _, warnings = load(site.options())
+    assert [str(w) for w in warnings] == [
+        "content/tasks/brieven.markdown:1: warning: 'brieven.markdown' is not read: only files "
+        "ending in .md are; rename it to 'brieven.md'",
+        "content/tasks/soep.md:6: warning: except date 2027-01-17 is not one of the repeat's "
+        "days, so it changes nothing",
+    ]
