@@ -41,6 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     _site_arguments(check_cmd)
     check_cmd.set_defaults(run=_run_check)
 
+    serve_cmd = commands.add_parser(
+        "serve", help="build, serve on localhost, rebuild on change and reload the browser",
+        description="Build the site, serve it, watch content/ and theme/ and rebuild on every save; "
+                    "open pages reload by themselves. When a change breaks the content, the last good "
+                    "site stays online with the problems shown on every page. Ctrl-C stops.")
+    _site_arguments(serve_cmd)
+    serve_cmd.add_argument("--out", type=Path, help="output folder (default: <root>/public)")
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this computer only)")
+    serve_cmd.set_defaults(run=_run_serve)
+
     _new_command(commands)
     return parser
 
@@ -132,6 +144,18 @@ def _run_check(args) -> int:
     _print_problems(result.warnings)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))
     return 0
+
+
+def _run_serve(args) -> int:
+    options = _options(args)
+    if options is None:
+        return 1
+    from .serve import serve  # the server and watchdog load only when serving
+    return serve(options, host=args.host, port=args.port, log=_log)
+
+
+def _log(*parts, file=None) -> None:
+    print(*parts, file=file or sys.stdout, flush=True)
 
 
 def _run_new_task(args) -> int:

@@ -272,3 +272,20 @@ def check_ok(tasks: int, places: int) -> str:
 
 def new_file(path: str) -> str:
     return f"wrote {path}; edit it, then run 'sitegen check'"
+
+
+# -- serve ------------------------------------------------------------------
+def port_in_use(host: str, port: int) -> str:
+    return (f"cannot serve on {host}:{port}: the port is in use (another 'sitegen serve'?); "
+            f"stop that one or pick another port with --port {port + 1}")
+
+
+def serving(url: str) -> str:
+    return f"serving {url} — watching content/ and theme/; press Ctrl-C to stop"
+
+
+def rebuilt(written: int, seconds: float) -> str:
+    return f"rebuilt: {written} file{'s' if written != 1 else ''} changed in {seconds:.2f} s"
+
+
+SERVE_STOPPED = "stopped"

@@ -1,0 +1,3 @@
+"""The build cache in `.sitegen-cache/` (placeholder; filled in below)."""
+
+CACHE_DIR = ".sitegen-cache"

@@ -1,0 +1,219 @@
+"""`sitegen serve`: build, serve, rebuild on change, reload open tabs.
+
+The built files stay exactly as `build` writes them: the reload script and the
+error banner are added to HTML responses by this server only. A failed rebuild
+leaves public/ as it was (the build promise), so the last good site keeps being
+served, with the problems shown on top of every page until they are fixed.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from . import messages
+from .build import BuildOptions, BuildResult, build
+from .cache import CACHE_DIR
+from .problems import BuildFailed
+from .watch import Watcher
+
+PREFIX = "/__sitegen/"
+_HEARTBEAT_SECONDS = 15
+
+RELOAD_JS = b"""\
+// sitegen serve only: reload this page when the site was rebuilt.
+(function () {
+  "use strict";
+  var seen = null;
+  var source = new EventSource("/__sitegen/events");
+  source.addEventListener("message", function (event) {
+    if (seen !== null && event.data !== seen) {
+      window.location.reload();
+    }
+    seen = event.data;
+  });
+}());
+"""
+
+BANNER_CSS = b"""\
+/* sitegen serve only: the build problems banner. */
+.sitegen-problems { position: relative; z-index: 2147483647; margin: 0; padding: 1rem;
+  background: #fff3f3; color: #5a0000; border-bottom: 4px solid #b00020;
+  font: 1rem/1.4 system-ui, sans-serif; }
+.sitegen-problems h2 { margin: 0 0 .5rem; font-size: 1.1rem; }
+.sitegen-problems pre { margin: 0; white-space: pre-wrap; font: .95rem/1.4 ui-monospace, monospace; }
+"""
+
+
+@dataclass
+class ServeState:
+    """What the server shows: the build counter and the problems of the last build."""
+
+    out: Path
+    generation: int = 0
+    problems: list[str] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def finished(self, problems: list[str]) -> None:
+        with self.changed:
+            self.problems = problems
+            self.generation += 1
+            self.changed.notify_all()
+
+
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=print) -> int:
+    """Build, serve and watch until Ctrl-C; return the exit status."""
+    state = ServeState(options.out_dir)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        server = ThreadingHTTPServer((host, port), partial(_Handler, state))
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+            log(messages.port_in_use(host, port), file=sys.stderr)
+            return 1
+        raise
+    server.daemon_threads = True  # open event streams must not keep Ctrl-C waiting
+    rebuild = _Rebuilder(options, state, log)
+    rebuild([])
+    watcher = Watcher([options.root / "content", options.root / "theme"], rebuild,
+                      ignore=[options.out_dir, options.root / CACHE_DIR])
+    watcher.start()
+    log(messages.serving(f"http://{host}:{server.server_address[1]}/"))
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        server.server_close()
+    log(messages.SERVE_STOPPED)
+    return 0
+
+
+class _Rebuilder:
+    """The watcher's callback: one build at a time, problems kept for the banner."""
+
+    def __init__(self, options: BuildOptions, state: ServeState, log):
+        self.options, self.state, self.log = options, state, log
+        self.lock = threading.Lock()
+
+    def __call__(self, changed: list[str]) -> None:
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                result: BuildResult = build(self.options)
+            except BuildFailed as failure:
+                lines = [str(p) for p in failure.problems]
+                for line in lines:
+                    self.log(line, file=sys.stderr)
+                self.log(messages.build_failed(len(lines)), file=sys.stderr)
+                self.state.finished(lines)
+                return
+            except Exception as error:  # a bug must not kill the server; show it like a problem
+                lines = [f"internal error: {type(error).__name__}: {error}"]
+                self.log(lines[0], file=sys.stderr)
+                self.state.finished(lines)
+                return
+            self.state.finished([])
+            self.log(messages.rebuilt(result.report.written if result.report else 0,
+                                      time.perf_counter() - started))
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves public/, adding the reload script and the problems banner to HTML."""
+
+    def __init__(self, state: ServeState, *args, **kwargs):
+        self.state = state
+        super().__init__(*args, directory=str(state.out), **kwargs)
+
+    def log_message(self, format, *args) -> None:
+        pass  # one line per request would drown the build messages
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == PREFIX + "reload.js":
+            return self._send(RELOAD_JS, "text/javascript; charset=utf-8")
+        if path == PREFIX + "serve.css":
+            return self._send(BANNER_CSS, "text/css; charset=utf-8")
+        if path == PREFIX + "events":
+            return self._events()
+        file = self._file_for(path)
+        if file is None:
+            missing = self.state.out / "404.html"
+            body = missing.read_bytes() if missing.is_file() else b"<!doctype html><title>404</title>"
+            return self._send(self._decorate(body), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+        if file.suffix == ".html":
+            return self._send(self._decorate(file.read_bytes()), "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _file_for(self, url_path: str) -> Path | None:
+        translated = Path(self.translate_path(url_path))
+        if translated.is_dir():
+            if not url_path.endswith("/"):
+                return translated  # SimpleHTTPRequestHandler redirects to the slash form
+            translated = translated / "index.html"
+        return translated if translated.is_file() else None
+
+    def _decorate(self, body: bytes) -> bytes:
+        """Add the reload script (and the problems banner) to one HTML response."""
+        with self.state.changed:
+            problems = list(self.state.problems)
+        head = (b'<script src="/__sitegen/reload.js" defer></script>'
+                b'<link rel="stylesheet" href="/__sitegen/serve.css">')
+        body = _insert_after_tag(body, b"<head", head)
+        if problems:
+            banner = ('<div class="sitegen-problems" role="alert"><h2>'
+                      + html.escape(messages.build_failed(len(problems)))
+                      + " — showing the last good build</h2><pre>"
+                      + html.escape("\n".join(problems), quote=False) + "</pre></div>")
+            body = _insert_after_tag(body, b"<body", banner.encode("utf-8"))
+        return body
+
+    def _send(self, body: bytes, content_type: str, status=HTTPStatus.OK) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-sent events: the build counter, sent again after every build."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        sent = None
+        try:
+            while True:
+                with self.state.changed:
+                    if sent == self.state.generation:
+                        self.state.changed.wait(_HEARTBEAT_SECONDS)
+                    generation = self.state.generation
+                if generation != sent:
+                    self.wfile.write(f"data: {generation}\n\n".encode())
+                    sent = generation
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _insert_after_tag(body: bytes, tag: bytes, addition: bytes) -> bytes:
+    """Insert right after the opening `tag` (e.g. b"<head"), or at the start if there is none."""
+    match = re.search(re.escape(tag) + rb"(?:\s[^>]*)?>", body)
+    if match is None:
+        return addition + body
+    return body[:match.end()] + addition + body[match.end():]
