@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import messages
 from .build import BuildOptions, build, check
-from .problems import BuildFailed
+from .problems import BuildError, BuildFailed
 from .scaffold import NewPlace, NewTask, new_place, new_task
 
 DESCRIPTION = "Build the doe-plek task board: Markdown tasks and places in, a static site out."
@@ -120,6 +120,9 @@ def _run_build(args) -> int:
         _print_problems(failure.problems)
         print(messages.build_failed(len(failure.problems)), file=sys.stderr)
         return 1
+    except BuildError as error:  # a tool failed (e.g. Pagefind), not the content
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     _print_problems(result.warnings)
     if not args.quiet:
         report = result.report
@@ -140,6 +143,9 @@ def _run_check(args) -> int:
     except BuildFailed as failure:
         _print_problems(failure.problems)
         print(messages.check_failed(len(failure.problems)), file=sys.stderr)
+        return 1
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     _print_problems(result.warnings)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))

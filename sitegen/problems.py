@@ -17,6 +17,10 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+class BuildError(Exception):
+    """The build could not finish for a reason outside the content (a tool failed)."""
+
+
 class BuildFailed(Exception):
     """Raised when the content has problems; carries every one of them."""
 

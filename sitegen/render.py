@@ -16,7 +16,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
                     TemplateError, TemplateNotFound, select_autoescape)
 from markupsafe import Markup, escape
 
-from . import messages, urls
+from . import messages, search, urls
 from .links import fill_placeholders
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
@@ -66,6 +66,11 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         iso=iso,
         by_day=by_day,
         number=words.number,
+        # Search and filters (search.py): month values, sort key, who is searchable.
+        months=lambda view: search.months(view, model.now),
+        month_options=lambda views: search.month_options(views, model.now),
+        sort_value=search.sort_value,
+        searchable=search.searchable,
     )
     return env
 

@@ -64,6 +64,7 @@ _NAMED = {
     "sitemap": _file("/sitemap.xml"),
     "robots": _file("/robots.txt"),
     "404": Route("404.html", "/404.html"),
+    "search": _file("/pagefind/pagefind.js"),  # the Pagefind bundle's entry (search.py)
 }
 
 

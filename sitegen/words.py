@@ -68,6 +68,21 @@ UI = {
         "back_to_board": "Terug naar alle taken",
         "poster": "Affiche",
         "page_not_found": "Deze pagina bestaat niet (meer)",
+        "search_title": "Zoek een taak",
+        "search_q": "Zoekwoord",
+        "search_q_hint": "bv. soep, tuin, plooien",
+        "search_all_places": "Alle plekken",
+        "search_all_categories": "Alle soorten werk",
+        "search_access": "Toegankelijkheid",
+        "search_all_access": "Maakt niet uit",
+        "search_month": "Maand",
+        "search_all_months": "Alle maanden",
+        "search_open": "Alleen taken met vrije plaatsen",
+        "search_submit": "Zoeken",
+        "search_reset": "Alles tonen",
+        "results_none": "Geen taken gevonden. Probeer een ander woord of minder filters.",
+        "results_one": "1 taak gevonden",
+        "results_many": "{n} taken gevonden",
     },
     "en": {
         "skip": "Skip to content",
@@ -121,6 +136,21 @@ UI = {
         "back_to_board": "Back to all tasks",
         "poster": "Poster",
         "page_not_found": "This page does not exist (any more)",
+        "search_title": "Find a task",
+        "search_q": "Search word",
+        "search_q_hint": "e.g. soup, garden, folding",
+        "search_all_places": "All places",
+        "search_all_categories": "All kinds of work",
+        "search_access": "Accessibility",
+        "search_all_access": "Any",
+        "search_month": "Month",
+        "search_all_months": "Any month",
+        "search_open": "Only tasks with places left",
+        "search_submit": "Search",
+        "search_reset": "Show all",
+        "results_none": "No tasks found. Try another word or fewer filters.",
+        "results_one": "1 task found",
+        "results_many": "{n} tasks found",
     },
 }
 
@@ -165,6 +195,10 @@ class Words:
     def day(self, day: date, *, year: bool = True) -> str:
         """zaterdag 16 januari 2027"""
         return format_date(day, "EEEE d MMMM y" if year else "EEEE d MMMM", locale=self.locale)
+
+    def month(self, day: date) -> str:
+        """december 2026"""
+        return format_date(day, "LLLL y", locale=self.locale)
 
     def short_day(self, day: date) -> str:
         """16 januari 2027"""
