@@ -1,11 +1,180 @@
-"""Feeds and pages for reach: Atom, sitemap, robots, embeds, impact, suggest — issue 5."""
+"""Feeds and pages for reach: Atom, sitemap, robots, embeds per place, impact, suggest.
+
+Nothing here reads the clock: every date in the feed comes from the content
+(or its git history), so the same content gives byte-identical files.
+"""
 
 from __future__ import annotations
 
-from .model import SiteModel
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from . import urls
+from .history import History
+from .model import SiteModel, TaskView
+from .render import Pages
+from .seo import summary
 from .theme import Theme
+from .words import Words
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FEED_ENTRIES = 50  # feed readers only look at the newest ones
+EMBED_TASKS = 10  # an iframe on a partner's site shows the next few
 
 
-def render_reach(model: SiteModel, theme: Theme) -> dict[str, bytes]:
-    """Output path → bytes. Not built yet."""
-    return {}
+def render_reach(model: SiteModel, theme: Theme, history: History | None = None) -> dict[str, bytes]:
+    """Atom feed, robots.txt, embeds, impact and suggest pages: output path → bytes."""
+    pages = Pages(theme, model)
+    files = {
+        urls.route("atom").path: atom_feed(model, history),
+        urls.route("robots").path: robots_txt(model),
+    }
+    for place in model.places.values():
+        route = urls.route(place, "embed")
+        upcoming = [v for v in model.at_place(place.slug) if not v.past]
+        files[route.path] = pages.render("embed.html", route, place=place,
+                                         tasks=upcoming[:EMBED_TASKS], more=len(upcoming) > EMBED_TASKS)
+    route = urls.route("impact")
+    files[route.path] = pages.render("impact.html", route, impact=impact(model))
+    route = urls.route("suggest")
+    files[route.path] = pages.render("suggest.html", route)
+    return files
+
+
+def _as_datetime(moment, zone) -> datetime:
+    if isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, time(), tzinfo=zone)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def atom_feed(model: SiteModel, history: History | None = None) -> bytes:
+    """Atom (RFC 4287) of upcoming tasks, newest first: by last commit when known, else by start."""
+    site, zone = model.site, model.site.zone
+    words = Words(site.language)
+
+    def when_added(view: TaskView) -> datetime:
+        revision = history.of(view.task.source) if history else None
+        return revision.last if revision else _as_datetime(view.task.schedule.start, zone)
+
+    # Same commit time (one commit added several): the later start first, then by slug.
+    entries = sorted(((when_added(v), v) for v in model.upcoming),
+                     key=lambda pair: (pair[0], _as_datetime(pair[1].next.start, zone), pair[1].task.slug),
+                     reverse=True)[:FEED_ENTRIES]
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: words.locale.replace("_", "-")})
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    home = urls.absolute(site.base_url, urls.route("board").url)
+    sub(feed, "id", home)
+    sub(feed, "title", site.title)
+    if site.tagline:
+        sub(feed, "subtitle", site.tagline)
+    sub(feed, "link", rel="self", type="application/atom+xml",
+        href=urls.absolute(site.base_url, urls.route("atom").url))
+    sub(feed, "link", rel="alternate", type="text/html", href=home)
+    # The feed changes when its entries do, never because the build ran again.
+    newest = max((stamp for stamp, _ in entries), default=_as_datetime(model.today, zone))
+    sub(feed, "updated", _stamp(newest))
+    author = sub(feed, "author")
+    sub(author, "name", site.title)
+    sub(author, "uri", home)
+    for stamp, view in entries:
+        task = view.task
+        page = urls.absolute(site.base_url, urls.route(task).url)
+        place = model.places[task.place]
+        entry = sub(feed, "entry")
+        sub(entry, "id", page)
+        sub(entry, "title", task.title)
+        sub(entry, "link", rel="alternate", type="text/html", href=page)
+        sub(entry, "updated", _stamp(stamp))
+        sub(entry, "category", term=task.category, label=site.category(task.category).label)
+        text = f"{words.when(view.next)} · {place.name}, {place.address}"
+        if view.state != "open":
+            text += f" · {words('state_' + view.state)}"
+        body = summary(task.body_html, 400)
+        sub(entry, "summary", f"{text}\n\n{body}" if body else text)
+    ET.indent(feed)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8",
+                                                                     xml_declaration=False) + b"\n"
+
+
+def robots_txt(model: SiteModel) -> bytes:
+    sitemap = urls.absolute(model.site.base_url, urls.route("sitemap").url)
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
+
+
+def render_sitemap(model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes]:
+    """sitemap.xml of every indexable page in the built site (not posters, embeds or 404)."""
+    skipped = ("/poster/index.html", "/embed/index.html")
+    pages = sorted(path for path in files
+                   if path.endswith("index.html") and not path.endswith(skipped))
+    ET.register_namespace("", SITEMAP_NS)
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for path in pages:
+        url = "/" + path[: -len("index.html")]
+        ET.SubElement(ET.SubElement(root, f"{{{SITEMAP_NS}}}url"), f"{{{SITEMAP_NS}}}loc").text = \
+            urls.absolute(model.site.base_url, url)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return {urls.route("sitemap").path: b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"}
+
+
+@dataclass
+class Tally:
+    """What was done: tasks, participants, hours and currency earned."""
+
+    label: str
+    tasks: int = 0
+    participants: int = 0
+    hours: float = 0
+    currency: float = 0
+
+    def add(self, view: TaskView) -> None:
+        result, task = view.task.result, view.task
+        people = result.participants or 0
+        self.tasks += 1
+        self.participants += people
+        self.hours += result.hours or 0
+        self.currency += (task.reward or 0) * people
+
+
+@dataclass(frozen=True)
+class Impact:
+    years: list[Tally]
+    places: list[Tally]
+    total: Tally
+    chart: list[tuple[Tally, float]]  # (year, bar width in % of the widest)
+
+
+def impact(model: SiteModel) -> Impact:
+    """Totals of past tasks with a `result`, per year (newest first) and per place."""
+    years: dict[int, Tally] = {}
+    places: dict[str, Tally] = {}
+    total = Tally("")
+    for view in model.past:
+        if view.task.result is None:
+            continue
+        year = view.next.day.year
+        years.setdefault(year, Tally(str(year))).add(view)
+        slug = view.task.place
+        places.setdefault(slug, Tally(model.places[slug].name)).add(view)
+        total.add(view)
+    by_year = [years[y] for y in sorted(years, reverse=True)]
+    widest = max((t.participants for t in by_year), default=0) or 1
+    return Impact(
+        years=by_year,
+        places=sorted(places.values(), key=lambda t: (-t.participants, t.label)),
+        total=total,
+        chart=[(t, round(100 * t.participants / widest, 1)) for t in sorted(by_year, key=lambda t: t.label)],
+    )

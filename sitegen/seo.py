@@ -1,0 +1,179 @@
+"""What search engines and social media read: schema.org JSON-LD, descriptions, share links.
+
+JSON-LD is built as a dict and serialised here, never assembled in a template:
+`<`, `>` and `&` are escaped so no title (`</script>`, `<!--`) can leave the
+`<script type="application/ld+json">` element it is inserted into.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+# `render` imports this module for its filters; both only use each other at call time.
+from . import render, urls
+from .model import Place, SiteModel, TaskView
+from .words import Words
+
+_SCHEMA = "https://schema.org/"
+_POSTCODE_CITY_RE = re.compile(r"^(?:B-?\s*)?(\d{4})\s+(.+)$")
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+_BLOCK_TAGS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "tr", "br"}
+
+
+class _TextBlocks(HTMLParser):
+    """Collect the visible text of sanitised body HTML as paragraphs; list items get a bullet."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._current: list[str] = []
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._current).split())
+        if text:
+            self.blocks.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            if tag == "li":
+                self._current.append("• ")
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data):
+        self._current.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def text_blocks(html: str) -> list[str]:
+    """The paragraphs and list items of body HTML as plain text."""
+    parser = _TextBlocks()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+def cut(text: str, limit: int) -> str:
+    """Shorten text to at most `limit` characters at a word boundary, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    short = text[:limit - 1]
+    if " " in short[limit // 2:]:
+        short = short[:short.rindex(" ")]
+    return short.rstrip(" ,;:.–-") + "…"
+
+
+def summary(html: str, limit: int = 200) -> str:
+    """A plain-text description of body HTML for meta tags, feeds and JSON-LD."""
+    return cut(" ".join(text_blocks(html)), limit)
+
+
+def script_json(data: object) -> str:
+    """JSON for inside a <script> element: `<`, `>` and `&` as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return re.sub(r"[<>&]", lambda match: _SCRIPT_ESCAPES[match.group(0)], text)
+
+
+def postal_address(place: Place, country: str | None) -> dict:
+    """schema.org PostalAddress from "Street 1, 8210 Town" (the whole text when it does not split)."""
+    address: dict = {"@type": "PostalAddress"}
+    street, _, rest = place.address.rpartition(",")
+    match = _POSTCODE_CITY_RE.match(rest.strip())
+    if street and match:
+        address.update(streetAddress=street.strip(), postalCode=match.group(1),
+                       addressLocality=match.group(2).strip())
+    else:
+        address["streetAddress"] = place.address
+    if country:
+        address["addressCountry"] = country
+    return address
+
+
+def _moment(value) -> str:
+    """ISO 8601: with its UTC offset for a time, the date alone for an all-day task."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes" if not value.second else "seconds")
+    return value.isoformat()
+
+
+def event(model: SiteModel, view: TaskView) -> dict:
+    """The schema.org Event of a task's next (or last) occurrence, as a dict."""
+    task, site = view.task, model.site
+    place = model.places[task.place]
+    page = urls.absolute(site.base_url, urls.route(task).url)
+    # Doe-plekken are Flemish; a site in another zone leaves the country out rather than guess.
+    country = "BE" if site.timezone == "Europe/Brussels" else None
+    location: dict = {"@type": "Place", "name": place.name, "address": postal_address(place, country)}
+    if place.geo is not None:
+        location["geo"] = {"@type": "GeoCoordinates", "latitude": place.geo[0], "longitude": place.geo[1]}
+    if task.client is not None:
+        organizer = {"@type": "Organization", "name": task.client.name}
+        if task.client.url:
+            organizer["url"] = task.client.url
+    else:
+        organizer = {"@type": "Organization", "name": site.title, "url": site.base_url + "/"}
+    offer = {
+        "@type": "Offer",
+        "price": 0,
+        "priceCurrency": "EUR",
+        "url": render.signup_url(model, view) or page,
+        "availability": _SCHEMA + ("InStock" if view.can_sign_up else "SoldOut"),
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": task.title,
+        "startDate": _moment(view.next.start),
+        "endDate": _moment(view.next.end),
+        "eventStatus": _SCHEMA + ("EventCancelled" if task.cancelled else "EventScheduled"),
+        "eventAttendanceMode": _SCHEMA + "OfflineEventAttendanceMode",
+        "location": location,
+        "organizer": organizer,
+        "offers": offer,
+        "description": summary(task.body_html, 500) or task.title,
+        "url": page,
+        "inLanguage": Words(site.language).locale.replace("_", "-"),
+    }
+    if task.image:
+        data["image"] = [urls.absolute(site.base_url, urls.media(task.image).url)]
+    return data
+
+
+def event_jsonld(model: SiteModel, view: TaskView) -> str:
+    """The Event JSON-LD of a task, safe to insert into a <script> element."""
+    return script_json(event(model, view))
+
+
+def share_links(model: SiteModel, view: TaskView) -> dict[str, str]:
+    """Plain share links (no third-party scripts): whatsapp, facebook, email, and the page url."""
+    words = Words(model.site.language)
+    page = urls.absolute(model.site.base_url, urls.route(view.task).url)
+    text = words("share_text", title=view.task.title, when=words.when(view.next))
+    return {
+        "url": page,
+        "whatsapp": "https://wa.me/?text=" + quote(f"{text}\n{page}", safe=""),
+        "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(page, safe=""),
+        "email": "mailto:?subject=" + quote(view.task.title, safe="")
+                 + "&body=" + quote(f"{text}\n\n{page}", safe=""),
+    }
+
+
+def embed_snippet(model: SiteModel, place: Place) -> str:
+    """The <iframe> code a partner pastes into its own website to show a place's tasks."""
+    words = Words(model.site.language)
+    src = urls.absolute(model.site.base_url, urls.route(place, "embed").url)
+    title = html.escape(words("embed_title", place=place.name), quote=True)
+    return (f'<iframe src="{html.escape(src, quote=True)}" title="{title}" '
+            'width="100%" height="420" loading="lazy"></iframe>')
