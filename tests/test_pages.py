@@ -1,0 +1,260 @@
+"""The pages a volunteer sees: board, task, place and category pages, drafts, theme overrides.
+
+Checks read the visible text and the links, not the markup, so template
+restyling does not break them. The build moment is Thursday 2026-11-26 12:00.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from conftest import PLACE_MD, SITE_YML, SiteFolder
+
+
+def main_of(page: str) -> str:
+    match = re.search(r"<main\b.*?</main>", page, re.S)
+    assert match, "page has no <main>"
+    return match.group(0)
+
+
+def text(page: str) -> str:
+    """The visible words of the page's <main>, whitespace collapsed."""
+    without_tags = re.sub(r"<[^>]+>", " ", main_of(page))
+    return " ".join(html.unescape(without_tags).split())
+
+
+def hrefs(page: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'href="([^"]*)"', main_of(page))]
+
+
+def task_links(page: str) -> list[str]:
+    """Task slugs linked from <main>, in order, each once."""
+    seen = []
+    for href in hrefs(page):
+        match = re.fullmatch(r"/tasks/([a-z0-9-]+)/", href)
+        if match and match.group(1) not in seen:
+            seen.append(match.group(1))
+    return seen
+
+
+def in_order(haystack: str, *needles: str) -> bool:
+    position = 0
+    for needle in needles:
+        position = haystack.find(needle, position)
+        if position < 0:
+            return False
+        position += len(needle)
+    return True
+
+
+T = "place: t-hof\ncategory: koken\n"
+
+
+def write_board(site):
+    site.place("oranje", "name: vzw Oranje\naddress: Stationsstraat 12, 8210 Zedelgem")
+    site.task("soep", "title: Soep koken\n" + T + "start: '2026-12-05 09:30'\nend: 12:00\n"
+              "spots: 10\ntaken: 3\nreward: 2.5\naccess: [zittend, rolstoel]\n"
+              "client:\n  name: Gezinsbond\n  url: https://www.gezinsbond.be\n"
+              "partners: [vzw Oranje]\ntalents: [geduld]\ncontact: 050 11 22 33")
+    site.task("vroeg", "title: Vroege koffie\n" + T + "start: '2026-11-26 08:00'\nend: '10:00'")
+    site.task("vandaag", "title: Hele dag plooien\nplace: oranje\ncategory: plooien\n"
+              "start: 2026-11-26")
+    site.task("afgelast", "title: Afgelaste soep\n" + T + "start: '2026-12-01 14:00'\nstatus: cancelled")
+    site.task("volzet", "title: Volle tuin\nplace: oranje\ncategory: tuinwerk\n"
+              "start: '2026-12-01 10:00'\nspots: 4\ntaken: 4")
+    site.task("markt", "title: Kerstmarkt opbouwen\n" + T + "start: 2026-12-12\nend: 2026-12-13")
+    site.task("vorig-jaar", "title: Soep van vorig jaar\n" + T + "start: '2025-11-08 09:00'\n"
+              "result:\n  participants: 7\n  hours: 14\n  note: Lekker!")
+    site.task("ontwerp", "title: Nog niet klaar\n" + T + "start: 2026-12-20\ndraft: true")
+    site.task("mail", "title: Inpakken\nplace: oranje\ncategory: plooien\nstart: 2026-12-03\n"
+              "signup: 'mailto:oranje@example.be?subject={title}%20op%20{date}'")
+    return site
+
+
+@pytest.fixture(scope="module")
+def board(tmp_path_factory):
+    """Built once for the module: the tests only read it."""
+    site = SiteFolder(tmp_path_factory.mktemp("board"))
+    site.write("content/site.yml", SITE_YML)
+    site.write("content/places/t-hof.md", PLACE_MD)
+    write_board(site).build()
+    return site
+
+
+def test_board_lists_upcoming_soonest_first(board):
+    page = board.read("index.html")
+    assert task_links(page) == ["vandaag", "volzet", "afgelast", "mail", "soep", "markt"]
+
+
+def test_board_leaves_out_past_tasks_and_drafts(board):
+    page = text(board.read("index.html"))
+    assert "Vroege koffie" not in page  # ended this morning
+    assert "Soep van vorig jaar" not in page
+    assert "Nog niet klaar" not in page
+
+
+def test_board_groups_by_day_in_words(board):
+    page = text(board.read("index.html"))
+    assert in_order(page, "donderdag 26 november 2026", "Hele dag plooien",
+                    "dinsdag 1 december 2026", "Volle tuin", "Afgelaste soep",  # 10:00, 14:00
+                    "donderdag 3 december 2026", "Inpakken",
+                    "zaterdag 5 december 2026", "Soep koken",
+                    "zaterdag 12 december 2026", "Kerstmarkt opbouwen")
+    headings = re.findall(r"<h2[^>]*>\s*([^<]*?)\s*</h2>", main_of(board.read("index.html")))
+    assert [h for h in headings if "2026" in h] == [  # one heading per day
+        "donderdag 26 november 2026", "dinsdag 1 december 2026", "donderdag 3 december 2026",
+        "zaterdag 5 december 2026", "zaterdag 12 december 2026"]
+
+
+def test_board_cards_show_state_spots_reward_access(board):
+    page = text(board.read("index.html"))
+    assert in_order(page, "Volle tuin", "volzet", "Afgelaste soep", "gaat niet door")
+    assert in_order(page, "Soep koken", "kan zittend", "rolstoeltoegankelijk", "nog 7 plaatsen vrij",
+                    "2,5 Doe-munten")
+
+
+def test_task_page_facts(board):
+    page = board.read("tasks/soep/index.html")
+    words = text(page)
+    assert "<h1>Soep koken</h1>" in page
+    assert "zaterdag 5 december 2026, 9.30–12 uur" in words
+    assert "Torhoutsestraat 54, 8210 Zedelgem" in words
+    assert "https://www.openstreetmap.org/?mlat=51.14230&mlon=3.13670#map=17/51.14230/3.13670" in hrefs(page)
+    assert "https://www.gezinsbond.be" in hrefs(page)
+    assert "2,5 Doe-munten per persoon" in words
+    assert "10 mensen gezocht" in words and "nog 7 plaatsen vrij" in words
+    assert "tel:050112233" in hrefs(page)
+    assert in_order(words, "vzw Oranje", "geduld", "kan zittend")
+    assert 'datetime="2026-12-05T09:30:00+01:00"' in page
+
+
+def test_task_page_signup_has_encoded_placeholders(board):
+    page = board.read("tasks/soep/index.html")
+    assert ("https://forms.example.be/inschrijven?taak=Soep%20koken&datum=2026-12-05&uur=09%3A30"
+            "&plek=%27t%20Hof&link=https%3A%2F%2Fdoeplekken.example.be%2Ftasks%2Fsoep%2F") in hrefs(page)
+    assert "Ik doe mee" in text(page)
+
+
+def test_task_page_mailto_signup(board):
+    page = board.read("tasks/mail/index.html")
+    assert "mailto:oranje@example.be?subject=Inpakken%20op%202026-12-03" in hrefs(page)
+    assert "Ik doe mee (mail)" in text(page)
+
+
+@pytest.mark.parametrize("slug, notice", [
+    ("afgelast", "Deze taak gaat niet door."),
+    ("volzet", "Deze taak is volzet."),
+    ("vroeg", "Deze taak is voorbij."),
+])
+def test_no_signup_when_cancelled_full_or_past(board, slug, notice):
+    page = board.read(f"tasks/{slug}/index.html")
+    assert not [h for h in hrefs(page) if h.startswith("https://forms.example.be")]
+    assert "Ik doe mee" not in text(page)
+    assert notice in text(page)
+
+
+def test_task_page_all_day_and_multi_day(board):
+    assert "donderdag 26 november 2026, de hele dag" in text(board.read("tasks/vandaag/index.html"))
+    assert ("zaterdag 12 december tot en met zondag 13 december 2026"
+            in text(board.read("tasks/markt/index.html")))
+
+
+def test_no_map_link_without_geo(board):
+    page = board.read("tasks/vandaag/index.html")
+    assert not [h for h in hrefs(page) if "openstreetmap" in h]
+    assert "Stationsstraat 12, 8210 Zedelgem" in text(page)
+
+
+def test_past_task_shows_its_result(board):
+    words = text(board.read("tasks/vorig-jaar/index.html"))
+    assert "7 mensen, 14 uur" in words and "Lekker!" in words
+
+
+def test_place_page_has_upcoming_and_past(board):
+    page = board.read("places/t-hof/index.html")
+    words = text(page)
+    assert "'t Hof" in words and "maandag tot vrijdag, 9–17 uur" in words
+    assert in_order(words, "Taken op deze plek", "Afgelaste soep", "Soep koken", "Kerstmarkt opbouwen",
+                    "Eerder gedaan", "Vroege koffie", "Soep van vorig jaar")
+    assert "Hele dag plooien" not in words  # another place
+    assert "Nog niet klaar" not in words
+
+
+def test_category_pages_list_upcoming_tasks(board):
+    words = text(board.read("categories/koken/index.html"))
+    assert in_order(words, "koken", "Afgelaste soep", "Soep koken", "Kerstmarkt opbouwen")
+    assert "Vroege koffie" not in words and "Hele dag plooien" not in words
+    assert "Er zijn nu geen taken gepland" in text(board.read("categories/tuinwerk/index.html")) or \
+        "Volle tuin" in text(board.read("categories/tuinwerk/index.html"))
+
+
+def test_drafts_only_with_the_option(board, site):
+    assert not (board.out / "tasks/ontwerp/index.html").exists()
+    site.task("ontwerp", "title: Nog niet klaar\n" + T + "start: 2026-12-20\ndraft: true")
+    site.build(drafts=True)
+    assert "Nog niet klaar" in text(site.read("index.html"))
+    assert (site.out / "tasks/ontwerp/index.html").exists()
+    site.build()
+    assert "Nog niet klaar" not in text(site.read("index.html"))
+    assert not (site.out / "tasks/ontwerp/index.html").exists()  # removed again
+
+
+def test_content_is_escaped(site):
+    site.task("xss", "title: \"<script>alert(1)</script> & co\"\n" + T + "start: 2026-12-05\n"
+              "talents: ['<img src=x onerror=alert(1)>']",
+              body="<script>alert(2)</script>\n\n<img src=\"foto.png\" onerror=\"alert(3)\">\n")
+    site.build()
+    page = site.read("tasks/xss/index.html")
+    assert "<script>alert" not in page
+    assert not re.search(r"<[^>]*onerror", page)  # as text it is harmless: &lt;img … onerror&gt;
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_repeating_task_shows_its_next_date_and_rule(site):
+    site.task("koffie", "title: Koffie schenken\n" + T + "start: '2026-11-05 14:00'\nend: '16:00'\n"
+              "repeat:\n  freq: weekly\n  until: 2027-01-28\n  except: [2026-12-31]")
+    site.build()
+    words = text(site.read("tasks/koffie/index.html"))
+    assert "donderdag 26 november 2026, 14–16 uur" in words
+    assert "elke donderdag, tot en met 28 januari 2027, niet op 31 december 2026" in words
+
+
+def test_english_site(site):
+    yml = site.root / "content/site.yml"
+    yml.write_text(yml.read_text().replace("language: nl", "language: en"))
+    site.task("soep", "title: Soup\n" + T + "start: '2026-12-05 09:30'\nend: 12:00")
+    site.build()
+    page = site.read("tasks/soep/index.html")
+    assert '<html lang="en">' in page
+    assert "Saturday 5 December 2026, 9:30–12:00" in text(page)
+
+
+def test_image_is_copied_and_its_url_encoded(site):
+    site.write("content/images/Soep koken.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    site.task("soep", "title: Soep\n" + T + "start: 2026-12-05\nimage: images/Soep koken.svg")
+    site.build()
+    assert 'src="/media/images/Soep%20koken.svg"' in site.read("tasks/soep/index.html")
+    assert (site.out / "media/images/Soep koken.svg").read_text().startswith("<svg")
+
+
+def test_theme_override_extends_the_default(site):
+    site.write("theme/templates/task.html", """\
+        {% extends "default/task.html" %}
+        {% block main %}<p class="eigen">Eigen sjabloon voor {{ task.title }}</p>{{ super() }}{% endblock %}
+        """)
+    site.write("theme/templates/base.html", """\
+        {% extends "default/base.html" %}
+        {% block head %}<meta name="theme-color" content="#e85d04">{% endblock %}
+        """)
+    site.write("theme/static/css/extra.css", "body { color: black }\n")
+    site.task("soep", "title: Soep koken\n" + T + "start: 2026-12-05")
+    site.build()
+    page = site.read("tasks/soep/index.html")
+    assert '<p class="eigen">Eigen sjabloon voor Soep koken</p>' in page
+    assert "<h1>Soep koken</h1>" in page  # the default task page, through super()
+    assert '<meta name="theme-color" content="#e85d04">' in page
+    assert '<meta name="theme-color"' in site.read("404.html")  # every page uses the new base
+    assert (site.out / "static/css/extra.css").exists()
+    assert (site.out / "static/css/site.css").exists()  # the default's files stay
