@@ -37,7 +37,8 @@ def write_site(files: dict[str, bytes], out: Path) -> WriteReport:
         written += 1
     removed = 0
     for relative, path in existing.items():
-        if relative not in files:
+        # Not a file any more: a file of the new site replaced its folder, or the reverse.
+        if relative not in files and (path.is_file() or path.is_symlink()):
             path.unlink()
             removed += 1
     _remove_empty_dirs(out)
@@ -52,6 +53,9 @@ def _same(path: Path, data: bytes) -> bool:
 
 
 def _replace(target: Path, data: bytes) -> None:
+    for parent in reversed(target.parents):
+        if parent.is_file():  # a folder now lives where a file was
+            parent.unlink()
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir():  # a file now lives where a folder was
         _remove_tree(target)

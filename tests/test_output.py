@@ -1,0 +1,115 @@
+"""Safe output: a failed build changes nothing; the same content gives the same bytes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from conftest import SiteFolder
+
+from sitegen import BuildFailed
+from sitegen.output import write_site
+
+TASK = "title: Soep koken\nplace: t-hof\ncategory: koken\nstart: '2026-12-05 09:30'\n"
+
+
+def snapshot(folder) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time, to prove nothing was touched."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failed_build_leaves_previous_output_byte_identical(site):
+    site.task("soep", TASK)
+    site.task("tuin", TASK.replace("Soep koken", "Tuin").replace("koken\n", "tuinwerk\n"))
+    site.build()
+    before = snapshot(site.out)
+    assert "tasks/soep/index.html" in before
+
+    site.task("soep", TASK.replace("Soep koken", "Andere titel"))  # a good change…
+    (site.root / "content/tasks/tuin.md").unlink()  # …a removal…
+    site.task("kapot", TASK + "spots: 0")  # …and one broken file
+    with pytest.raises(BuildFailed):
+        site.build()
+    assert snapshot(site.out) == before
+
+
+def test_failed_render_in_a_site_template_leaves_output_untouched(site):
+    site.task("soep", TASK)
+    site.build()
+    before = snapshot(site.out)
+    site.write("theme/templates/task.html", '{% extends "default/task.html" %}\n'
+               '{% block main %}{{ task.titel }}{% endblock %}\n')
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert [str(p) for p in failure.value.problems] == [
+        "theme/templates/task.html:2: template error: 'sitegen.model.Task object' has no attribute 'titel'"]
+    assert snapshot(site.out) == before
+
+
+def tree(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def differing(one: dict, two: dict, *, search: bool) -> list[str]:
+    assert one.keys() == two.keys() or not search
+    paths = [p for p in sorted(one.keys() | two.keys()) if search or not p.startswith("pagefind/")]
+    return [p for p in paths if one.get(p) != two.get(p)]
+
+
+@pytest.fixture
+def two_builds(site, tmp_path):
+    """The same small site built twice into two folders, `now` from SOURCE_DATE_EPOCH."""
+    site.task("soep", TASK + "end: 12:00\nspots: 5\ntaken: 2\nreward: 3")
+    site.task("koffie", TASK.replace("Soep koken", "Koffie") + "repeat:\n  freq: weekly\n  count: 4")
+    site.task("voorbij", TASK.replace("2026-12-05", "2025-12-05")
+              + "result:\n  participants: 4\n  hours: 8")
+    first, second = tmp_path / "one", tmp_path / "two"
+    site.build(out=first, now=None)  # conftest sets SOURCE_DATE_EPOCH
+    os.utime(site.root / "content/tasks/soep.md", (0, 0))  # file times must not matter
+    site.build(out=second, now=None)
+    return tree(first), tree(second)
+
+
+def test_same_content_same_bytes(two_builds):
+    """Two builds into two folders with the same SOURCE_DATE_EPOCH are byte-identical."""
+    one, two = two_builds
+    assert "tasks/soep/index.html" in one and "index.html" in one
+    assert differing(one, two, search=False) == []
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "Pagefind 1.5 orders filters by a randomly seeded Rust HashMap: the .pf_meta and "
+    ".pf_filter files (and their hashed names) change from run to run (search.py)"))
+def test_same_content_same_search_index(two_builds):
+    one, two = two_builds
+    assert differing(one, two, search=True) == []
+
+
+def test_demo_builds_reproducibly(demo_site, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    demo_site.build(out=first, now=None)
+    shutil.copytree(demo_site.root / "content", tmp_path / "copy/content")  # same content elsewhere
+    SiteFolder(tmp_path / "copy").build(out=second, now=None)
+    assert differing(tree(first), tree(second), search=False) == []
+
+
+def test_rebuild_writes_only_what_changed(site):
+    site.task("soep", TASK.replace("2026-12-05", "2025-12-05"))  # past: no search index
+    site.build()
+    site.write("public/oud/index.html", "stale")
+    report = site.build().report
+    assert report.written == 0 and report.removed == 1
+    assert not (site.out / "oud").exists()  # empty folders go too
+
+
+def test_write_site_replaces_a_folder_by_a_file_and_back(tmp_path):
+    out = tmp_path / "public"
+    write_site({"a/b.html": b"1"}, out)
+    write_site({"a": b"2"}, out)
+    assert (out / "a").read_bytes() == b"2"
+    write_site({"a/c.html": b"3"}, out)
+    assert (out / "a/c.html").read_bytes() == b"3"
+    assert not list(out.rglob("*.sitegen-tmp"))
