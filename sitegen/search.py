@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -74,13 +75,26 @@ def build_search_index(model: SiteModel, files: dict[str, bytes]) -> dict[str, b
             target.write_bytes(html)
         bundle = Path(staging) / "bundle"
         try:
-            asyncio.run(_index(site, bundle, model.site.language))
+            _run(lambda: _index(site, bundle, model.site.language))
         except BuildError:
             raise
         except Exception as error:  # the binary is missing, crashed or refused the pages
             raise BuildError(messages.search_index_failed(_describe(error))) from error
         return {f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
                 for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def _run(make_coroutine) -> None:
+    """Run a coroutine to the end, also when called from inside a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make_coroutine())
+        return
+    # A caller with its own loop in this thread (Playwright's sync API, a notebook):
+    # asyncio.run refuses to nest, so the index gets a thread and a loop of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 async def _index(site: Path, bundle: Path, language: str) -> None:
