@@ -1,0 +1,53 @@
+"""axe-core finds no serious or critical WCAG problem on the main page types, wide and narrow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_NOW, PLACE_MD, SITE_YML, SiteFolder, require
+from search_fixture import serve, write_board
+
+AXE = Path(__file__).parent / "node/node_modules/axe-core/axe.min.js"
+PAGES = ["/", "/?q=pompoenen&place=t-hof", "/?month=1999-01&q=niets-gevonden", "/tasks/soep-koken/",
+         "/tasks/kerstkaartjes/", "/places/t-hof/", "/categories/koken/"]
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    folder = SiteFolder(tmp_path_factory.mktemp("a11y") / "site")
+    folder.write("content/site.yml", SITE_YML)
+    folder.write("content/places/t-hof.md", PLACE_MD)
+    write_board(folder)
+    folder.build()
+    with serve(folder.out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    require(AXE.is_file(), "axe-core is not installed (npm install --prefix tests/node)")
+    # The CSP forbids injected scripts, so only this context bypasses it to load axe.
+    context = browser.new_context(bypass_csp=True, timezone_id="Europe/Brussels", locale="nl-BE")
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_nothing_serious(context, base_url, path, width):
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.clock.set_fixed_time(BUILD_NOW + timedelta(hours=4))
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    if path.startswith("/?"):  # wait for the board's script to have filtered
+        page.locator("#search-count:not(:empty)").wait_for(timeout=3000)
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    page.close()
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
