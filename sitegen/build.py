@@ -14,7 +14,7 @@ from .model import SiteModel
 from .output import WriteReport, write_site
 from .posters import render_posters
 from .problems import BuildFailed, Problem
-from .reach import render_reach
+from .reach import render_reach, render_sitemap
 from .render import Pages, RenderFailure
 from .search import build_search_index
 from .theme import Theme
@@ -71,6 +71,7 @@ def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
                                    failure.line, messages.template_error(failure.message))]) from None
     files.update(copy_static(theme))
     files.update(copy_media(model, options, theme))
+    files.update(render_sitemap(model, files))  # every page rendered above
     files.update(build_search_index(model, files))
     return files
 

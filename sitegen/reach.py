@@ -9,13 +9,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
+from typing import TYPE_CHECKING
+
 from . import urls
-from .history import History
 from .model import SiteModel, TaskView
 from .render import Pages
 from .seo import summary
 from .theme import Theme
 from .words import Words
+
+if TYPE_CHECKING:  # only a type: the build reads the history and passes it in
+    from .history import History
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -16,7 +16,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
                     TemplateError, TemplateNotFound, select_autoescape)
 from markupsafe import Markup, escape
 
-from . import messages, search, urls
+from . import messages, search, seo, urls
 from .links import fill_placeholders
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
@@ -71,6 +71,11 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         month_options=lambda views: search.month_options(views, model.now),
         sort_value=search.sort_value,
         searchable=search.searchable,
+        # Search engines and sharing (seo.py): JSON-LD, plain descriptions, share links.
+        event_jsonld=lambda view: seo.event_jsonld(model, view),
+        summary=seo.summary,
+        share_links=lambda view: seo.share_links(model, view),
+        embed_snippet=lambda place: seo.embed_snippet(model, place),
     )
     return env
 
