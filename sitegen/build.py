@@ -10,6 +10,7 @@ from pathlib import Path
 from . import messages, urls
 from .calendar import render_feeds
 from .content import LoadOptions, find_asset, load_site
+from .history import read_history
 from .model import SiteModel
 from .output import WriteReport, write_site
 from .posters import render_posters
@@ -63,7 +64,8 @@ def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     try:
         files.update(render_pages(model, theme))
-        files.update(render_feeds(model, theme))
+        # SEQUENCE and LAST-MODIFIED of the feeds come from git (one `git log` call).
+        files.update(render_feeds(model, theme, read_history(options.root)))
         files.update(render_posters(model, theme))
         files.update(render_reach(model, theme))
     except RenderFailure as failure:

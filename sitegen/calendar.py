@@ -1,11 +1,215 @@
-"""Calendar feeds (RFC 5545) made with the icalendar library — issue 3."""
+"""Calendar feeds (RFC 5545) made with the icalendar library, and the /subscribe/ page.
+
+Feeds: the whole site (/calendar.ics), each place, each category (upcoming
+tasks and those of the last 30 days) and each task (/tasks/<slug>.ics).
+Every event has the same bytes in every feed that carries it: its UID comes
+from the slug and the site's host, its SEQUENCE, LAST-MODIFIED and DTSTAMP
+from the git history of the task's file (see history.py), so two builds of the
+same content are byte-identical and a changed task gets a higher SEQUENCE.
+"""
 
 from __future__ import annotations
 
-from .model import SiteModel
+from datetime import datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event, vDuration
+
+from . import urls
+from .history import History, Revision
+from .markup import plain_text
+from .model import SiteModel, TaskView, sort_key
+from .render import Pages, signup_url
+from .subscribe import feed_links, feed_name
 from .theme import Theme
+from .vtimezone import vtimezone
+from .words import Words
+
+PRODID = "-//Doe-plek board//sitegen//NL"
+PAST_WINDOW = timedelta(days=30)  # feeds keep tasks that ended this recently
+REFRESH = timedelta(hours=12)  # how often we ask calendar apps to look again
+_END = b"END:VCALENDAR\r\n"
 
 
-def render_feeds(model: SiteModel, theme: Theme) -> dict[str, bytes]:
-    """Output path → bytes. Not built yet."""
-    return {}
+def render_feeds(model: SiteModel, theme: Theme, history: History | None = None) -> dict[str, bytes]:
+    """Every .ics feed and the /subscribe/ page: output path → bytes."""
+    history = history or History({})
+    zone_bytes = vtimezone(model.site.zone, model.now.year).to_ical()
+    # Each event is serialised once (by icalendar) and shared by the feeds that
+    # carry it: at 10 000 tasks every event appears in four feeds.
+    events = {view.task.slug: event(model, view, history.of(view.task.source)).to_ical()
+              for view in model.tasks}
+    shown = [view for view in model.tasks if in_window(view, model.now)]
+    site = model.site
+
+    def feed(name: str, views) -> bytes:
+        return calendar_bytes(model, name, zone_bytes, [events[v.task.slug] for v in ordered(views)])
+
+    files = {urls.route("calendar").path: feed(feed_name(model, "calendar"), shown)}
+    for place in model.places.values():
+        files[urls.route(place, "ics").path] = feed(
+            feed_name(model, place), [v for v in shown if v.task.place == place.slug])
+    for category in site.categories:
+        files[urls.route(category, "ics").path] = feed(
+            feed_name(model, category), [v for v in shown if v.task.category == category.slug])
+    for view in model.tasks:
+        files[urls.route(view, "ics").path] = feed(feed_name(model, view), [view])
+    files.update(render_subscribe_page(model, theme))
+    return files
+
+
+def render_subscribe_page(model: SiteModel, theme: Theme) -> dict[str, bytes]:
+    """The plain-language page on adding a feed to your calendar."""
+    route = urls.route("subscribe")
+    page = Pages(theme, model).render(
+        "subscribe.html", route,
+        site_feed=feed_links(model, "calendar"),
+        place_feeds=[feed_links(model, p) for p in model.places.values()],
+        category_feeds=[feed_links(model, c) for c in model.site.categories])
+    return {route.path: page}
+
+
+def in_window(view: TaskView, now: datetime) -> bool:
+    """Upcoming, or ended less than PAST_WINDOW ago."""
+    if not view.past:
+        return True
+    end = view.next.end
+    if isinstance(end, datetime):
+        return end > now - PAST_WINDOW
+    return end >= (now - PAST_WINDOW).date()
+
+
+def ordered(views) -> list[TaskView]:
+    """Events by first start, then slug, so feeds are byte-stable."""
+    return sorted(views, key=lambda v: (sort_key(v.occurrences[0]), v.task.slug))
+
+
+def calendar_bytes(model: SiteModel, name: str, zone_bytes: bytes, events: list[bytes]) -> bytes:
+    """A VCALENDAR with our properties, the VTIMEZONE and already serialised events."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", model.site.timezone)
+    cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    head = cal.to_ical()
+    # icalendar ends the calendar with END:VCALENDAR; the components go before it.
+    return head[:-len(_END)] + zone_bytes + b"".join(events) + _END
+
+
+def event(model: SiteModel, view: TaskView, revision: Revision | None) -> Event:
+    """One VEVENT for a task (a repeating task is one event with RRULE and EXDATE)."""
+    task, site = view.task, model.site
+    place = model.places[task.place]
+    schedule = task.schedule
+    changed = revision.last if revision else model.now.astimezone(timezone.utc).replace(microsecond=0)
+    page = urls.absolute(site.base_url, urls.route(task).url)
+
+    ev = Event()
+    ev.add("uid", uid(model, task.slug))
+    ev.add("dtstamp", changed)
+    ev.add("last-modified", changed)
+    ev.add("sequence", sequence(revision, task.cancelled))
+    ev.add("summary", task.title)
+    if schedule.all_day:
+        ev.add("dtstart", schedule.start)
+        ev.add("dtend", schedule.end + timedelta(days=1))  # DTEND of a date is exclusive
+    elif schedule.repeat:
+        ev.add("dtstart", schedule.start)
+        ev.add("dtend", schedule.end)
+    else:
+        ev.add("dtstart", unambiguous(schedule.start))
+        ev.add("dtend", unambiguous(schedule.end))
+    if schedule.repeat:
+        ev.add("rrule", rrule(schedule, site.zone))
+        for day in schedule.repeat.exceptions:
+            ev.add("exdate", day if schedule.all_day else
+                   datetime.combine(day, schedule.start.timetz()).replace(fold=0))
+    ev.add("description", description(model, view, page))
+    ev.add("location", f"{place.name}, {place.address}")
+    if place.geo:
+        ev.add("geo", place.geo)
+    ev.add("url", page)
+    ev.add("categories", [site.category(task.category).label])
+    ev.add("status", "CANCELLED" if task.cancelled else "CONFIRMED")
+    ev.add("transp", "TRANSPARENT" if schedule.all_day else "OPAQUE")
+    return ev
+
+
+def unambiguous(moment: datetime) -> datetime:
+    """A wall time that happens twice (fall-back night) in UTC, so every client reads one instant.
+
+    RFC 5545 says TZID=…:20271031T023000 is the first 02:30; ical.js takes the second.
+    """
+    if moment.utcoffset() != moment.replace(fold=1 - moment.fold).utcoffset():
+        return moment.astimezone(timezone.utc)
+    return moment
+
+
+def uid(model: SiteModel, slug: str) -> str:
+    """Stable forever: the task's slug at the site's host."""
+    return f"{slug}@{urlsplit(model.site.base_url).hostname}"
+
+
+def sequence(revision: Revision | None, cancelled: bool) -> int:
+    """Twice the commits of the task's file, plus one when cancelled.
+
+    Every edit is a commit, so the number grows with each change; cancelling
+    lifts it even outside git, and un-cancelling (another commit) lifts it again.
+    """
+    return 2 * (revision.commits if revision else 0) + (1 if cancelled else 0)
+
+
+def rrule(schedule, zone) -> dict:
+    """RRULE parts; UNTIL is the end of the last day, in UTC when DTSTART has a TZID."""
+    repeat = schedule.repeat
+    parts: dict = {"freq": repeat.freq.upper()}
+    if repeat.interval != 1:
+        parts["interval"] = repeat.interval
+    if repeat.until:
+        if schedule.all_day:
+            parts["until"] = repeat.until
+        else:
+            last = datetime.combine(repeat.until, time(23, 59, 59), tzinfo=zone)
+            parts["until"] = last.astimezone(timezone.utc)
+    if repeat.count:
+        parts["count"] = repeat.count
+    return parts
+
+
+def description(model: SiteModel, view: TaskView, page: str) -> str:
+    """The body as plain text, the task's web page and how to sign up."""
+    words = Words(model.site.language)
+    lines = [readable(plain_text(view.task.body_html)), "", f"{words('feed_more_info')}: {page}"]
+    link = signup_url(model, view) if view.can_sign_up else None
+    if link:
+        lines.append(f"{words('feed_signup')}: {link}")
+    elif view.state != "open":
+        lines.append(words(f"signup_closed_{view.state}"))
+    else:
+        lines.append(words("feed_signup_page"))
+    return "\n".join(lines).strip()
+
+
+
+def readable(text: str) -> str:
+    """Join a paragraph's source lines and keep list items together, for small screens."""
+    blocks: list[str] = []
+    for paragraph in text.split("\n\n"):
+        lines: list[str] = []
+        for line in (part.strip() for part in paragraph.split("\n")):
+            if line and (line.startswith("• ") or not lines):
+                lines.append(line)
+            elif line:
+                lines[-1] += " " + line  # a source line break inside a sentence
+        if not lines:
+            continue
+        if lines[0].startswith("• ") and blocks and blocks[-1].startswith("• "):
+            blocks[-1] += "\n" + "\n".join(lines)  # the next item of the same list
+        else:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

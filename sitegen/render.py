@@ -16,7 +16,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
                     TemplateError, TemplateNotFound, select_autoescape)
 from markupsafe import Markup, escape
 
-from . import messages, search, seo, urls
+from . import messages, search, seo, subscribe, urls
 from .links import fill_placeholders
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
@@ -76,6 +76,9 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         summary=seo.summary,
         share_links=lambda view: seo.share_links(model, view),
         embed_snippet=lambda place: seo.embed_snippet(model, place),
+        # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.
+        feed_links=lambda thing: subscribe.feed_links(model, thing),
+        google_event=lambda view: subscribe.google_event_url(model, view),
     )
     return env
 
