@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
+from .cache import RememberingRenderer, build_cache, current
 from .calendar import render_feeds
 from .content import LoadOptions, find_asset, load_site
 from .history import read_history
+from .memo import reuse_search_index
 from .model import SiteModel
 from .output import WriteReport, write_site
+from .parallel import PARALLEL_FROM, cores, prime_bodies, run_all
 from .posters import render_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
@@ -30,6 +35,9 @@ class BuildOptions:
     drafts: bool = False
     base_url: str | None = None  # overrides site.yml's base_url
     now: datetime | None = None  # the build moment; default SOURCE_DATE_EPOCH or now
+    jobs: int | None = None  # worker processes; default: one per core
+    cache: bool = True  # remember bodies and pages in <root>/.sitegen-cache/ between builds
+    progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage
 
     @property
     def out_dir(self) -> Path:
@@ -48,12 +56,15 @@ class BuildResult:
 def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
     """Load and validate the content; raise BuildFailed listing every problem."""
     theme = Theme.for_site(options.root)
+    cache = current()
+    if cache is not None:
+        prime_bodies(options.root, cache, workers(options))  # the Markdown, on every core
     model, problems = load_site(LoadOptions(
         root=options.root,
         asset_roots=theme.dirs,
         drafts=options.drafts,
         base_url=options.base_url,
-    ), options.now)
+    ), options.now, RememberingRenderer(cache) if cache is not None else None)
     problems.raise_if_any()
     return model, problems.warnings
 
@@ -63,18 +74,23 @@ def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
     theme = Theme.for_site(options.root)
     files: dict[str, bytes] = {}
     try:
-        files.update(render_pages(model, theme))
         # SEQUENCE and LAST-MODIFIED of the feeds come from git (one `git log` call).
-        files.update(render_feeds(model, theme, read_history(options.root)))
-        files.update(render_posters(model, theme))
-        files.update(render_reach(model, theme))
+        history = read_history(options.root)
+        # The stages are independent: on a big site they run side by side, one per core.
+        for part in run_all([
+            partial(render_pages, model, theme),
+            partial(render_feeds, model, theme, history),
+            partial(render_posters, model, theme),
+            partial(render_reach, model, theme, history),  # the Atom feed orders by last commit
+        ], jobs=workers(options, model)):
+            files.update(part)
     except RenderFailure as failure:
         raise BuildFailed([Problem(_site_relative(failure.path, options.root),
                                    failure.line, messages.template_error(failure.message))]) from None
     files.update(copy_static(theme))
     files.update(copy_media(model, options, theme))
     files.update(render_sitemap(model, files))  # every page rendered above
-    files.update(build_search_index(model, files))
+    files.update(reuse_search_index(build_search_index, model, files))  # Pagefind, when pages changed
     return files
 
 
@@ -103,18 +119,40 @@ def copy_media(model: SiteModel, options: BuildOptions, theme: Theme) -> dict[st
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into options.out_dir; nothing is written unless all went well."""
     started = time.perf_counter()
-    model, warnings = load(options)
-    files = render(model, options)
-    report = write_site(files, options.out_dir)
+    with build_cache(options, options.out_dir) as cache:
+        _stage(options, "load")
+        model, warnings = load(options)
+        _stage(options, "render")
+        files = render(model, options)
+        _stage(options, "write")
+        if cache.outputs is not None:
+            cache.outputs.known = cache.known_digests()
+        report = write_site(files, options.out_dir, cache.outputs)
+        cache.replace("manifest", report.manifest)
+        cache.save()  # after the files: a build killed before this leaves the old manifest
     return BuildResult(model, files, report, warnings, time.perf_counter() - started)
 
 
 def check(options: BuildOptions) -> BuildResult:
     """Validate and render in memory without writing anything."""
     started = time.perf_counter()
-    model, warnings = load(options)
-    files = render(model, options)
+    with build_cache(options, None) as cache:
+        model, warnings = load(options)
+        files = render(model, options)
+        cache.save()
     return BuildResult(model, files, None, warnings, time.perf_counter() - started)
+
+
+def workers(options: BuildOptions, model: SiteModel | None = None) -> int:
+    """How many processes to render with: one per core, one for a small site."""
+    if model is not None and len(model.tasks) < PARALLEL_FROM:
+        return 1
+    return options.jobs or cores()
+
+
+def _stage(options: BuildOptions, name: str) -> None:
+    if options.progress is not None:
+        options.progress(name)
 
 
 def _site_relative(path: str, root: Path) -> str:

@@ -1,3 +1,239 @@
-"""The build cache in `.sitegen-cache/` (placeholder; filled in below)."""
+"""The build cache: `.sitegen-cache/` under the site root, safe to delete at any time.
+
+What it holds, each keyed by a hash of everything the value was made from:
+
+- `bodies`: rendered Markdown bodies, by the hash of the Markdown text;
+- `pages`: the hash of a rendered page, by the hash of its template, context and theme;
+- `search`: the Pagefind bundle, by the hash of the pages it indexed;
+- `manifest`: hash, size and mtime of every file the last build wrote to the output folder,
+  so an unchanged output is recognised without reading it back, and a page whose
+  memo hit is read from the output only when size and mtime prove it is ours.
+
+Every file starts with a header naming the cache format and a fingerprint of the
+generator's code and libraries, followed by the SHA-256 of the payload. A file
+that is truncated, corrupted, from another version, or unreadable is discarded
+and rebuilt — never trusted. Files are replaced atomically, so a build killed at
+any moment leaves either the old or the new cache file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import os
+import pickle
+import sys
+from importlib import metadata
+from pathlib import Path
 
 CACHE_DIR = ".sitegen-cache"
+FORMAT = b"sitegen-cache 1\n"
+_LIBRARIES = ("Markdown", "Jinja2", "nh3", "icalendar", "segno", "Babel", "MarkupSafe", "PyYAML")
+MISSING = object()
+KNOWN = "_known"  # this build's output path → sha256, never saved (a leading _ keeps a store in memory)
+
+_active: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("sitegen_cache", default=None)
+
+
+def code_fingerprint() -> bytes:
+    """A hash of the generator's own code, Python and library versions: a new version is a new cache."""
+    digest = hashlib.sha256(FORMAT + sys.version.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.digest()
+
+
+def hash_of(*parts) -> bytes:
+    """A stable key for plain data (str, bytes, numbers, tuples, frozen dataclasses)."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).digest()
+
+
+class BuildCache:
+    """Named stores of remembered values; only what this build used is saved again."""
+
+    def __init__(self, folder: Path | None, fingerprint: bytes | None = None):
+        self.folder = folder
+        self.fingerprint = fingerprint or code_fingerprint()
+        self._old: dict[str, dict] = {}
+        self._new: dict[str, dict] = {}
+        self._changed: set[str] = set()
+        self.discarded: list[str] = []  # stores found corrupted or stale, for the tests and --verbose
+        self.outputs = None  # output.OutputIndex of the folder being built, when building
+
+    @classmethod
+    def for_site(cls, root: Path) -> BuildCache:
+        return cls(root / CACHE_DIR)
+
+    @classmethod
+    def disabled(cls) -> BuildCache:
+        return cls(None, b"")
+
+    # -- values ---------------------------------------------------------------
+    def get(self, store: str, key):
+        """The value remembered under key, or MISSING; a hit is kept for the next build."""
+        new = self._new.setdefault(store, {})
+        if key in new:
+            return new[key]
+        value = self._store(store).get(key, MISSING)
+        if value is not MISSING:
+            new[key] = value
+        return value
+
+    def get_store(self, store: str) -> dict:
+        """A whole store as the last build saved it (e.g. the output manifest)."""
+        return dict(self._store(store))
+
+    def put(self, store: str, key, value) -> None:
+        self._new.setdefault(store, {})[key] = value
+        self._changed.add(store)
+
+    def replace(self, store: str, values: dict) -> None:
+        """Set a whole store (e.g. the output manifest)."""
+        self._new[store] = dict(values)
+        self._changed.add(store)
+
+    def known_digests(self) -> dict[str, bytes]:
+        """Hashes of outputs this build already knows (from the page memo), by path."""
+        return self._new.get(KNOWN, {})
+
+    def fresh(self) -> dict[str, dict]:
+        """Entries used or made since this cache was opened (a worker sends these back)."""
+        return {store: dict(values) for store, values in self._new.items()}
+
+    def merge(self, entries: dict[str, dict]) -> None:
+        for store, values in entries.items():
+            if values:
+                self._new.setdefault(store, {}).update(values)
+                self._changed.add(store)
+
+    # -- files ------------------------------------------------------------------
+    def _store(self, store: str) -> dict:
+        if store not in self._old:
+            self._old[store] = self._read(store)
+        return self._old[store]
+
+    def _path(self, store: str) -> Path:
+        return self.folder / f"{store}.pickle"
+
+    def _read(self, store: str) -> dict:
+        if self.folder is None:
+            return {}
+        path = self._path(store)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return {}
+        header = FORMAT + self.fingerprint
+        payload = data[len(header) + 32:]
+        if (not data.startswith(header)
+                or hashlib.sha256(payload).digest() != data[len(header):len(header) + 32]):
+            self.discarded.append(store)
+            return {}
+        try:
+            value = pickle.loads(payload)
+        except Exception:  # checksum matched yet unreadable: discard rather than trust
+            self.discarded.append(store)
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def save(self) -> None:
+        """Write the stores this build changed, dropping entries it no longer used."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_readme(self.folder)
+        for store, values in self._new.items():
+            if store.startswith("_"):
+                continue
+            old = self._old.get(store)
+            if store not in self._changed and old is not None and old.keys() == values.keys():
+                continue  # nothing new and nothing dropped: the file on disk is still right
+            payload = pickle.dumps(values, protocol=5)
+            header = FORMAT + self.fingerprint + hashlib.sha256(payload).digest()
+            _atomic_write(self._path(store), header + payload)
+
+
+def activate(cache: BuildCache):
+    """Make `cache` the one stage code finds with `current()` (until the token is reset)."""
+    return _active.set(cache)
+
+
+def deactivate(token) -> None:
+    _active.reset(token)
+
+
+def current() -> BuildCache | None:
+    """The cache of the build in progress, if any (stages keep their signatures)."""
+    return _active.get()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def _write_readme(folder: Path) -> None:
+    readme = folder / "README.txt"
+    if not readme.exists():
+        readme.write_text(
+            "sitegen's build cache: rendered bodies and pages remembered by content hash.\n"
+            "Safe to delete at any time; the next build is then a full one. Ignored by git.\n",
+            encoding="utf-8")
+
+
+class RememberingRenderer:
+    """A Markdown renderer that reuses bodies rendered by earlier builds (same text, same HTML)."""
+
+    def __init__(self, cache: BuildCache, renderer=None):
+        from .markup import MarkdownRenderer  # late: keeps this module light for the server
+        self.cache = cache
+        self.renderer = renderer or MarkdownRenderer()
+
+    def render(self, text: str):
+        key = hashlib.sha256(text.encode("utf-8")).digest()
+        body = self.cache.get("bodies", key)
+        if body is MISSING:
+            body = self.renderer.render(text)
+            self.cache.put("bodies", key, body)
+        return body
+
+
+@contextlib.contextmanager
+def build_cache(options, out: Path | None):
+    """Open the site's cache (or an empty, unsaved one) for one build and make it current()."""
+    from .output import OutputIndex
+
+    cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
+    if out is not None and options.cache:
+        cache.outputs = OutputIndex(out, cache.get_store("manifest"))
+    token = activate(cache)
+    try:
+        yield cache
+    finally:
+        deactivate(token)
+
+
+def remember(store: str, key, compute):
+    """compute(), or the value it gave for the same key in an earlier build.
+
+    For pure, costly steps inside stages (a QR code, a calendar event): the key
+    must hold every input of compute. Without a build in progress, just computes.
+    """
+    cache = current()
+    if cache is None:
+        return compute()
+    key = hash_of(key)
+    value = cache.get(store, key)
+    if value is MISSING:
+        value = compute()
+        cache.put(store, key, value)
+    return value

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from . import urls
+from .cache import remember
 from .history import History, Revision
 from .markup import plain_text
 from .model import SiteModel, TaskView, sort_key
@@ -37,7 +38,12 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     zone_bytes = vtimezone(model.site.zone, model.now.year).to_ical()
     # Each event is serialised once (by icalendar) and shared by the feeds that
     # carry it: at 10 000 tasks every event appears in four feeds.
-    events = {view.task.slug: event(model, view, history.of(view.task.source)).to_ical()
+    # Remembered between builds (.sitegen-cache/, keyed by every input of event()):
+    # icalendar costs ≈ 0.5 ms an event, 5 s at 10 000 tasks.
+    events = {view.task.slug: remember(
+                  "ics-events", (model.site, model.places[view.task.place], model.now, view,
+                                 history.of(view.task.source)),
+                  lambda view=view: event(model, view, history.of(view.task.source)).to_ical())
               for view in model.tasks}
     shown = [view for view in model.tasks if in_window(view, model.now)]
     site = model.site
@@ -96,7 +102,7 @@ def calendar_bytes(model: SiteModel, name: str, zone_bytes: bytes, events: list[
     cal.add("x-wr-timezone", model.site.timezone)
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
-    head = cal.to_ical()
+    head = remember("ics-heads", (name, model.site.timezone), cal.to_ical)  # ≈ 0.3 ms a feed
     # icalendar ends the calendar with END:VCALENDAR; the components go before it.
     return head[:-len(_END)] + zone_bytes + b"".join(events) + _END
 

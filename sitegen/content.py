@@ -55,11 +55,12 @@ def build_moment(zone, environ=os.environ) -> datetime:
     return datetime.now(zone)
 
 
-def load_site(options: LoadOptions, now: datetime | None = None) -> tuple[SiteModel | None, Problems]:
+def load_site(options: LoadOptions, now: datetime | None = None,
+              renderer: MarkdownRenderer | None = None) -> tuple[SiteModel | None, Problems]:
     """Load site.yml, places and tasks; the model is None when there are problems."""
     problems = Problems()
     site = load_settings(options.root, problems, options.base_url)
-    renderer = MarkdownRenderer()
+    renderer = renderer or MarkdownRenderer()  # the build passes one that remembers bodies
     sources: dict[str, str] = {}
     place_files = _read_folder(options.root, "content/places", problems, sources)
     task_files = _read_folder(options.root, "content/tasks", problems, sources)

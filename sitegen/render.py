@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from . import messages, search, seo, subscribe, urls
 from .links import fill_placeholders
+from .memo import PageMemo
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
 from .words import Words
@@ -150,8 +151,12 @@ class Pages:
         self.model = model
         self.env = make_environment(theme, model)
         self.own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
+        self.memo = PageMemo.open(theme, model)  # None when building without a cache
 
     def render(self, template: str, route: urls.Route, **context) -> bytes:
+        key = self.memo.key(template, route, context) if self.memo else None
+        if key is not None and (remembered := self.memo.get(route, key)) is not None:
+            return remembered
         try:
             html = self.env.get_template(template).render(page_url=route.url, **context)
         except TemplateError as error:
@@ -164,7 +169,10 @@ class Pages:
             if self.own_theme and Path(failure.path).resolve().is_relative_to(self.own_theme):
                 raise failure from None
             raise
-        return html.encode("utf-8")
+        data = html.encode("utf-8")
+        if key is not None:
+            self.memo.put(route, key, data)
+        return data
 
     def board(self) -> tuple[str, bytes]:
         route = urls.route("board")

@@ -1,0 +1,96 @@
+"""Rendered pages remembered between builds: a page is rendered again only when its inputs changed.
+
+A page's key hashes its template name, route and context together with a
+fingerprint of everything else a template can see: every theme file, the site
+settings, the places, and the build moment when a template mentions `now`.
+(Template filters are pure functions of their arguments, the site and the
+places — keep them so.) The memo stores only the hash of the page; the bytes
+come from the output folder, read only when the manifest's size and mtime show
+the file is exactly the one the last build wrote there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+
+from . import urls
+from .cache import KNOWN, MISSING, BuildCache, current, hash_of
+from .model import SiteModel
+from .theme import Theme
+
+_NOW_RE = re.compile(rb"\bnow\b")
+
+
+class PageMemo:
+    """Looks up and records rendered pages for one theme and model."""
+
+    def __init__(self, cache: BuildCache, fingerprint: bytes):
+        self.cache = cache
+        self.fingerprint = fingerprint
+
+    @classmethod
+    def open(cls, theme: Theme, model: SiteModel) -> PageMemo | None:
+        """The memo of the build in progress, or None when building without a cache."""
+        cache = current()
+        if cache is None or cache.outputs is None:
+            return None
+        return cls(cache, environment_fingerprint(theme, model))
+
+    def key(self, template: str, route: urls.Route, context: dict) -> bytes | None:
+        try:
+            return hash_of(self.fingerprint, template, route, sorted(context.items()))
+        except Exception:  # something unpicklable in the context: render it, don't guess
+            return None
+
+    def get(self, route: urls.Route, key: bytes) -> bytes | None:
+        digest = self.cache.get("pages", key)
+        if digest is MISSING:
+            return None
+        data = self.cache.outputs.read_if_same(route.path, digest)
+        if data is not None:
+            self.cache.put(KNOWN, route.path, digest)
+        return data
+
+    def put(self, route: urls.Route, key: bytes, data: bytes) -> None:
+        digest = hashlib.sha256(data).digest()
+        self.cache.put("pages", key, digest)
+        self.cache.put(KNOWN, route.path, digest)  # write_site need not hash it again
+
+
+def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
+    """Everything a template may read besides its own context."""
+    digest = hashlib.sha256()
+    mentions_now = False
+    for directory in theme.dirs:
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            mentions_now = mentions_now or (path.suffix == ".html" and bool(_NOW_RE.search(data)))
+            digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + data)
+    digest.update(pickle.dumps((model.site, model.places, [str(d) for d in theme.dirs]), protocol=5))
+    if mentions_now:
+        digest.update(model.now.isoformat().encode())
+    return digest.digest()
+
+
+def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The search index of the last build when no HTML page changed, else `build_index(model, files)`.
+
+    Keyed by every HTML page (a superset of what search.py indexes, so any page it
+    could read invalidates it) and each task's state. Reusing the bundle also keeps
+    its bytes stable: Pagefind's own output differs from run to run.
+    """
+    cache = current()
+    if cache is None:
+        return build_index(model, files)
+    known = cache.known_digests()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in files if p.endswith(".html")):
+        digest.update(path.encode() + b"\0" + (known.get(path) or hashlib.sha256(files[path]).digest()))
+    key = hash_of(digest.digest(), model.site, [(v.task.slug, v.state) for v in model.tasks])
+    index = cache.get("search", key)
+    if index is MISSING:
+        index = build_index(model, files)
+        cache.put("search", key, index)
+    return index
