@@ -90,6 +90,7 @@ def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
     files.update(copy_static(theme))
     files.update(copy_media(model, options, theme))
     files.update(render_sitemap(model, files))  # every page rendered above
+    _stage(options, "search")
     files.update(reuse_search_index(build_search_index, model, files))  # Pagefind, when pages changed
     return files
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import messages
 from .build import BuildOptions, build, check
 from .problems import BuildError, BuildFailed
+from .progress import ProgressBar, summary
 from .scaffold import NewPlace, NewTask, new_place, new_task
 
 DESCRIPTION = "Build the doe-plek task board: Markdown tasks and places in, a static site out."
@@ -115,7 +117,8 @@ def _run_build(args) -> int:
     if options is None:
         return 1
     try:
-        result = build(options)
+        with ProgressBar(enabled=not args.quiet) as progress:
+            result = build(replace(options, progress=progress))
     except BuildFailed as failure:
         _print_problems(failure.problems)
         print(messages.build_failed(len(failure.problems)), file=sys.stderr)
@@ -125,12 +128,7 @@ def _run_build(args) -> int:
         return 1
     _print_problems(result.warnings)
     if not args.quiet:
-        report = result.report
-        print(messages.build_summary(
-            tasks=len(result.model.tasks), places=len(result.model.places),
-            pages=sum(1 for p in result.files if p.endswith(".html")),
-            written=report.written, removed=report.removed,
-            out=options.out_dir, seconds=result.seconds))
+        print(summary(result, options.out_dir))
     return 0
 
 

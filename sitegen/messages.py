@@ -261,9 +261,10 @@ def bad_base_url(url: str) -> str:
     return f"base_url must be an absolute https:// or http:// address, not '{url}'"
 
 
-def build_summary(*, tasks, places, pages, written, removed, out, seconds) -> str:
-    return (f"built {tasks} tasks, {places} places, {pages} pages into {out} "
-            f"({written} files written, {removed} removed) in {seconds:.2f} s")
+def build_summary(*, tasks, places, pages, feeds, records, written, removed, out, seconds) -> str:
+    return (f"built {tasks} tasks, {places} places, {pages} pages, {feeds} feeds, "
+            f"{records} search records in {seconds:.2f} s "
+            f"({written} files written, {removed} removed, in {out})")
 
 
 def check_ok(tasks: int, places: int) -> str:
