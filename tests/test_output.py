@@ -60,32 +60,33 @@ def differing(one: dict, two: dict, *, search: bool) -> list[str]:
 
 
 @pytest.fixture
-def two_builds(site, tmp_path):
-    """The same small site built twice into two folders, `now` from SOURCE_DATE_EPOCH."""
+def builds(site, tmp_path):
+    """The same small site built three times, `now` from SOURCE_DATE_EPOCH (set by conftest):
+    without the build cache, with a cold cache, and with the cache the second build left."""
     site.task("soep", TASK + "end: 12:00\nspots: 5\ntaken: 2\nreward: 3")
     site.task("koffie", TASK.replace("Soep koken", "Koffie") + "repeat:\n  freq: weekly\n  count: 4")
     site.task("voorbij", TASK.replace("2026-12-05", "2025-12-05")
               + "result:\n  participants: 4\n  hours: 8")
-    first, second = tmp_path / "one", tmp_path / "two"
-    site.build(out=first, now=None)  # conftest sets SOURCE_DATE_EPOCH
-    os.utime(site.root / "content/tasks/soep.md", (0, 0))  # file times must not matter
-    site.build(out=second, now=None)
-    return tree(first), tree(second)
+    trees = {}
+    for name, cache in (("clean", False), ("cold", True), ("warm", True)):
+        site.build(out=tmp_path / name, now=None, cache=cache)
+        trees[name] = tree(tmp_path / name)
+        os.utime(site.root / "content/tasks/soep.md", (0, 0))  # file times must not matter
+    return trees
 
 
-def test_same_content_same_bytes(two_builds):
-    """Two builds into two folders with the same SOURCE_DATE_EPOCH are byte-identical."""
-    one, two = two_builds
-    assert "tasks/soep/index.html" in one and "index.html" in one
-    assert differing(one, two, search=False) == []
+def test_same_content_same_bytes(builds):
+    """Builds of the same content at the same SOURCE_DATE_EPOCH are byte-identical, cache or not."""
+    assert "tasks/soep/index.html" in builds["clean"] and "index.html" in builds["clean"]
+    assert differing(builds["clean"], builds["cold"], search=False) == []
+    assert differing(builds["clean"], builds["warm"], search=False) == []
 
 
 @pytest.mark.xfail(strict=False, reason=(
     "Pagefind 1.5 orders filters by a randomly seeded Rust HashMap: the .pf_meta and "
     ".pf_filter files (and their hashed names) change from run to run (search.py)"))
-def test_same_content_same_search_index(two_builds):
-    one, two = two_builds
-    assert differing(one, two, search=True) == []
+def test_same_content_same_search_index(builds):
+    assert differing(builds["clean"], builds["cold"], search=True) == []
 
 
 def test_demo_builds_reproducibly(demo_site, tmp_path):

@@ -244,9 +244,10 @@ def test_theme_override_extends_the_default(site):
         {% extends "default/task.html" %}
         {% block main %}<p class="eigen">Eigen sjabloon voor {{ task.title }}</p>{{ super() }}{% endblock %}
         """)
-    site.write("theme/templates/base.html", """\
+    site.write("theme/templates/404.html", """\
         {% extends "default/base.html" %}
-        {% block head %}<meta name="theme-color" content="#e85d04">{% endblock %}
+        {% block title %}Eigen 404 · {{ site.title }}{% endblock %}
+        {% block main %}<h1>Hier is niets, {{ site.title }}</h1>{% endblock %}
         """)
     site.write("theme/static/css/extra.css", "body { color: black }\n")
     site.task("soep", "title: Soep koken\n" + T + "start: 2026-12-05")
@@ -254,7 +255,9 @@ def test_theme_override_extends_the_default(site):
     page = site.read("tasks/soep/index.html")
     assert '<p class="eigen">Eigen sjabloon voor Soep koken</p>' in page
     assert "<h1>Soep koken</h1>" in page  # the default task page, through super()
-    assert '<meta name="theme-color" content="#e85d04">' in page
-    assert '<meta name="theme-color"' in site.read("404.html")  # every page uses the new base
+    missing = site.read("404.html")
+    assert "<title>Eigen 404 · Doe-plekken Testdorp</title>" in missing
+    assert "<h1>Hier is niets, Doe-plekken Testdorp</h1>" in missing
+    assert 'class="skip"' in missing and "<footer" in missing  # the default base around it
     assert (site.out / "static/css/extra.css").exists()
     assert (site.out / "static/css/site.css").exists()  # the default's files stay
