@@ -766,3 +766,31 @@ def test_netlify_serves_ics_as_text_calendar():
     config = tomllib.loads((REPO / "netlify.toml").read_text())
     rules = [h for h in config.get("headers", []) if h["for"] == "/*.ics"]
     assert rules and rules[0]["values"]["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+# --- the /subscribe/ page and the blocks in a real browser ---------------------------------------------
+
+AXE = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/subscribe/", "/places/zonder-geo/", "/tasks/winter/"])
+def test_subscribe_pages_pass_axe_and_fit_360_px(browser, fixture_build, path):
+    from search_fixture import serve
+    require(AXE.is_file(), "axe-core is not installed (npm install --prefix tests/node)")
+    context = browser.new_context(bypass_csp=True, timezone_id="Europe/Brussels", locale="nl-BE")
+    try:
+        with serve(fixture_build.out) as base_url:
+            for width in (1280, 360):
+                page = context.new_page()
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(base_url + path)
+                page.wait_for_load_state("networkidle")
+                assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+                page.add_script_tag(path=str(AXE))
+                results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+                page.close()
+                serious = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+                           for v in results["violations"] if v["impact"] in ("serious", "critical")]
+                assert serious == [], (path, width)
+    finally:
+        context.close()
