@@ -59,10 +59,11 @@ class Fields:
         if isinstance(value, (YamlMap, YamlList, list, dict)):
             self.problem(key, messages.wrong_type(key, "text", value))
             return None
-        if isinstance(value, bool):
-            # `yes`/`no` are booleans in YAML 1.1; the raw word is what was meant.
-            return self.raw(key) or str(value)
-        return str(value).strip() if not isinstance(value, str) else value.strip()
+        if not isinstance(value, str):
+            # YAML 1.1 reads `no` as False, `12:00` as 720 and the phone number
+            # `050123456` as an octal integer; the raw text is what was meant.
+            return (self.raw(key) or str(value)).strip()
+        return value.strip()
 
     def text_list(self, key: str) -> tuple[str, ...]:
         """A list of text; a single text is read as a list of one."""

@@ -156,7 +156,7 @@ REPEAT_NOT_MAPPING = "repeat must be a group of keys, e.g. 'repeat:' then '  fre
 
 
 def repeat_until_before_start(until, start) -> str:
-    return f"repeat until ({until}) is before the first day ({start})"
+    return f"repeat until ({until}) is before the first day ({start}); use {start} or a later day"
 
 
 def positive_int(key: str, value: object) -> str:

@@ -116,6 +116,15 @@ def test_fields_read_types():
     assert not problems
 
 
+def test_fields_text_keeps_what_was_written():
+    f, problems = fields("title: 050123456\nspots: 12:00\nreward: 1.50\n",
+                         allowed=("title", "spots", "reward"))
+    assert f.text("title") == "050123456"  # YAML 1.1: an octal integer
+    assert f.text("spots") == "12:00"  # YAML 1.1: 720
+    assert f.text("reward") == "1.50"
+    assert not problems
+
+
 def test_fields_nested_missing_key_is_reported_at_the_parent():
     f, problems = fields("title: Soep\nrepeat:\n  interval: 2\n")
     repeat = f.mapping("repeat", ("freq", "interval"), "not a mapping")

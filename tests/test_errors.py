@@ -104,7 +104,8 @@ TASK_CASES = {
         "content/tasks/soep.md:8: '2027-03-27 10:00:00' is not a date; write it as 2027-01-16"),
     "repeat until before start": (
         "start: 2027-01-16\nrepeat:\n  freq: weekly\n  until: 2027-01-01",
-        "content/tasks/soep.md:8: repeat until (2027-01-01) is before the first day (2027-01-16)"),
+        "content/tasks/soep.md:8: repeat until (2027-01-01) is before the first day (2027-01-16); "
+        "use 2027-01-16 or a later day"),
     "repeat without freq": (
         "start: 2027-01-16\nrepeat:\n  count: 3",
         "content/tasks/soep.md:6: missing required key 'freq'; add a line such as 'freq: weekly'"),
