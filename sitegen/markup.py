@@ -6,11 +6,13 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
 
-from .links import WEB_SCHEMES, check_link
+from . import messages
+from .links import WEB_SCHEMES, check_link, scheme_of
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -54,8 +56,8 @@ class MarkdownRenderer:
         finder.feed(raw_html)
         finder.close()
         refused = tuple(
-            (url, problem) for url in finder.urls
-            if (problem := check_link(url, WEB_SCHEMES))
+            (url, problem) for attribute, url in finder.urls
+            if (problem := check_link(url, WEB_SCHEMES) or _external_image(attribute, url))
         )
         clean = nh3.clean(
             raw_html,
@@ -73,10 +75,19 @@ class _UrlFinder(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
+        self.urls: list[tuple[str, str]] = []  # (tag.attribute, url)
 
     def handle_starttag(self, tag, attrs) -> None:
-        self.urls.extend(value for name, value in attrs if name in _URL_ATTRIBUTES and value)
+        self.urls.extend((f"{tag}.{name}", value) for name, value in attrs
+                         if name in _URL_ATTRIBUTES and value)
+
+
+def _external_image(attribute: str, url: str) -> str | None:
+    # A picture from another host is fetched by every visitor's browser: a request to a
+    # third party that the site promises never to make (and the CSP would block it anyway).
+    if attribute == "img.src" and (scheme_of(url) or urlsplit(url.strip()).netloc):
+        return messages.external_image(url)
+    return None
 
     handle_startendtag = handle_starttag
 

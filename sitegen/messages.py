@@ -201,6 +201,12 @@ def body_link(url: str, problem: str) -> str:
     return f"in the text: {problem}"
 
 
+def external_image(url: str) -> str:
+    return (f"the image '{_short(url)}' comes from another website, which the site never "
+            "contacts; put the picture in content/ (e.g. content/images/foto.jpg) and name it "
+            "with 'image: images/foto.jpg'")
+
+
 def _short(url: str) -> str:
     # Control characters (a tab hidden in `java\tscript:`) are shown, not printed.
     url = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", url)

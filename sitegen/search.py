@@ -5,12 +5,15 @@ Only upcoming, not cancelled tasks are searchable: their page carries
 handed to Pagefind. The pages are staged in a temporary folder and indexed
 with one `add_directory` call, because the Python API's per-record calls cost
 about 0.1 s each (see MEASUREMENTS.md). The index comes back as bytes, so the
-build still writes nothing to public/ until every stage has succeeded.
+build still writes nothing to public/ until every stage has succeeded, and is
+put in a stable order (pagefind_stable.py) so the same content gives the same bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from . import messages, urls
 from .model import SiteModel, TaskView, sort_key
+from .pagefind_stable import stabilise
 from .problems import BuildError
 from .when import is_over
 
@@ -80,8 +84,30 @@ def build_search_index(model: SiteModel, files: dict[str, bytes]) -> dict[str, b
             raise
         except Exception as error:  # the binary is missing, crashed or refused the pages
             raise BuildError(messages.search_index_failed(_describe(error))) from error
-        return {f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
-                for p in sorted(bundle.rglob("*")) if p.is_file()}
+        written = {f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
+                   for p in sorted(bundle.rglob("*")) if p.is_file()}
+    try:
+        written = stabilise(written)
+    except (ValueError, KeyError, OSError):  # a Pagefind whose format we do not know yet:
+        pass  # a working index that changes each build beats no index
+    written[urls.route("search-urls").path] = result_urls(written)
+    return written
+
+
+def result_urls(bundle: dict[str, bytes]) -> bytes:
+    """JSON mapping each Pagefind result id (its fragment's name) to the task page's URL.
+
+    With it the board turns a search's result ids into cards at once, instead of fetching
+    one fragment per result (or asking Pagefind for per-page filter counts, measured
+    slower: ≈ 0.2–0.5 s for 5 000 matches).
+    """
+    found = {}
+    for path, data in bundle.items():
+        folder, _, name = path.rpartition("/")
+        if folder.endswith("/fragment") and name.endswith(".pf_fragment"):
+            raw = gzip.decompress(data)
+            found[name.removesuffix(".pf_fragment")] = json.loads(raw[raw.index(b"{"):])["url"]
+    return json.dumps(dict(sorted(found.items())), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _run(make_coroutine) -> None:

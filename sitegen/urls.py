@@ -65,6 +65,7 @@ _NAMED = {
     "robots": _file("/robots.txt"),
     "404": Route("404.html", "/404.html"),
     "search": _file("/pagefind/pagefind.js"),  # the Pagefind bundle's entry (search.py)
+    "search-urls": _file("/pagefind/sitegen-urls.json"),  # result id → task URL (search.py)
 }
 
 

@@ -236,6 +236,12 @@ def test_dangerous_links_are_refused_and_removed(md, source, url):
     assert "script:" not in body.html.lower() and "data:" not in body.html
 
 
+def test_links_to_other_sites_are_fine_but_their_images_are_not(md):
+    body = md.render("[Natuurpunt](https://www.natuurpunt.be) ![x](https://x.example/a.png) "
+                     "![eigen](/static/access/zittend.svg)")
+    assert [url for url, _ in body.refused] == ["https://x.example/a.png"]
+
+
 def test_words_that_look_like_schemes_are_just_text(md):
     body = md.render("Let op: javascript: is geen link, en data: ook niet.")
     assert body.refused == ()

@@ -262,6 +262,19 @@ def test_refused_link_in_body(site, body, line, url):
         "not allowed; use a link starting with https: or http: or mailto: or tel:"]
 
 
+@pytest.mark.parametrize("body, url", [
+    pytest.param("Hallo.\n\n![logo](https://cdn.example.com/logo.png)\n", "https://cdn.example.com/logo.png",
+                 id="https image"),
+    pytest.param('Hallo.\n\n<img src="//tracker.example.com/p.gif" alt="">\n', "//tracker.example.com/p.gif",
+                 id="protocol-relative image"),
+])
+def test_image_from_another_site_in_body(site, body, url):
+    assert broken_task(site, "start: 2027-01-16", body) == [
+        f"content/tasks/soep.md:9: in the text: the image '{url}' comes from another website, which "
+        "the site never contacts; put the picture in content/ (e.g. content/images/foto.jpg) and "
+        "name it with 'image: images/foto.jpg'"]
+
+
 def test_empty_file(site):
     site.write("content/tasks/soep.md", "")
     assert problems(site) == [

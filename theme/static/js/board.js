@@ -17,6 +17,7 @@
   var TYPING_PAUSE = 150; // ms after the last key before searching
   var cards = Array.prototype.slice.call(list.querySelectorAll("article.card"));
   var days = Array.prototype.slice.call(list.querySelectorAll("section.day"));
+  var hrefs = cards.map(linkOf);
   var count = document.getElementById("search-count");
   var pagefind = null; // a promise of the Pagefind module, or of null when it cannot load
   var generation = 0; // only the latest search may change the page
@@ -128,13 +129,18 @@
 
   function loadPagefind() {
     if (!pagefind) {
-      pagefind = import(form.dataset.bundle)
-        .then(function (module) {
-          // Loading the filters up front makes every search report its filter counts (below).
+      // The module and the map from result ids to task URLs (written by sitegen/search.py).
+      var urls = window.fetch(form.dataset.urls).then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response.json();
+      });
+      pagefind = Promise.all([import(form.dataset.bundle), urls])
+        .then(function (loaded) {
+          var module = loaded[0];
           return Promise.resolve(module.init && module.init()).then(function () {
-            return module.filters();
-          }).then(function () {
-            return module;
+            return { module: module, urls: loaded[1] };
           });
         })
         .catch(function () {
@@ -156,25 +162,29 @@
 
   // The task URLs matching a search word, as a Set; Pagefind when it loads, else plain text.
   function searchLinks(state) {
-    return loadPagefind().then(function (module) {
-      if (!module) {
+    return loadPagefind().then(function (loaded) {
+      if (!loaded) {
         return textMatches(state.q);
       }
-      return module.search(state.q, { filters: pagefindFilters(state) }).then(function (found) {
-        // Every task page carries a `url` filter; its counts name the matching pages without
-        // loading one result fragment per match, which keeps large boards fast.
-        var urls = found && found.filters && found.filters.url;
-        if (urls) {
-          return new Set(Object.keys(urls).filter(function (url) {
-            return urls[url] > 0;
-          }));
-        }
-        return Promise.all(found.results.map(function (result) {
+      return loaded.module.search(state.q, { filters: pagefindFilters(state) }).then(function (found) {
+        var links = new Set();
+        var unknown = [];
+        (found ? found.results : []).forEach(function (result) {
+          var url = loaded.urls[result.id];
+          if (url) {
+            links.add(url);
+          } else {
+            unknown.push(result);
+          }
+        });
+        // Ids missing from the map (should not happen): ask Pagefind for those pages' URLs.
+        return Promise.all(unknown.map(function (result) {
           return result.data();
         })).then(function (pages) {
-          return new Set(pages.map(function (page) {
-            return page.url;
-          }));
+          pages.forEach(function (page) {
+            links.add(page.url);
+          });
+          return links;
         });
       });
     });
@@ -187,10 +197,10 @@
   function textMatches(q) {
     var terms = fold(q).split(/\s+/).filter(Boolean);
     var links = new Set();
-    cards.forEach(function (card) {
+    cards.forEach(function (card, i) {
       var text = fold(card.textContent);
       if (terms.every(function (term) { return text.indexOf(term) >= 0; })) {
-        links.add(linkOf(card));
+        links.add(hrefs[i]);
       }
     });
     return links;
@@ -198,15 +208,20 @@
 
   function show(state, links) {
     var shown = 0;
-    cards.forEach(function (card) {
-      var visible = matchesFilters(card, state) && (!links || links.has(linkOf(card)));
-      card.hidden = !visible;
+    cards.forEach(function (card, i) {
+      var visible = matchesFilters(card, state) && (!links || links.has(hrefs[i]));
+      if (card.hidden === visible) {  // touch only what changes: big boards re-layout less
+        card.hidden = !visible;
+      }
       if (visible) {
         shown += 1;
       }
     });
     days.forEach(function (day) {
-      day.hidden = !day.querySelector("article.card:not([hidden])");
+      var empty = !day.querySelector("article.card:not([hidden])");
+      if (day.hidden !== empty) {
+        day.hidden = empty;
+      }
     });
     announce(isActive(state) ? shown : null);
   }
