@@ -415,3 +415,21 @@ def test_warnings_do_not_fail_the_build(site):
         "content/tasks/soep.md:6: warning: except date 2027-01-17 is not one of the repeat's "
         "days, so it changes nothing",
     ]
+
+
+def test_rebuild_rechecks_a_task_when_what_it_refers_to_changes(site):
+    """A build may remember unchanged files; a task's problems still follow its place and site.yml."""
+    site.place("oranje", "name: vzw Oranje\naddress: Stationsstraat 1")
+    site.task("soep", "title: Soep\nplace: oranje\ncategory: koken\nstart: 2027-01-16")
+    site.build()
+    site.place("oranje", "name: vzw Oranje")  # the place breaks; the task file is unchanged
+    assert problems(site)[-1] == (
+        "content/tasks/soep.md:3: place 'oranje' has problems of its own (see "
+        "content/places/oranje.md); fix that file first")
+    site.place("oranje", "name: vzw Oranje\naddress: Stationsstraat 1")
+    original = site_yml(site)
+    site.write("content/site.yml", original.replace("  koken: koken\n", ""))
+    assert problems(site) == [
+        "content/tasks/soep.md:4: category 'koken' is not in content/site.yml; known: plooien, tuinwerk"]
+    site.write("content/site.yml", original)
+    assert site.build().model.tasks[0].task.place == "oranje"
