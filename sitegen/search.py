@@ -28,6 +28,10 @@ from .when import is_over
 
 BUNDLE = urls.route("search").path.rsplit("/", 1)[0]  # "pagefind": the folder under public/
 SEARCHABLE_STATES = ("open", "full")
+# Pagefind's ready-made interfaces: the board has its own form (theirs fails axe's label
+# rule), so these are not published.
+UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"})
 
 
 def searchable(view: TaskView) -> bool:
@@ -85,7 +89,7 @@ def build_search_index(model: SiteModel, files: dict[str, bytes]) -> dict[str, b
         except Exception as error:  # the binary is missing, crashed or refused the pages
             raise BuildError(messages.search_index_failed(_describe(error))) from error
         written = {f"{BUNDLE}/{p.relative_to(bundle).as_posix()}": p.read_bytes()
-                   for p in sorted(bundle.rglob("*")) if p.is_file()}
+                   for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED}
     try:
         written = stabilise(written)
     except (ValueError, KeyError, OSError):  # a Pagefind whose format we do not know yet:

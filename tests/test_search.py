@@ -40,6 +40,7 @@ def test_only_joinable_task_pages_are_indexed(board):
     assert "data-pagefind-body" not in board.read("tasks/koekjes-bakken/index.html")
     assert "data-pagefind-body" not in board.read("tasks/zwerfvuil-rapen/index.html")
     assert (board.out / "pagefind/pagefind.js").is_file()
+    assert not (board.out / "pagefind/pagefind-ui.js").exists()  # the board has its own form
 
 
 def test_filters_meta_and_words(board):
