@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import RememberingRenderer, build_cache, current
+from .cache import RecordCache, RememberingRenderer, build_cache, current
 from .calendar import render_feeds
 from .content import LoadOptions, find_asset, load_site
 from .history import read_history
@@ -64,7 +64,8 @@ def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
         asset_roots=theme.dirs,
         drafts=options.drafts,
         base_url=options.base_url,
-    ), options.now, RememberingRenderer(cache) if cache is not None else None)
+    ), options.now, RememberingRenderer(cache) if cache is not None else None,
+        RecordCache(cache) if cache is not None else None)
     problems.raise_if_any()
     return model, problems.warnings
 

@@ -24,6 +24,7 @@ import hashlib
 import os
 import pickle
 import sys
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -237,3 +238,40 @@ def remember(store: str, key, compute):
         value = compute()
         cache.put(store, key, value)
     return value
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A content file as an earlier build loaded it: the record and the problems it had."""
+
+    record: object  # a Task, or None when the file had problems
+    found: tuple
+    warnings: tuple
+    body_key: bytes  # keeps its rendered body in the cache too
+
+    def replay(self, problems):
+        problems.found.extend(self.found)
+        problems.warnings.extend(self.warnings)
+        return self.record
+
+
+class RecordCache:
+    """Loaded tasks by (path, file hash, context hash): unchanged files skip YAML and checks."""
+
+    def __init__(self, cache: BuildCache):
+        self.cache = cache
+
+    def context(self, *parts) -> bytes:
+        return hash_of(*parts)
+
+    def get(self, path: str, digest: str, context: bytes) -> Remembered | None:
+        found = self.cache.get("records", hash_of(path, digest, context))
+        if found is MISSING:
+            return None
+        self.cache.get("bodies", found.body_key)  # still in use: keep it for the next edit
+        return found
+
+    def put(self, path: str, digest: str, context: bytes, body: str, record, found, warnings) -> None:
+        body_key = hashlib.sha256(body.encode("utf-8")).digest()
+        self.cache.put("records", hash_of(path, digest, context),
+                       Remembered(record, tuple(found), tuple(warnings), body_key))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 from . import messages
+from .cache import RecordCache, Remembered
 from .config import load_settings
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
@@ -56,15 +57,20 @@ def build_moment(zone, environ=os.environ) -> datetime:
 
 
 def load_site(options: LoadOptions, now: datetime | None = None,
-              renderer: MarkdownRenderer | None = None) -> tuple[SiteModel | None, Problems]:
-    """Load site.yml, places and tasks; the model is None when there are problems."""
+              renderer: MarkdownRenderer | None = None,
+              records: RecordCache | None = None) -> tuple[SiteModel | None, Problems]:
+    """Load site.yml, places and tasks; the model is None when there are problems.
+
+    `records` (from the build cache) hands back a task loaded by an earlier build,
+    problems included, when its file and everything it was checked against are unchanged.
+    """
     problems = Problems()
     site = load_settings(options.root, problems, options.base_url)
     renderer = renderer or MarkdownRenderer()  # the build passes one that remembers bodies
     sources: dict[str, str] = {}
     place_files = _read_folder(options.root, "content/places", problems, sources)
-    task_files = _read_folder(options.root, "content/tasks", problems, sources)
     if site is None:
+        _read_folder(options.root, "content/tasks", problems, sources)  # still report broken files
         return None, problems  # categories and zone are unknown: checking tasks would mislead
 
     places = {}
@@ -75,9 +81,20 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     # Places whose file exists but has problems: a task there must not be told
     # the place "does not exist".
     broken = {PurePosixPath(p).stem for p in sources if p.startswith("content/places/")} - places.keys()
+    # Everything a task is checked against besides its own file.
+    context = records.context(site, sorted(places), sorted(broken), options.root) if records else None
+    task_files = _read_folder(options.root, "content/tasks", problems, sources, records, context)
     tasks = []
     for path, front in task_files:
-        task = _load_task(path, front, site, places, broken, options, renderer, problems)
+        if isinstance(front, Remembered):
+            task = front.replay(problems)
+        else:
+            mark = (len(problems.found), len(problems.warnings))
+            task = _load_task(path, front, site, places, broken, options, renderer, problems)
+            # A task with an image also depends on that file existing: always checked afresh.
+            if records is not None and "image" not in front.meta:
+                records.put(path, sources[path], context, front.body, task,
+                            problems.found[mark[0]:], problems.warnings[mark[1]:])
         if task and (options.drafts or not task.draft):
             tasks.append(task)
     if problems:
@@ -89,8 +106,9 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     return SiteModel(site, ordered_places, tuple(views), now, sources), problems
 
 
-def _read_folder(root: Path, folder: str, problems: Problems, sources: dict) -> list:
-    """Read every `*.md` of a content folder, in name order."""
+def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
+                 records: RecordCache | None = None, context: bytes | None = None) -> list:
+    """Read every `*.md` of a content folder, in name order (remembered ones not parsed again)."""
     files = []
     directory = root / folder
     if not directory.is_dir():
@@ -107,6 +125,9 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict) -> 
         try:
             data = file.read_bytes()
             sources[path] = hashlib.sha256(data).hexdigest()
+            if records is not None and (remembered := records.get(path, sources[path], context)):
+                files.append((path, remembered))
+                continue
             front = split_front_matter(read_text(data))
         except UnicodeDecodeError:
             problems.add(path, 1, messages.NOT_UTF8)

