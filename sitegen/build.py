@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import RecordCache, RememberingRenderer, build_cache, current
+from .cache import BuildCache, RecordCache, RememberingRenderer, build_cache, current
 from .calendar import render_feeds
 from .content import LoadOptions, find_asset, load_site
 from .history import read_history
@@ -38,6 +38,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; default: one per core
     cache: bool = True  # remember bodies and pages in <root>/.sitegen-cache/ between builds
     progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage
+    search_later: bool = False  # serve: show changed pages first, refresh the search index after
 
     @property
     def out_dir(self) -> Path:
@@ -92,7 +93,8 @@ def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
     files.update(copy_media(model, options, theme))
     files.update(render_sitemap(model, files))  # every page rendered above
     _stage(options, "search")
-    files.update(reuse_search_index(build_search_index, model, files))  # Pagefind, when pages changed
+    files.update(reuse_search_index(build_search_index, model, files,  # Pagefind, when pages changed
+                                    stale_ok=options.search_later))
     return files
 
 
@@ -118,10 +120,13 @@ def copy_media(model: SiteModel, options: BuildOptions, theme: Theme) -> dict[st
             for rel in sorted(w for w in wanted if w)}
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site into options.out_dir; nothing is written unless all went well."""
+def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult:
+    """Build the site into options.out_dir; nothing is written unless all went well.
+
+    `cache`: one kept between builds (serve); default: <root>/.sitegen-cache/.
+    """
     started = time.perf_counter()
-    with build_cache(options, options.out_dir) as cache:
+    with build_cache(options, options.out_dir, cache) as cache:
         _stage(options, "load")
         model, warnings = load(options)
         _stage(options, "render")

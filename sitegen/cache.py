@@ -67,6 +67,9 @@ class BuildCache:
         self._changed: set[str] = set()
         self.discarded: list[str] = []  # stores found corrupted or stale, for the tests and --verbose
         self.outputs = None  # output.OutputIndex of the folder being built, when building
+        self.autosave = True  # False: kept in memory between builds (serve), written by flush()
+        self.stale_search = False  # this build reused an out-of-date search index (serve only)
+        self._unsaved: set[str] = set()
 
     @classmethod
     def for_site(cls, root: Path) -> BuildCache:
@@ -145,20 +148,33 @@ class BuildCache:
         return value if isinstance(value, dict) else {}
 
     def save(self) -> None:
-        """Write the stores this build changed, dropping entries it no longer used."""
+        """End a successful build: keep what it used (dropping the rest), on disk unless serving."""
+        changed = {store for store, values in self._new.items()
+                   if not store.startswith("_") and (
+                       store in self._changed or self._old.get(store, {}).keys() != values.keys())}
+        self._old.update(self._new)
+        self._old = {store: values for store, values in self._old.items() if store in self._new}
+        self._new, self._changed = {}, set()
+        self._unsaved |= changed
+        if self.autosave:
+            self.flush()
+
+    def abandon(self) -> None:
+        """End a failed build: forget what it made, keep what the last good build had."""
+        self._new, self._changed = {}, set()
+
+    def flush(self) -> None:
+        """Write the stores changed since the last flush."""
         if self.folder is None:
+            self._unsaved.clear()
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_readme(self.folder)
-        for store, values in self._new.items():
-            if store.startswith("_"):
-                continue
-            old = self._old.get(store)
-            if store not in self._changed and old is not None and old.keys() == values.keys():
-                continue  # nothing new and nothing dropped: the file on disk is still right
-            payload = pickle.dumps(values, protocol=5)
+        for store in sorted(self._unsaved):
+            payload = pickle.dumps(self._old.get(store, {}), protocol=5)
             header = FORMAT + self.fingerprint + hashlib.sha256(payload).digest()
             _atomic_write(self._path(store), header + payload)
+        self._unsaved.clear()
 
 
 def activate(cache: BuildCache):
@@ -209,16 +225,20 @@ class RememberingRenderer:
 
 
 @contextlib.contextmanager
-def build_cache(options, out: Path | None):
-    """Open the site's cache (or an empty, unsaved one) for one build and make it current()."""
+def build_cache(options, out: Path | None, cache: BuildCache | None = None):
+    """Open the site's cache (or use the one given, or an unsaved one) for one build, as current()."""
     from .output import OutputIndex
 
-    cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
-    if out is not None and options.cache:
-        cache.outputs = OutputIndex(out, cache.get_store("manifest"))
+    if cache is None:
+        cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
+    cache.outputs = OutputIndex(out, cache.get_store("manifest")) if out is not None and options.cache else None
+    cache.stale_search = False
     token = activate(cache)
     try:
         yield cache
+    except BaseException:
+        cache.abandon()
+        raise
     finally:
         deactivate(token)
 

@@ -74,12 +74,14 @@ def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     return digest.digest()
 
 
-def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes]:
+def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
+                       stale_ok: bool = False) -> dict[str, bytes]:
     """The search index of the last build when no HTML page changed, else `build_index(model, files)`.
 
     Keyed by every HTML page (a superset of what search.py indexes, so any page it
     could read invalidates it) and each task's state. Reusing the bundle also keeps
-    its bytes stable: Pagefind's own output differs from run to run.
+    its bytes stable: Pagefind's own output differs from run to run. With `stale_ok`
+    (serve), the last index is reused even when pages changed, and the cache says so.
     """
     cache = current()
     if cache is None:
@@ -90,6 +92,12 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes]) -
         digest.update(path.encode() + b"\0" + (known.get(path) or hashlib.sha256(files[path]).digest()))
     key = hash_of(digest.digest(), model.site, [(v.task.slug, v.state) for v in model.tasks])
     index = cache.get("search", key)
+    if index is MISSING and stale_ok:
+        previous = cache.get_store("search")
+        if previous:
+            last_key, index = next(reversed(previous.items()))
+            cache.get("search", last_key)  # keep it until the fresh one replaces it
+            cache.stale_search = True
     if index is MISSING:
         index = build_index(model, files)
         cache.put("search", key, index)

@@ -14,7 +14,7 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import messages
 from .build import BuildOptions, BuildResult, build
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, BuildCache
 from .problems import BuildFailed
 from .watch import Watcher
 
@@ -84,6 +84,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     server.daemon_threads = True  # open event streams must not keep Ctrl-C waiting
     rebuild = _Rebuilder(options, state, log)
     rebuild([])
+    rebuild.close()  # the first build's cache on disk: a crash later still leaves it warm
     watcher = Watcher([options.root / "content", options.root / "theme"], rebuild,
                       ignore=[options.out_dir, options.root / CACHE_DIR])
     watcher.start()
@@ -95,22 +96,39 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     finally:
         watcher.stop()
         server.server_close()
+        rebuild.close()
     log(messages.SERVE_STOPPED)
     return 0
 
 
 class _Rebuilder:
-    """The watcher's callback: one build at a time, problems kept for the banner."""
+    """The watcher's callback: one build at a time, problems kept for the banner.
+
+    The cache stays in memory between rebuilds (written to disk when serving
+    stops). A rebuild shows changed pages first, reusing the last search index;
+    when that was out of date, a second build refreshes it right after.
+    """
 
     def __init__(self, options: BuildOptions, state: ServeState, log):
-        self.options, self.state, self.log = options, state, log
+        self.options, self.state, self.log = replace(options, search_later=True), state, log
         self.lock = threading.Lock()
+        self.cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
+        self.cache.autosave = False
+
+    def close(self) -> None:
+        with self.lock:
+            self.cache.flush()
 
     def __call__(self, changed: list[str]) -> None:
+        self._build()
+        if self.cache.stale_search:
+            self._build(quiet=True)
+
+    def _build(self, quiet: bool = False) -> None:
         with self.lock:
             started = time.perf_counter()
             try:
-                result: BuildResult = build(self.options)
+                result: BuildResult = build(self.options, self.cache)
             except BuildFailed as failure:
                 lines = [str(p) for p in failure.problems]
                 for line in lines:
@@ -124,8 +142,9 @@ class _Rebuilder:
                 self.state.finished(lines)
                 return
             self.state.finished([])
-            self.log(messages.rebuilt(result.report.written if result.report else 0,
-                                      time.perf_counter() - started))
+            if not quiet:
+                self.log(messages.rebuilt(result.report.written if result.report else 0,
+                                          time.perf_counter() - started))
 
 
 class _Handler(SimpleHTTPRequestHandler):

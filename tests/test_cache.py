@@ -1,0 +1,165 @@
+"""The build cache: warm builds equal cold ones, edits touch only what they change, bad caches are rebuilt."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen import BuildOptions, build
+from sitegen.cache import CACHE_DIR, FORMAT, BuildCache
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import generate  # noqa: E402
+
+
+def _task(site, slug: str, title: str, place: str = "t-hof", category: str = "koken") -> None:
+    site.task(slug, f"""
+        title: {title}
+        place: {place}
+        start: "2026-12-{5 + len(slug) % 20:02d} 09:30"
+        category: {category}
+    """, body=f"Samen {title.lower()}.\n\n- handschoenen\n- een **goed humeur**\n")
+
+
+@pytest.fixture
+def three(site):
+    site.place("bib", """
+        name: Bib Zedelgem
+        address: Stationsstraat 1, 8210 Zedelgem
+    """)
+    _task(site, "soep", "Soep koken")
+    _task(site, "brieven", "Brieven plooien", category="plooien")
+    _task(site, "boeken", "Boeken kaften", place="bib", category="plooien")
+    return site
+
+
+def _files(out: Path, skip_search: bool = True) -> dict[str, bytes]:
+    # Pagefind's own bundle differs from run to run (see search.py); the cache reuses it,
+    # so only a cold build without cache makes a new one: compare everything else.
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not (skip_search and p.relative_to(out).parts[0] == "pagefind")}
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def _cold(site, tmp_path: Path, name: str) -> dict[str, bytes]:
+    out = tmp_path / name
+    build(site.options(out=out, cache=False))
+    return _files(out)
+
+
+def test_cold_and_warm_builds_are_byte_identical(three, tmp_path):
+    first = three.build()
+    assert (three.root / CACHE_DIR / "README.txt").exists()
+    cold = _files(three.out)
+    second = three.build()
+    assert second.report.written == 0 and second.report.removed == 0
+    assert _files(three.out) == cold == _cold(three, tmp_path, "nocache")
+    assert first.files.keys() == second.files.keys()
+
+
+def test_editing_one_task_rewrites_only_what_shows_it(three, tmp_path):
+    three.build()
+    before, stamps = _files(three.out), _mtimes(three.out)
+    time.sleep(0.01)
+    _task(three, "soep", "Pompoensoep koken")
+    three.build()
+    after, restamped = _files(three.out), _mtimes(three.out)
+    assert after == _cold(three, tmp_path, "reference")  # the warm build is right
+    changed = {path for path in after if before.get(path) != after[path]}
+    for path in ("tasks/soep/index.html", "tasks/soep.ics", "tasks/soep/poster/index.html",
+                 "index.html", "places/t-hof/index.html", "calendar.ics"):
+        assert path in changed, path
+    for path in ("tasks/boeken/index.html", "tasks/boeken.ics", "tasks/boeken/poster/index.html",
+                 "tasks/brieven/index.html", "tasks/brieven/poster/index.html", "places/bib/index.html"):
+        assert path not in changed, path
+    # Files whose bytes did not change were not written again.
+    untouched = {path for path in after if path in before and path not in changed}
+    assert untouched and all(restamped[path] == stamps[path] for path in untouched)
+
+
+def test_corrupted_truncated_or_stale_cache_is_discarded(three, tmp_path):
+    three.build()
+    expected = _files(three.out)
+    folder = three.root / CACHE_DIR
+    stores = sorted(folder.glob("*.pickle"))
+    assert {p.stem for p in stores} >= {"bodies", "pages", "records", "manifest", "qr"}
+    # One store garbled in the middle, one truncated, one from another version.
+    garbled = folder / "pages.pickle"
+    data = bytearray(garbled.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    garbled.write_bytes(bytes(data))
+    truncated = folder / "records.pickle"
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    stale = folder / "bodies.pickle"
+    stale.write_bytes(stale.read_bytes().replace(FORMAT, b"sitegen-cache 0\n", 1))
+    cache = BuildCache.for_site(three.root)
+    assert cache.get_store("pages") == {} and cache.get_store("records") == {}
+    assert cache.get_store("bodies") == {}
+    assert sorted(cache.discarded) == ["bodies", "pages", "records"]
+    # A page edited by hand in public/ is not trusted either.
+    (three.out / "tasks/soep/index.html").write_text("kapot", encoding="utf-8")
+    (three.out / "tasks/brieven.ics").unlink()
+    three.build()
+    assert _files(three.out) == expected
+    assert BuildCache.for_site(three.root).discarded == []  # rewritten whole
+
+
+def test_cache_from_other_code_is_not_used(three):
+    three.build()
+    other = BuildCache(three.root / CACHE_DIR, fingerprint=b"another version" + bytes(17))
+    assert other.get_store("pages") == {} and "pages" in other.discarded
+
+
+def test_a_failed_build_leaves_output_and_cache_as_they_were(three):
+    three.build()
+    output = _files(three.out, skip_search=False)
+    cache = {p.name: p.read_bytes() for p in (three.root / CACHE_DIR).iterdir()}
+    three.task("kapot", "title: Kapot\nplace: nergens\nstart: 2026-12-06\ncategory: koken\n")
+    with pytest.raises(Exception):
+        three.build()
+    assert _files(three.out, skip_search=False) == output
+    assert {p.name: p.read_bytes() for p in (three.root / CACHE_DIR).iterdir()} == cache
+
+
+def test_sigkill_mid_build_then_a_normal_build_gives_the_uninterrupted_site(tmp_path):
+    killed, reference = tmp_path / "killed", tmp_path / "reference"
+    generate(120, killed)
+    generate(120, reference)
+    env = dict(os.environ)  # SOURCE_DATE_EPOCH is set by conftest for every test
+    command = [sys.executable, "-m", "sitegen", "build", "--quiet", "--root"]
+    started = time.perf_counter()
+    subprocess.run(command + [str(reference)], env=env, check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    expected = _files(reference / "public")
+
+    # First a complete build, then edits, then builds killed at seeded random moments.
+    subprocess.run(command + [str(killed)], env=env, check=True, capture_output=True)
+    moments = random.Random(6).sample(range(5, 95), 4)
+    for number, percent in enumerate(moments):
+        for slug in ("taak-00003", "taak-00050"):
+            path = killed / f"content/tasks/{slug}.md"
+            path.write_text(path.read_text(encoding="utf-8") + f"\nRonde {number}.\n", encoding="utf-8")
+            ref = reference / f"content/tasks/{slug}.md"
+            ref.write_text(ref.read_text(encoding="utf-8") + f"\nRonde {number}.\n", encoding="utf-8")
+        process = subprocess.Popen(command + [str(killed)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(duration * percent / 100)
+        os.killpg(process.pid, signal.SIGKILL)  # the build and its workers, mid-way
+        process.wait()
+    subprocess.run(command + [str(reference)], env=env, check=True, capture_output=True)
+    subprocess.run(command + [str(killed)], env=env, check=True, capture_output=True)
+    assert not list((killed / "public").rglob("*.sitegen-tmp"))
+    assert _files(killed / "public") == _files(reference / "public")
+    assert _files(reference / "public") != expected  # the edits did reach the site
