@@ -65,7 +65,7 @@ def _task(rng: random.Random, i: int, places: list[str]) -> str:
     else:
         hour = rng.choice([9, 10, 13, 14, 18])
         lines += [f'start: "{day.isoformat()} {hour:02d}:30"', f'end: "{hour + 2:02d}:00"']
-    if rng.random() < 0.1:
+    if i % 10 == 3:  # one task in ten repeats
         until = day + timedelta(weeks=rng.randint(2, 12))
         lines += ["repeat:", "  freq: weekly", f"  until: {until.isoformat()}"]
     spots = rng.randint(2, 12)
@@ -74,7 +74,7 @@ def _task(rng: random.Random, i: int, places: list[str]) -> str:
               f"talents: [{rng.choice(['geduld', 'fiets', 'kookkunst', 'handigheid'])}]",
               "client:", f'  name: "Vereniging {rng.randint(1, 300)}"',
               f"partners: [OCMW {rng.choice(TOWNS)}]"]
-    if rng.random() < 0.05:
+    if i % 20 == 7:  # one in twenty is cancelled
         lines.append("status: cancelled")
     return "---\n" + "\n".join(lines) + "\n---\n" + _body(rng, 150, 300)
 
