@@ -18,6 +18,14 @@
   var cards = Array.prototype.slice.call(list.querySelectorAll("article.card"));
   var days = Array.prototype.slice.call(list.querySelectorAll("section.day"));
   var hrefs = cards.map(linkOf);
+
+  // A board of thousands of cards: let the browser skip laying out the days off screen, so
+  // showing and hiding cards stays fast. Set here rather than in site.css because the HTML
+  // checker does not know contain-intrinsic-block-size yet; only the height is estimated.
+  days.forEach(function (day) {
+    day.style.contentVisibility = "auto";
+    day.style.containIntrinsicBlockSize = "auto 40rem";
+  });
   var count = document.getElementById("search-count");
   var pagefind = null; // a promise of the Pagefind module, or of null when it cannot load
   var generation = 0; // only the latest search may change the page
