@@ -44,3 +44,39 @@ def test_runner_prints_its_table(tmp_path):
         assert "| 40 | Hugo |" in table and "Pagefind CLI over Hugo's site" in table
         assert (tmp_path / "hugo-40/public/tasks").is_dir()
         assert (tmp_path / "hugo-40/public/pagefind").is_dir()
+
+
+class _Terminal:
+    """A stderr stand-in that says it is a terminal and records what is drawn."""
+
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
+    import time
+
+    from sitegen import progress
+
+    monkeypatch.setattr(progress, "SHOW_AFTER", 0.05)
+    for tty, quiet, drawn in ((True, False, True), (False, False, False), (True, True, False)):
+        stream = _Terminal(tty)
+        with progress.ProgressBar(stream, enabled=not quiet) as bar:
+            bar("render")
+            time.sleep(0.3)
+        assert ("rendering pages" in stream.text) is drawn
+        if drawn:
+            assert stream.text.endswith("\r\033[K")  # the line is left clean for the summary
+    quick = _Terminal(True)
+    with progress.ProgressBar(quick) as bar:
+        bar("load")
+    assert quick.text == ""
