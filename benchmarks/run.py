@@ -5,8 +5,8 @@
 
 For each N: a cold build (no public/, no .sitegen-cache/), a one-shot `sitegen
 build` after editing one task, and `sitegen serve`'s time from saving an edit to
-serving the updated page. Memory is the peak of the summed resident memory of
-our build processes (sampled from /proc every 20 ms); Pagefind's process is
+serving the updated page. Memory is the peak of the summed proportional resident memory
+(PSS) of our build processes, sampled from /proc every 20 ms; Pagefind's process is
 reported on its own. Work on a tmpfs: the disk here adds seconds of noise.
 """
 
@@ -87,15 +87,20 @@ def _tree(pid: int) -> list[int]:
 
 
 def _status(pid: int) -> tuple[str, int]:
-    """Process name and resident memory in KiB."""
+    """Process name and proportional resident memory (PSS) in KiB.
+
+    PSS, not RSS: forked workers share most of the parent's pages, and summing
+    their RSS would count that memory once per worker.
+    """
     name, rss = "", 0
     try:
-        with open(f"/proc/{pid}/status") as handle:
+        with open(f"/proc/{pid}/comm") as handle:
+            name = handle.read().strip()
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
             for line in handle:
-                if line.startswith("Name:"):
-                    name = line.split()[1]
-                elif line.startswith("VmRSS:"):
+                if line.startswith("Pss:"):
                     rss = int(line.split()[1])
+                    break
     except OSError:
         pass
     return name, rss
@@ -145,11 +150,12 @@ def serve_edit_times(site: Path, rounds: int = 5) -> tuple[list[float], float]:
     try:
         _wait_for(lambda: _fetch(base + "/") is not None, 600)
         for number in range(rounds):
+            _wait_for(lambda: '"building": false' in (_fetch(base + "/__sitegen/status") or ""), 600)
             slug, marker = edit_task(site, number)
             saved = time.perf_counter()
             _wait_for(lambda: marker in (_fetch(f"{base}/tasks/{slug}/") or ""), 120, 0.005)
             times.append(time.perf_counter() - saved)
-            time.sleep(0.5)  # let the watcher settle between rounds
+            time.sleep(0.5)  # the watcher and the search refresh start
     finally:
         process.terminate()
         process.wait()
@@ -181,7 +187,9 @@ languageCode = "nl"
 title = "Doe-plekken Benchmark"
 buildFuture = true
 buildExpired = true
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+disableKinds = ["RSS", "sitemap", "robotsTXT", "404"]  # terms stay: place pages list tasks through them
+[taxonomies]
+plek = "plekken"
 """
 HUGO_LAYOUTS = {
     "_default/baseof.html": """<!doctype html><html lang="nl"><head><meta charset="utf-8">
@@ -194,7 +202,7 @@ HUGO_LAYOUTS = {
 {{ .Content }}</main>{{ end }}
 """,
     "places/single.html": """{{ define "main" }}<main><h1>{{ .Title }}</h1><p>{{ .Params.address }}</p>{{ .Content }}
-<ul>{{ range where (where .Site.RegularPages "Section" "tasks") "Params.place" .File.ContentBaseName }}
+<ul>{{ range (index .Site.Taxonomies.plekken .File.ContentBaseName).Pages }}
 <li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul></main>{{ end }}
 """,
     "_default/list.html": """{{ define "main" }}<main><h1>{{ .Title }}</h1></main>{{ end }}
@@ -224,6 +232,7 @@ def hugo_site(site: Path, target: Path) -> None:
                 start = str(meta["start"])
                 meta["date"] = start.replace(" ", "T") + ":00" if " " in start else start
                 meta = {k: meta[k] for k in ("title", "date", "place", "category", "spots") if k in meta}
+                meta["plekken"] = [meta["place"]]
             else:
                 meta = {"title": meta["name"], "address": meta["address"]}
             (target / "content" / kind / path.name).write_text(

@@ -112,7 +112,8 @@ def task_poster(pages: Pages, model: SiteModel, view: TaskView, route: urls.Rout
         qr=qr_svg(absolute, task.title),
         page=page_url, short=short_url(site.base_url, page_url),
         title_class=title_size(task.title),
-        blocks=body_blocks(task.body_html),
+        # Remembered between builds: parsing the body's HTML costs ≈ 0.15 ms a task.
+        blocks=remember("poster-blocks", task.body_html, lambda: body_blocks(task.body_html)),
         strip_title=cut(task.title, STRIP_TITLE_CHARS),
         strip_when=words.when(view.next),
         strips=STRIPS if view.state in ("open", "full") else 0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import html
+import json
 import re
 import sys
 import threading
@@ -60,8 +61,13 @@ class ServeState:
 
     out: Path
     generation: int = 0
+    building: bool = False
     problems: list[str] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def busy(self, building: bool) -> None:
+        with self.changed:
+            self.building = building
 
     def finished(self, problems: list[str]) -> None:
         with self.changed:
@@ -120,9 +126,13 @@ class _Rebuilder:
             self.cache.flush()
 
     def __call__(self, changed: list[str]) -> None:
-        self._build()
-        if self.cache.stale_search:
-            self._build(quiet=True)
+        self.state.busy(True)
+        try:
+            self._build()
+            if self.cache.stale_search:
+                self._build(quiet=True)
+        finally:
+            self.state.busy(False)
 
     def _build(self, quiet: bool = False) -> None:
         with self.lock:
@@ -169,6 +179,11 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(BANNER_CSS, "text/css; charset=utf-8")
         if path == PREFIX + "events":
             return self._events()
+        if path == PREFIX + "status":
+            with self.state.changed:
+                status = {"generation": self.state.generation, "building": self.state.building,
+                          "problems": len(self.state.problems)}
+            return self._send(json.dumps(status).encode(), "application/json")
         file = self._file_for(path)
         if file is None:
             missing = self.state.out / "404.html"
