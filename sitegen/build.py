@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import BuildCache, RecordCache, RememberingRenderer, build_cache, current
+from .cache import (MANIFEST_FOLDER, BuildCache, RecordCache, RememberingRenderer, build_cache,
+                    current)
 from .calendar import render_feeds
 from .content import LoadOptions, find_asset, load_site
 from .history import read_history
@@ -135,7 +136,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult
         if cache.outputs is not None:
             cache.outputs.known = cache.known_digests()
         report = write_site(files, options.out_dir, cache.outputs)
-        cache.replace("manifest", report.manifest)
+        cache.replace("manifest", {**report.manifest, MANIFEST_FOLDER: str(options.out_dir.resolve())})
         cache.save()  # after the files: a build killed before this leaves the old manifest
     return BuildResult(model, files, report, warnings, time.perf_counter() - started)
 

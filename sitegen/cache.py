@@ -32,6 +32,7 @@ CACHE_DIR = ".sitegen-cache"
 FORMAT = b"sitegen-cache 1\n"
 _LIBRARIES = ("Markdown", "Jinja2", "nh3", "icalendar", "segno", "Babel", "MarkupSafe", "PyYAML")
 MISSING = object()
+MANIFEST_FOLDER = "//folder"  # the manifest's entry naming the output folder it describes
 KNOWN = "_known"  # this build's output path → sha256, never saved (a leading _ keeps a store in memory)
 
 _active: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("sitegen_cache", default=None)
@@ -231,7 +232,12 @@ def build_cache(options, out: Path | None, cache: BuildCache | None = None):
 
     if cache is None:
         cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
-    cache.outputs = OutputIndex(out, cache.get_store("manifest")) if out is not None and options.cache else None
+    cache.outputs = None
+    if out is not None and options.cache:
+        manifest = cache.get_store("manifest")
+        # The manifest describes one output folder; another --out starts without one.
+        where = manifest.pop(MANIFEST_FOLDER, None)
+        cache.outputs = OutputIndex(out, manifest if where == str(out.resolve()) else {})
     cache.stale_search = False
     token = activate(cache)
     try:

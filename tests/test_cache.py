@@ -163,3 +163,14 @@ def test_sigkill_mid_build_then_a_normal_build_gives_the_uninterrupted_site(tmp_
     assert not list((killed / "public").rglob("*.sitegen-tmp"))
     assert _files(killed / "public") == _files(reference / "public")
     assert _files(reference / "public") != expected  # the edits did reach the site
+
+
+def test_building_into_another_folder_does_not_trust_the_first_one(three, tmp_path):
+    three.build()
+    other = tmp_path / "www"
+    build(three.options(out=other))
+    assert _files(other) == _files(three.out)
+    (other / "tasks/soep/index.html").write_text("kapot", encoding="utf-8")
+    three.build()  # back to public/: its manifest is not the one of www/
+    build(three.options(out=other))
+    assert _files(other) == _files(three.out)
