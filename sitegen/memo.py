@@ -2,9 +2,12 @@
 
 A page's key hashes its template name, route and context together with a
 fingerprint of everything else a template can see: every theme file, the site
-settings, the places, and the build moment when a template mentions `now`.
-(Template filters are pure functions of their arguments, the site and the
-places — keep them so.) The memo stores only the hash of the page; the bytes
+settings, the places and the build moment (some filters read it). Template
+filters must stay pure functions of their arguments, the site, the places and
+the build moment. So pages are reused between builds with the same
+SOURCE_DATE_EPOCH (and within a `serve` session only when nothing else moved);
+without it every build is a new moment and pages are rendered again, while
+loaded tasks, bodies and QR codes are still reused. The memo stores only the hash of the page; the bytes
 come from the output folder, read only when the manifest's size and mtime show
 the file is exactly the one the last build wrote there.
 """
@@ -13,15 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import re
 
 from . import urls
 from .cache import KNOWN, MISSING, BuildCache, current, hash_of
 from .model import SiteModel
 from .theme import Theme
-
-_NOW_RE = re.compile(rb"\bnow\b")
-
 
 class PageMemo:
     """Looks up and records rendered pages for one theme and model."""
@@ -62,15 +61,11 @@ class PageMemo:
 def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     """Everything a template may read besides its own context."""
     digest = hashlib.sha256()
-    mentions_now = False
     for directory in theme.dirs:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-            data = path.read_bytes()
-            mentions_now = mentions_now or (path.suffix == ".html" and bool(_NOW_RE.search(data)))
-            digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + data)
-    digest.update(pickle.dumps((model.site, model.places, [str(d) for d in theme.dirs]), protocol=5))
-    if mentions_now:
-        digest.update(model.now.isoformat().encode())
+            digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(pickle.dumps((model.site, model.places, model.now, [str(d) for d in theme.dirs]),
+                               protocol=5))
     return digest.digest()
 
 
