@@ -13,6 +13,7 @@ import html
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -98,6 +99,8 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
                       ignore=[options.out_dir, options.root / CACHE_DIR])
     watcher.start()
     log(messages.serving(f"http://{host}:{server.server_address[1]}/"))
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it like Ctrl-C: cache saved, exit 0
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -108,6 +111,10 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
         rebuild.close()
     log(messages.SERVE_STOPPED)
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 class _Rebuilder:

@@ -94,6 +94,14 @@ def test_edit_rebuilds_and_injects_reload_only_when_served(server):
     out, err = process.communicate(timeout=WAIT)
     assert process.returncode == 0, err
     assert "Traceback" not in err
+    assert (site.root / ".sitegen-cache/pages.pickle").exists()  # saved when stopping
+
+
+def test_sigterm_stops_cleanly_too(server):
+    _site, _base, process = server
+    process.terminate()
+    _out, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 0 and "Traceback" not in err
 
 
 def test_broken_file_shows_problems_then_recovers(server):
