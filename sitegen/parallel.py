@@ -105,7 +105,7 @@ class _Rebuilt:
     def error(self) -> Exception:
         kind, args, attributes = self.state
         error = kind.__new__(kind)
-        error.args = args
+        object.__setattr__(error, "args", args)  # frozen dataclass errors refuse plain assignment
         error.__dict__.update(attributes)
         return error
 

@@ -174,3 +174,19 @@ def test_building_into_another_folder_does_not_trust_the_first_one(three, tmp_pa
     three.build()  # back to public/: its manifest is not the one of www/
     build(three.options(out=other))
     assert _files(other) == _files(three.out)
+
+
+def test_a_template_error_in_a_worker_is_a_path_line_problem(tmp_path):
+    from sitegen.parallel import PARALLEL_FROM
+    from sitegen.problems import BuildFailed
+
+    generate(PARALLEL_FROM, tmp_path)  # big enough to render in worker processes
+    override = tmp_path / "theme/templates/task.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "default/task.html" %}\n{% block main %}\n'
+                        "{{ task.title + 1 }}\n{% endblock %}\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build(BuildOptions(root=tmp_path, jobs=2))
+    assert [str(p) for p in failure.value.problems] == [
+        'theme/templates/task.html:3: template error: TypeError: can only concatenate str (not "int") to str']
+    assert not (tmp_path / "public").exists()
