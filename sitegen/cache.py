@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -54,7 +55,13 @@ def code_fingerprint() -> bytes:
 
 def hash_of(*parts) -> bytes:
     """A stable key for plain data (str, bytes, numbers, tuples, frozen dataclasses)."""
-    return hashlib.sha256(pickle.dumps(parts, protocol=5)).digest()
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    # No memo: equal values must give equal bytes whether or not they share objects
+    # (a task parsed now and the same task unpickled from the cache share differently).
+    pickler.fast = True
+    pickler.dump(parts)
+    return hashlib.sha256(buffer.getbuffer()).digest()
 
 
 class BuildCache:

@@ -15,7 +15,6 @@ the file is exactly the one the last build wrote there.
 from __future__ import annotations
 
 import hashlib
-import pickle
 
 from . import urls
 from .cache import KNOWN, MISSING, BuildCache, current, hash_of
@@ -64,8 +63,7 @@ def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     for directory in theme.dirs:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
-    digest.update(pickle.dumps((model.site, model.places, model.now, [str(d) for d in theme.dirs]),
-                               protocol=5))
+    digest.update(hash_of(model.site, model.places, model.now, [str(d) for d in theme.dirs]))
     return digest.digest()
 
 

@@ -190,3 +190,18 @@ def test_a_template_error_in_a_worker_is_a_path_line_problem(tmp_path):
     assert [str(p) for p in failure.value.problems] == [
         'theme/templates/task.html:3: template error: TypeError: can only concatenate str (not "int") to str']
     assert not (tmp_path / "public").exists()
+
+
+def test_a_warm_build_renders_no_template_again(three, monkeypatch):
+    import jinja2
+
+    three.build()  # cold: tasks parsed from their files
+    rendered = []
+    original = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render",
+                        lambda self, *a, **k: rendered.append(self.name) or original(self, *a, **k))
+    three.build()  # warm: the same tasks, now unpickled from the cache, must give the same keys
+    assert rendered == []
+    _task(three, "soep", "Pompoensoep koken")
+    three.build()
+    assert "task.html" in rendered and rendered.count("task.html") == 1
