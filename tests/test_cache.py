@@ -192,16 +192,26 @@ def test_a_template_error_in_a_worker_is_a_path_line_problem(tmp_path):
     assert not (tmp_path / "public").exists()
 
 
-def test_a_warm_build_renders_no_template_again(three, monkeypatch):
+def test_a_warm_build_renders_only_what_changed(tmp_path, monkeypatch):
     import jinja2
 
-    three.build()  # cold: tasks parsed from their files
+    generate(60, tmp_path)
+    cache = BuildCache.for_site(tmp_path)
+    cache.autosave = False  # as serve keeps it: in memory between builds
+    options = BuildOptions(root=tmp_path, jobs=1)
+    build(options, cache)  # cold: tasks parsed from their files
     rendered = []
     original = jinja2.Template.render
     monkeypatch.setattr(jinja2.Template, "render",
                         lambda self, *a, **k: rendered.append(self.name) or original(self, *a, **k))
-    three.build()  # warm: the same tasks, now unpickled from the cache, must give the same keys
+    build(options, cache)  # warm: the same tasks, now from the cache, must give the same keys
     assert rendered == []
-    _task(three, "soep", "Pompoensoep koken")
-    three.build()
-    assert "task.html" in rendered and rendered.count("task.html") == 1
+    task = tmp_path / "content/tasks/taak-00010.md"
+    task.write_text(task.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    build(options, cache)
+    assert rendered.count("task.html") == 1 and rendered.count("poster_task.html") == 1
+    assert len(rendered) < 15  # the board, its place and category pages, not every page
+    cache.flush()
+    rendered.clear()
+    build(options)  # a one-shot build: everything from the cache on disk
+    assert rendered == []
