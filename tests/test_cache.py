@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -134,6 +135,7 @@ def test_a_failed_build_leaves_output_and_cache_as_they_were(three):
 
 def test_sigkill_mid_build_then_a_normal_build_gives_the_uninterrupted_site(tmp_path):
     killed, reference = tmp_path / "killed", tmp_path / "reference"
+    staging_before = set(Path("/dev/shm").glob("sitegen-search-*"))
     generate(120, killed)
     generate(120, reference)
     env = dict(os.environ)  # SOURCE_DATE_EPOCH is set by conftest for every test
@@ -162,6 +164,9 @@ def test_sigkill_mid_build_then_a_normal_build_gives_the_uninterrupted_site(tmp_
     subprocess.run(command + [str(killed)], env=env, check=True, capture_output=True)
     assert not list((killed / "public").rglob("*.sitegen-tmp"))
     assert _files(killed / "public") == _files(reference / "public")
+    # A killed build cannot remove its Pagefind staging folder (search.py): tidy up after it.
+    for leftover in set(Path("/dev/shm").glob("sitegen-search-*")) - staging_before:
+        shutil.rmtree(leftover, ignore_errors=True)
     assert _files(reference / "public") != expected  # the edits did reach the site
 
 
