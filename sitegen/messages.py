@@ -86,8 +86,14 @@ def empty_value(key: str) -> str:
 
 
 # -- references -------------------------------------------------------------
+def _known(label: str, hint: str, known) -> str:
+    # "— did you mean 'x'? Known places: …" reads better than "…?; known places: …"
+    listed = ", ".join(known) or "(none)"
+    return f"{hint} {label.capitalize()}: {listed}" if hint else f"; {label}: {listed}"
+
+
 def unknown_place(slug: str, known) -> str:
-    return f"place '{slug}' does not exist{_did_you_mean(slug, known)}; known places: {', '.join(sorted(known)) or '(none)'}"
+    return f"place '{slug}' does not exist{_known('known places', _did_you_mean(slug, known), sorted(known))}"
 
 
 def broken_place(slug: str, path: str) -> str:
@@ -96,8 +102,7 @@ def broken_place(slug: str, path: str) -> str:
 
 def unknown_choice(key: str, value: str, known) -> str:
     what = {"category": "category", "access": "access tag"}.get(key, key)
-    return (f"{what} '{value}' is not in content/site.yml{_did_you_mean(value, known)}; "
-            f"known: {', '.join(known) or '(none)'}")
+    return f"{what} '{value}' is not in content/site.yml{_known('known', _did_you_mean(value, known), known)}"
 
 
 def bad_choice_slug(key: str, value: str) -> str:

@@ -107,7 +107,7 @@ def test_check_problems_exit_1(site, capsys):
     assert err == (
         "content/tasks/soep.md:6: unknown key 'spost' — did you mean 'spots'?\n"
         "content/tasks/tuin.md:4: category 'tuin' is not in content/site.yml — did you mean "
-        "'tuinwerk'?; known: plooien, tuinwerk, koken\n"
+        "'tuinwerk'? Known: plooien, tuinwerk, koken\n"
         "2 problems found\n")
 
 

@@ -48,7 +48,7 @@ TASK_CASES = {
     "unknown access tag": (
         "start: 2027-01-16\naccess: [zittend, zitend]",
         "content/tasks/soep.md:6: access tag 'zitend' is not in content/site.yml — did you mean "
-        "'zittend'?; known: zittend, rolstoel, kinderen"),
+        "'zittend'? Known: zittend, rolstoel, kinderen"),
     "end before start": (
         "start: '2027-01-16 09:30'\nend: '2027-01-16 08:00'",
         "content/tasks/soep.md:6: end (2027-01-16 08:00) is before start (2027-01-16 09:30); "
@@ -196,7 +196,7 @@ def test_unknown_category(site):
     site.task("soep", "title: Soep\nplace: t-hof\ncategory: kokem\nstart: 2027-01-16")
     assert problems(site) == [
         "content/tasks/soep.md:4: category 'kokem' is not in content/site.yml — did you mean "
-        "'koken'?; known: plooien, tuinwerk, koken"]
+        "'koken'? Known: plooien, tuinwerk, koken"]
 
 
 def test_unknown_place_lists_known_places(site):
@@ -208,8 +208,8 @@ def test_unknown_place_lists_known_places(site):
 def test_unknown_place_with_suggestion(site):
     site.task("soep", "title: Soep\nplace: t-hoff\ncategory: koken\nstart: 2027-01-16")
     assert problems(site) == [
-        "content/tasks/soep.md:3: place 't-hoff' does not exist — did you mean 't-hof'?; "
-        "known places: t-hof"]
+        "content/tasks/soep.md:3: place 't-hoff' does not exist — did you mean 't-hof'? "
+        "Known places: t-hof"]
 
 
 def test_task_at_a_broken_place_points_to_the_place_file(site):

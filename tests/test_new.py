@@ -53,7 +53,7 @@ def test_new_task_unknown_place_gives_the_check_message(site, capsys):
     assert main(["new", "task", "Iets", "--place", "t-hoff", "--start", "2027-01-16 09:30",
                  "--root", str(site.root)]) == 1
     err = capsys.readouterr().err
-    assert "place 't-hoff' does not exist — did you mean 't-hof'?; known places: t-hof" in err
+    assert "place 't-hoff' does not exist — did you mean 't-hof'? Known places: t-hof" in err
     assert not list((site.root / "content/tasks").iterdir())
 
 
