@@ -93,8 +93,12 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
         problem = error.problem or error.context or "invalid YAML"
+        if error.context_mark is not None and "end of stream" in (error.problem or ""):
+            # An unclosed quote runs to the end of the file; the line to fix is where it opened.
+            mark = error.context_mark
+            problem = f"{error.context}: {error.problem}" if error.context else problem
+        line = (mark.line + 1 if mark else 1) + line_offset
         raise YamlError(line, messages.yaml_syntax(problem)) from None
     except yaml.YAMLError as error:
         raise YamlError(1 + line_offset, messages.yaml_syntax(str(error))) from None

@@ -433,3 +433,10 @@ def test_rebuild_rechecks_a_task_when_what_it_refers_to_changes(site):
         "content/tasks/soep.md:4: category 'koken' is not in content/site.yml; known: plooien, tuinwerk"]
     site.write("content/site.yml", original)
     assert site.build().model.tasks[0].task.place == "oranje"
+
+
+def test_unclosed_quote_points_at_the_line_where_it_opened(site):
+    site.task("soep", 'title: "Soep koken\nplace: t-hof\ncategory: koken\nstart: 2027-01-16')
+    assert problems(site) == [
+        "content/tasks/soep.md:2: this is not valid YAML (while scanning a quoted scalar: found "
+        "unexpected end of stream); check the quotes, colons and indentation on this line"]
