@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import hashlib
 
-from . import urls
+from . import search, urls
 from .cache import KNOWN, MISSING, BuildCache, current, hash_of
 from .model import SiteModel
 from .theme import Theme
+
+SHARDS = "search"  # cache store: one shard's Pagefind bundle, by the hash of its pages
+SHARDS_LAST = "search-last"  # cache store: the shards of the last index (serve reuses it while re-indexing)
 
 class PageMemo:
     """Looks up and records rendered pages for one theme and model."""
@@ -69,29 +72,36 @@ def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
 
 def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
                        stale_ok: bool = False) -> dict[str, bytes]:
-    """The search index of the last build when no HTML page changed, else `build_index(model, files)`.
+    """The search index, re-indexing only the shards whose pages changed since the last build.
 
-    Keyed by every HTML page (a superset of what search.py indexes, so any page it
-    could read invalidates it) and each task's state. Reusing the bundle also keeps
-    its bytes stable: Pagefind's own output differs from run to run. With `stale_ok`
-    (serve), the last index is reused even when pages changed, and the cache says so.
+    search.py splits the searchable pages into shards, each keyed by a hash of its own
+    pages; a remembered shard is reused as it is (which also keeps its bytes stable).
+    With `stale_ok` (serve), when some shard changed, the last build's index is reused
+    once and the cache says so (`stale_search`); the next build indexes for real.
     """
     cache = current()
     if cache is None:
         return build_index(model, files)
     known = cache.known_digests()
-    digest = hashlib.sha256()
-    for path in sorted(p for p in files if p.endswith(".html")):
-        digest.update(path.encode() + b"\0" + (known.get(path) or hashlib.sha256(files[path]).digest()))
-    key = hash_of(digest.digest(), model.site, [(v.task.slug, v.state) for v in model.tasks])
-    index = cache.get("search", key)
-    if index is MISSING and stale_ok:
-        previous = cache.get_store("search")
-        if previous:
-            last_key, index = next(reversed(previous.items()))
-            cache.get("search", last_key)  # keep it until the fresh one replaces it
-            cache.stale_search = True
-    if index is MISSING:
-        index = build_index(model, files)
-        cache.put("search", key, index)
-    return index
+
+    def remembered(key: bytes):
+        value = cache.get(SHARDS, key)
+        return None if value is MISSING else value
+
+    def remember(key: bytes, index) -> None:
+        cache.put(SHARDS, key, index)
+
+    shards = search.plan_shards(model, files, known)
+    if stale_ok and not getattr(cache, "search_deferred", False):
+        # Checked without cache.get: a miss must not keep unused shards alive.
+        have = cache.get_store(SHARDS).keys() | cache.fresh().get(SHARDS, {}).keys()
+        if any(shard.key not in have for shard in shards):
+            last = cache.get(SHARDS_LAST, "last")
+            reused = [] if last is MISSING else [remembered(key) for _, key in last]
+            if reused and all(index is not None for index in reused):
+                cache.stale_search = True
+                cache.search_deferred = True  # the refresh right after this build indexes for real
+                return search.assemble(reused, [number for number, _ in last])
+    cache.search_deferred = False
+    cache.put(SHARDS_LAST, "last", tuple((shard.number, shard.key) for shard in shards))
+    return build_index(model, files, remembered=remembered, remember=remember, digests=known)

@@ -6,6 +6,7 @@ afternoon coffee task (13–15 h on the build day) has ended since the build and
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -13,6 +14,7 @@ import pytest
 
 from conftest import BUILD_NOW, PLACE_MD, SITE_YML, SiteFolder
 from search_fixture import TITLES, serve, write_board
+from sitegen import search
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -51,7 +53,13 @@ def base_url(tmp_path_factory):
     folder.write("content/site.yml", SITE_YML)
     folder.write("content/places/t-hof.md", PLACE_MD)
     write_board(folder)
-    folder.build()
+    # Two pages per shard: the index comes in three shards that the board merges, so every
+    # search below also proves the merge (kerstkaartjes and boeken-kaften are in different ones).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PAGES_PER_SHARD", 2)
+        folder.build()
+    assert json.loads((folder.out / "pagefind/sitegen-urls.json").read_bytes())["merge"] == [
+        "shard-01/", "shard-02/"]
     with serve(folder.out) as url:
         yield url
 
@@ -164,6 +172,14 @@ def test_typing_a_word_finds_the_task(page, base_url, word, slugs):
     page.locator("#search-q").fill(word)
     expect(cards(page)).to_have_text([TITLES[s] for s in slugs], timeout=WAIT)
     expect(page).to_have_url(f"{base_url}/?q={word}")
+
+
+def test_one_search_finds_tasks_from_different_shards(page, base_url):
+    pages = {slug: search.shard_of(f"tasks/{slug}/index.html", 3) for slug in ("kerstkaartjes", "boeken-kaften")}
+    assert pages["kerstkaartjes"] != pages["boeken-kaften"]
+    page.goto(base_url + "/?q=bibliotheek")
+    expect(cards(page)).to_have_text([TITLES["kerstkaartjes"], TITLES["boeken-kaften"]], timeout=WAIT)
+    expect(count(page)).to_contain_text("2")
 
 
 def test_a_cancelled_task_is_not_a_result(page, base_url):

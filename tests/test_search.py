@@ -1,16 +1,20 @@
-"""The Pagefind index: what is in it, its filters, and how a broken Pagefind fails the build."""
+"""The Pagefind index: what is in it, its filters, its shards, and how a broken Pagefind fails the build."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
 from search_fixture import SEARCHABLE, write_board
+from sitegen import search
 from sitegen.problems import BuildError
 
 
@@ -18,7 +22,7 @@ def _records(files: dict[str, bytes]) -> dict[str, dict]:
     """The indexed pages as Pagefind stored them, by URL (fragments are gzipped JSON)."""
     records = {}
     for path, data in files.items():
-        if path.startswith("pagefind/fragment/"):
+        if path.startswith("pagefind/") and "/fragment/" in path:
             raw = gzip.decompress(data)
             record = json.loads(raw[raw.index(b"{"):])  # after Pagefind's signature bytes
             records[record["url"]] = record
@@ -63,8 +67,82 @@ def test_result_ids_map_to_task_urls(board):
     ids = {path.split("/")[-1].removesuffix(".pf_fragment"): record for path, record in
            ((p, _records({p: d})) for p, d in files.items() if p.startswith("pagefind/fragment/"))}
     mapping = json.loads(files["pagefind/sitegen-urls.json"])
-    assert mapping == {fragment: next(iter(record)) for fragment, record in ids.items()}
-    assert sorted(mapping.values()) == sorted(f"/tasks/{slug}/" for slug in SEARCHABLE)
+    assert mapping == {"merge": [], "urls": {fragment: next(iter(record)) for fragment, record in ids.items()}}
+    assert sorted(mapping["urls"].values()) == sorted(f"/tasks/{slug}/" for slug in SEARCHABLE)
+
+
+@pytest.fixture
+def shards(board, monkeypatch):
+    """The board indexed in three shards (two pages each), counting Pagefind runs."""
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)
+    runs = []
+    index_folder = search._index_folder
+
+    def counted(binary, site, language):
+        runs.append(sorted(p.parent.name for p in site.rglob("index.html")))
+        return index_folder(binary, site, language)
+
+    monkeypatch.setattr(search, "_index_folder", counted)
+    board.runs = runs
+    return board
+
+
+def test_shards_are_merged_bundles_with_one_url_map(shards):
+    files = shards.build().files
+    mapping = json.loads(files["pagefind/sitegen-urls.json"])
+    assert len(shards.runs) == 3 and sorted(sum(shards.runs, [])) == sorted(SEARCHABLE)
+    assert mapping["merge"] == ["shard-01/", "shard-02/"]
+    for folder in mapping["merge"]:
+        # Data only: the primary bundle's script and WebAssembly search the merged shards.
+        assert f"pagefind/{folder}pagefind-entry.json" in files
+        assert not any(p.startswith(f"pagefind/{folder}") and (p.endswith(".js") or "wasm" in p) for p in files)
+    records = _records(files)
+    assert set(records) == {f"/tasks/{slug}/" for slug in SEARCHABLE}
+    assert sorted(mapping["urls"].values()) == sorted(records)
+    # The page → shard assignment is a hash of the page's path, not of the build.
+    shard_of = {url: path.split("/")[1] for path in files if "/fragment/" in path
+                for url in _records({path: files[path]})}
+    assert shard_of["/tasks/kerstkaartjes/"] == "fragment"  # shard 0 is the bundle itself
+    assert shard_of["/tasks/boeken-kaften/"] == "shard-01"
+
+
+def test_editing_one_task_reindexes_only_its_shard(shards):
+    first = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
+    assert len(shards.runs) == 3
+    shards.runs.clear()
+    assert shards.build().report.written == 0 and shards.runs == []  # nothing changed: no Pagefind
+    task = shards.root / "content/tasks/boeken-kaften.md"
+    task.write_text(task.read_text(encoding="utf-8") + "\nOok schoolboeken van de buurtschool.\n",
+                    encoding="utf-8")
+    second = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
+    assert shards.runs == [["boeken-kaften", "brieven-plooien", "koffie-schenken", "tuinploeg"]]
+    changed = {p for p in first.keys() | second.keys() if first.get(p) != second.get(p)}
+    assert changed and all(p.startswith("pagefind/shard-01/") for p in changed - {"pagefind/sitegen-urls.json"})
+    assert "buurtschool" in _records(second)["/tasks/boeken-kaften/"]["content"]
+
+
+def test_a_cold_build_gives_the_same_shards_as_a_warm_one(shards, tmp_path):
+    warm = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
+    cold = {p: d for p, d in shards.build(out=tmp_path / "cold", cache=False).files.items()
+            if p.startswith("pagefind/")}
+    assert cold == warm
+
+
+def test_stale_staging_folders_are_removed(board, tmp_path):
+    root = Path(search._fast_temp() or tempfile.gettempdir())
+    dead = root / f"{search.STAGING_PREFIX}999999999-test"  # beyond pid_max: no such process
+    old = root / f"{search.STAGING_PREFIX}old-test"
+    live = root / f"{search.STAGING_PREFIX}{os.getpid()}-test"
+    for folder in (dead, old, live):
+        (folder / "00/site").mkdir(parents=True, exist_ok=True)
+    os.utime(old, (time.time() - 2 * search.STALE_AFTER,) * 2)
+    try:
+        board.build()
+        assert not dead.exists() and not old.exists()
+        assert live.exists()  # a build in progress (here: this very process) keeps its folder
+    finally:
+        for folder in (dead, old, live):
+            subprocess.run(["rm", "-rf", str(folder)], check=False)
 
 
 def test_index_is_dutch_and_sorted_by_start(board):

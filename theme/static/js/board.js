@@ -147,8 +147,15 @@
       pagefind = Promise.all([import(form.dataset.bundle), urls])
         .then(function (loaded) {
           var module = loaded[0];
+          var map = loaded[1];
+          // The index comes in shards (an edit re-indexes only its own): the first is the
+          // bundle itself, the others are merged into it; they share its WebAssembly.
           return Promise.resolve(module.init && module.init()).then(function () {
-            return { module: module, urls: loaded[1] };
+            return Promise.all((map.merge || []).map(function (folder) {
+              return module.mergeIndex(new URL(folder, new URL(form.dataset.bundle, window.location.href)).pathname);
+            }));
+          }).then(function () {
+            return { module: module, urls: map.urls || {} };
           });
         })
         .catch(function () {
