@@ -23,7 +23,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE), str(HERE.parent / "tests")]
 
 from generate import FIXED_NOW, generate  # noqa: E402
 from search_fixture import serve  # noqa: E402
-from sitegen.build import BuildOptions, load, render_pages  # noqa: E402
+from sitegen.build import BuildOptions, load, render_pages, render_task_outputs  # noqa: E402
 from sitegen.build import render as render_all  # noqa: E402
 from sitegen.output import write_site  # noqa: E402
 from sitegen.search import build_search_index  # noqa: E402
@@ -51,7 +51,8 @@ def measure(count: int) -> dict:
     options = BuildOptions(root=root, now=FIXED_NOW)
     model, _ = load(options)
     from sitegen.theme import Theme
-    pages = render_pages(model, Theme.for_site(root))
+    theme = Theme.for_site(root)
+    pages = {**render_pages(model, theme), **render_task_outputs(model, theme, None, model.tasks)}
     started = time.perf_counter()
     index = build_search_index(model, pages)
     index_seconds = time.perf_counter() - started

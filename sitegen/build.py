@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import (MANIFEST_FOLDER, BuildCache, RecordCache, RememberingRenderer, build_cache,
-                    current)
-from .calendar import render_feeds
+from .cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
+                    build_cache, current)
+from . import reuse
+from .calendar import render_feeds, render_task_feeds
 from .content import LoadOptions, find_asset, load_site
 from .history import read_history
 from .memo import reuse_search_index
 from .model import SiteModel
-from .output import WriteReport, write_site
+from .output import SiteFiles, WriteReport, write_site
 from .parallel import PARALLEL_FROM, cores, prime_bodies, run_all
-from .posters import render_posters
+from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
 from .render import Pages, RenderFailure
@@ -49,7 +50,7 @@ class BuildOptions:
 @dataclass(frozen=True)
 class BuildResult:
     model: SiteModel
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]  # a SiteFiles: kept files are read from the output folder on demand
     report: WriteReport | None
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -72,14 +73,23 @@ def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
     return model, problems.warnings
 
 
-def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
-    """Render the whole site in memory: output path → bytes."""
+def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
+    """Render the whole site in memory (output path → bytes); unchanged tasks' own files are kept."""
     theme = Theme.for_site(options.root)
-    files: dict[str, bytes] = {}
     try:
         # SEQUENCE and LAST-MODIFIED of the feeds come from git (one `git log` call).
         history = read_history(options.root)
-        # The stages are independent: on a big site they run side by side, one per core.
+        # Tasks whose page, feed and poster the output folder already holds are not rendered.
+        tasks = reuse.plan(model, theme, history)
+        files = SiteFiles(options.out_dir, tasks.kept)
+        # Each task's own outputs, in balanced chunks over the cores; their calendar events
+        # and QR codes join the cache, so the site-wide stages after them find them done.
+        for part in run_all([partial(render_task_outputs, model, theme, history, chunk)
+                             for chunk in chunks(tasks.changed, workers(options, model))],
+                            jobs=workers(options, model)):
+            files.update(part)
+        reuse.record(tasks, files)
+        # The site-wide pages and feeds: independent, side by side on a big site.
         for part in run_all([
             partial(render_pages, model, theme),
             partial(render_feeds, model, theme, history),
@@ -99,11 +109,27 @@ def render(model: SiteModel, options: BuildOptions) -> dict[str, bytes]:
     return files
 
 
+def render_task_outputs(model: SiteModel, theme: Theme, history, views) -> dict[str, bytes]:
+    """What shows one task only: its page, its .ics feed and its poster."""
+    pages = Pages(theme, model)
+    files = dict(pages.task(view) for view in views)
+    files.update(render_task_feeds(model, views, history))
+    files.update(render_task_posters(model, theme, views))
+    return files
+
+
+def chunks(views, jobs: int) -> list[tuple]:
+    """Views dealt round-robin into a few chunks per worker (even when costs vary), or one chunk."""
+    if not views:
+        return []
+    count = 1 if jobs <= 1 or len(views) < PARALLEL_FROM else jobs * 4
+    return [tuple(views[i::count]) for i in range(count)]
+
+
 def render_pages(model: SiteModel, theme: Theme) -> dict[str, bytes]:
-    """The HTML pages: board, tasks, places, categories, 404."""
+    """The site-wide HTML pages: board, places, categories, 404."""
     pages = Pages(theme, model)
     rendered = [pages.board(), pages.not_found()]
-    rendered += [pages.task(view) for view in model.tasks]
     rendered += [pages.place(place) for place in model.places.values()]
     rendered += [pages.category(category) for category in model.site.categories]
     return dict(rendered)
@@ -135,8 +161,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult
         _stage(options, "write")
         if cache.outputs is not None:
             cache.outputs.known = cache.known_digests()
+        cache.writing()  # a build killed from here on makes the next one check the whole folder
         report = write_site(files, options.out_dir, cache.outputs)
-        cache.replace("manifest", {**report.manifest, MANIFEST_FOLDER: str(options.out_dir.resolve())})
+        cache.replace("manifest", {**report.manifest, MANIFEST_FOLDER: str(options.out_dir.resolve()),
+                                   MANIFEST_FOLDERS: report.folders})
         cache.save()  # after the files: a build killed before this leaves the old manifest
     return BuildResult(model, files, report, warnings, time.perf_counter() - started)
 

@@ -25,6 +25,7 @@ import io
 import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,6 +35,9 @@ FORMAT = b"sitegen-cache 1\n"
 _LIBRARIES = ("Markdown", "Jinja2", "nh3", "icalendar", "segno", "Babel", "MarkupSafe", "PyYAML")
 MISSING = object()
 MANIFEST_FOLDER = "//folder"  # the manifest's entry naming the output folder it describes
+MANIFEST_FOLDERS = "//folders"  # the manifest's entry: each output sub-folder's mtime after the write
+_WRITING = "writing"  # present while the output folder may hold files the saved manifest lacks
+_SETTLED_NS = 2_000_000_000  # a source file older than this is trusted by size and mtime
 KNOWN = "_known"  # this build's output path → sha256, never saved (a leading _ keeps a store in memory)
 
 _active: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("sitegen_cache", default=None)
@@ -77,6 +81,7 @@ class BuildCache:
         self.outputs = None  # output.OutputIndex of the folder being built, when building
         self.autosave = True  # False: kept in memory between builds (serve), written by flush()
         self.stale_search = False  # this build reused an out-of-date search index (serve only)
+        self.holds_manifest = False  # this process saved the manifest of the last build it wrote
         self._unsaved: set[str] = set()
 
     @classmethod
@@ -164,8 +169,15 @@ class BuildCache:
         self._old = {store: values for store, values in self._old.items() if store in self._new}
         self._new, self._changed = {}, set()
         self._unsaved |= changed
+        self.holds_manifest = "manifest" in self._old
         if self.autosave:
             self.flush()
+
+    def writing(self) -> None:
+        """Output files are about to change: until the manifest is saved, it may not list them all."""
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / _WRITING).touch()
 
     def abandon(self) -> None:
         """End a failed build: forget what it made, keep what the last good build had."""
@@ -183,6 +195,8 @@ class BuildCache:
             header = FORMAT + self.fingerprint + hashlib.sha256(payload).digest()
             _atomic_write(self._path(store), header + payload)
         self._unsaved.clear()
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / _WRITING).unlink()  # the saved manifest describes the folder again
 
 
 def activate(cache: BuildCache):
@@ -244,7 +258,13 @@ def build_cache(options, out: Path | None, cache: BuildCache | None = None):
         manifest = cache.get_store("manifest")
         # The manifest describes one output folder; another --out starts without one.
         where = manifest.pop(MANIFEST_FOLDER, None)
-        cache.outputs = OutputIndex(out, manifest if where == str(out.resolve()) else {})
+        # A build stopped after writing files, before saving the manifest, leaves the marker:
+        # the manifest may then miss files, and the writer walks the folder to find them.
+        walk = not cache.holds_manifest and cache.folder is not None and (cache.folder / _WRITING).exists()
+        folders = manifest.pop(MANIFEST_FOLDERS, {})
+        if where != str(out.resolve()):
+            manifest, folders = {}, {}
+        cache.outputs = OutputIndex(out, manifest, walk=walk, folders=folders)
     cache.stale_search = False
     token = activate(cache)
     try:
@@ -296,6 +316,25 @@ class RecordCache:
 
     def context(self, *parts) -> bytes:
         return hash_of(*parts)
+
+    def digest_of(self, file: Path, path: str) -> str | None:
+        """The file's sha256 from the last build, when its size and mtime are exactly what it saw."""
+        try:
+            stat = file.stat()
+        except OSError:
+            return None
+        seen = self.cache.get("stats", path)
+        if seen is MISSING or seen[:2] != (stat.st_size, stat.st_mtime_ns):
+            return None
+        return seen[2]
+
+    def saw(self, file: Path, path: str, digest: str) -> None:
+        """Remember size, mtime and hash of a file just read, unless its mtime is too recent to trust."""
+        stat = file.stat()
+        # Racy-git rule: a file changed again within the clock's granularity of this
+        # read could keep its size and mtime, so only settled files are remembered.
+        if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+            self.cache.put("stats", path, (stat.st_size, stat.st_mtime_ns, digest))
 
     def get(self, path: str, digest: str, context: bytes) -> Remembered | None:
         found = self.cache.get("records", hash_of(path, digest, context))

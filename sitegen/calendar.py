@@ -33,19 +33,14 @@ _END = b"END:VCALENDAR\r\n"
 
 
 def render_feeds(model: SiteModel, theme: Theme, history: History | None = None) -> dict[str, bytes]:
-    """Every .ics feed and the /subscribe/ page: output path → bytes."""
+    """The site, place and category .ics feeds and the /subscribe/ page: output path → bytes.
+
+    Each task's own feed is render_task_feeds'.
+    """
     history = history or History({})
     zone_bytes = vtimezone(model.site.zone, model.now.year).to_ical()
-    # Each event is serialised once (by icalendar) and shared by the feeds that
-    # carry it: at 10 000 tasks every event appears in four feeds.
-    # Remembered between builds (.sitegen-cache/, keyed by every input of event()):
-    # icalendar costs ≈ 0.5 ms an event, 5 s at 10 000 tasks.
-    events = {view.task.slug: remember(
-                  "ics-events", (model.site, model.places[view.task.place], model.now, view,
-                                 history.of(view.task.source)),
-                  lambda view=view: event(model, view, history.of(view.task.source)).to_ical())
-              for view in model.tasks}
     shown = [view for view in model.tasks if in_window(view, model.now)]
+    events = serialised_events(model, shown, history)
     site = model.site
 
     def feed(name: str, views) -> bytes:
@@ -58,10 +53,33 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     for category in site.categories:
         files[urls.route(category, "ics").path] = feed(
             feed_name(model, category), [v for v in shown if v.task.category == category.slug])
-    for view in model.tasks:
-        files[urls.route(view, "ics").path] = feed(feed_name(model, view), [view])
     files.update(render_subscribe_page(model, theme))
     return files
+
+
+def render_task_feeds(model: SiteModel, views, history: History | None = None) -> dict[str, bytes]:
+    """Each task's own .ics feed (one event): output path → bytes."""
+    history = history or History({})
+    zone_bytes = vtimezone(model.site.zone, model.now.year).to_ical()
+    events = serialised_events(model, views, history)
+    return {urls.route(view, "ics").path: calendar_bytes(model, feed_name(model, view), zone_bytes,
+                                                         [events[view.task.slug]])
+            for view in views}
+
+
+def serialised_events(model: SiteModel, views, history: History) -> dict[str, bytes]:
+    """The VEVENT bytes of each task, by slug.
+
+    Each event is serialised once (by icalendar) and shared by the feeds that
+    carry it: at 10 000 tasks every event appears in four feeds.
+    Remembered between builds (.sitegen-cache/, keyed by every input of event()):
+    icalendar costs ≈ 0.5 ms an event, 5 s at 10 000 tasks.
+    """
+    return {view.task.slug: remember(
+                "ics-events", (model.site, model.places[view.task.place], model.now, view,
+                               history.of(view.task.source)),
+                lambda view=view: event(model, view, history.of(view.task.source)).to_ical())
+            for view in views}
 
 
 def render_subscribe_page(model: SiteModel, theme: Theme) -> dict[str, bytes]:

@@ -123,12 +123,19 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
                 problems.warn(path, 1, messages.not_md(file.name, f"{file.stem}.md"))
             continue
         try:
-            data = file.read_bytes()
-            sources[path] = hashlib.sha256(data).hexdigest()
-            if records is not None and (remembered := records.get(path, sources[path], context)):
+            # A file whose size and mtime are what the last build saw is not read again.
+            digest = records.digest_of(file, path) if records is not None else None
+            data = None
+            if digest is None:
+                data = file.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
+                if records is not None:
+                    records.saw(file, path, digest)
+            sources[path] = digest
+            if records is not None and (remembered := records.get(path, digest, context)):
                 files.append((path, remembered))
                 continue
-            front = split_front_matter(read_text(data))
+            front = split_front_matter(read_text(data if data is not None else file.read_bytes()))
         except UnicodeDecodeError:
             problems.add(path, 1, messages.NOT_UTF8)
             continue

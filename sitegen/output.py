@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
+from stat import S_ISREG
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class WriteReport:
     unchanged: int
     removed: int
     manifest: Manifest = field(default_factory=dict, repr=False, compare=False)
+    folders: dict[str, int] = field(default_factory=dict, repr=False, compare=False)  # folder → mtime_ns
 
 
 @dataclass
@@ -37,6 +40,10 @@ class OutputIndex:
     out: Path
     manifest: Manifest
     known: dict[str, bytes] = field(default_factory=dict)  # path → sha256 of the new bytes
+    # True when the manifest may not list every file there (a build stopped between
+    # writing files and saving the manifest): then the folder is walked.
+    walk: bool = False
+    folders: dict[str, int] = field(default_factory=dict)  # each folder's mtime_ns after the last write
 
     def read_if_same(self, path: str, digest: bytes) -> bytes | None:
         """The bytes at `path`, if they are the ones with `digest` that the last build wrote."""
@@ -53,15 +60,61 @@ class OutputIndex:
         return data if len(data) == entry[1] else None
 
 
-def write_site(files: dict[str, bytes], out: Path, index: OutputIndex | None = None) -> WriteReport:
-    """Make `out` hold exactly `files` (path → bytes), touching only what changed."""
+class SiteFiles(Mapping):
+    """The built site, path → bytes: files rendered now, and files kept as the last build wrote them.
+
+    Kept files are not held in memory: their bytes are read from the output folder
+    only if someone asks (the search index, a test), and the writer leaves them alone.
+    """
+
+    def __init__(self, folder: Path | None = None, kept: Manifest | None = None):
+        self.folder = folder
+        self.fresh: dict[str, bytes] = {}
+        self.kept: Manifest = dict(kept or {})
+
+    def update(self, more) -> None:
+        self.fresh.update(more)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.fresh:
+            return self.fresh[path]
+        entry = self.kept[path]
+        data = (self.folder / path).read_bytes()
+        if len(data) != entry[1]:
+            raise OSError(f"{path} changed while building")
+        return data
+
+    def __contains__(self, path) -> bool:
+        return path in self.fresh or path in self.kept
+
+    def __iter__(self):
+        yield from self.fresh
+        yield from (path for path in self.kept if path not in self.fresh)
+
+    def __len__(self) -> int:
+        return len(self.fresh) + sum(1 for path in self.kept if path not in self.fresh)
+
+
+def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None = None) -> WriteReport:
+    """Make `out` hold exactly `files` (path → bytes), touching only what changed.
+
+    With a manifest from the last build, the folder is not walked: the files it
+    lists and this build does not make are the stale ones, and kept files
+    (SiteFiles.kept, checked by whoever kept them) are not even looked at.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    existing = _scan(out)
     manifest = index.manifest if index else {}
     known = index.known if index else {}
-    fresh: Manifest = {}
+    kept = files.kept if isinstance(files, SiteFiles) else {}
+    rendered = files.fresh if isinstance(files, SiteFiles) else files
+    fresh: Manifest = {path: entry for path, entry in kept.items() if path not in rendered}
+    if manifest and index.folders and not index.walk:
+        existing = _stat_each(out, rendered, [p for p in manifest if p not in files])
+        existing.update(_added(out, index.folders, manifest))
+    else:
+        existing = _scan(out)
     written = unchanged = 0
-    for relative, data in sorted(files.items()):
+    for relative, data in sorted(rendered.items()):
         digest = known.get(relative) or hashlib.sha256(data).digest()
         stat = existing.get(relative)
         if stat is not None and stat[2]:
@@ -74,10 +127,11 @@ def write_site(files: dict[str, bytes], out: Path, index: OutputIndex | None = N
                 continue
         fresh[relative] = (digest, *_replace(out / relative, data))
         written += 1
+    unchanged += len(kept)
     removed = 0
     emptied: set[Path] = set()
     for relative in existing:
-        if relative not in files:
+        if relative not in files and relative not in fresh:
             path = out / relative
             if path.is_dir() and not path.is_symlink():
                 continue  # a folder where a file was: _replace already made room
@@ -88,7 +142,59 @@ def write_site(files: dict[str, bytes], out: Path, index: OutputIndex | None = N
             emptied.add(path.parent)
             removed += 1
     _remove_empty_dirs(out, emptied)
-    return WriteReport(written, unchanged, removed, fresh)
+    return WriteReport(written, unchanged, removed, fresh, _folder_times(out, fresh))
+
+
+def _folder_times(out: Path, manifest: Manifest) -> dict[str, int]:
+    """The mtime of every folder holding an output: a file added there later changes it."""
+    folders = {""} | {path[:path.rfind("/") + 1] for path in manifest if "/" in path}
+    for folder in list(folders):  # parents of nested folders too
+        while folder:
+            folder = folder[:folder.rstrip("/").rfind("/") + 1]
+            folders.add(folder)
+    times = {}
+    for folder in folders:
+        try:
+            times[folder] = os.stat(out / folder).st_mtime_ns
+        except OSError:
+            continue
+    return times
+
+
+def _added(out: Path, folders: dict[str, int], manifest: Manifest) -> dict[str, tuple[int, int, bool]]:
+    """Files someone else put in the output folder: listed only in folders whose mtime moved."""
+    found: dict[str, tuple[int, int, bool]] = {}
+    for folder, mtime in folders.items():
+        try:
+            if os.stat(out / folder).st_mtime_ns == mtime:
+                continue
+            entries = list(os.scandir(out / folder))
+        except OSError:
+            continue
+        for entry in entries:
+            relative = folder + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if relative + "/" not in folders:
+                    found.update({relative + "/" + path: stat
+                                  for path, stat in _scan(Path(entry.path)).items()})
+            elif relative not in manifest:
+                stat = entry.stat(follow_symlinks=False)
+                found[relative] = (stat.st_size, stat.st_mtime_ns, entry.is_file(follow_symlinks=False))
+    return found
+
+
+def _stat_each(out: Path, rendered, stale) -> dict[str, tuple[int, int, bool]]:
+    """What _scan would find of the rendered files and the stale ones, without walking the folder."""
+    found: dict[str, tuple[int, int, bool]] = {}
+    for relative in (*rendered, *stale):
+        if relative in found:
+            continue
+        try:
+            stat = os.lstat(out / relative)
+        except OSError:
+            continue
+        found[relative] = (stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode))
+    return found
 
 
 def _scan(out: Path) -> dict[str, tuple[int, int, bool]]:

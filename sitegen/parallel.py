@@ -14,7 +14,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .cache import MISSING, BuildCache, activate, current, deactivate
+from .cache import MISSING, BuildCache, RecordCache, activate, current, deactivate
 
 PARALLEL_FROM = 300  # tasks; below this one process is faster (measured: a fork costs ≈ 30 ms)
 
@@ -115,6 +115,12 @@ def prime_bodies(root: Path, cache: BuildCache, jobs: int) -> None:
     files = sorted((root / "content/tasks").glob("*.md")) + sorted((root / "content/places").glob("*.md"))
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         return
+    # Files unchanged since the last build had their bodies rendered then: only read the others.
+    records = RecordCache(cache)
+    files = [file for file in files
+             if records.digest_of(file, file.relative_to(root).as_posix()) is None]
+    if len(files) < PARALLEL_FROM:
+        return  # a few edits: loading renders them, without forking
     chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
     for rendered in run_all([lambda chunk=chunk: _render_bodies(chunk, cache) for chunk in chunks], jobs):
         for key, body in rendered:

@@ -89,15 +89,22 @@ def body_blocks(body_html: str, budget: int = BODY_CHARS) -> list[str]:
 
 
 def render_posters(model: SiteModel, theme: Theme) -> dict[str, bytes]:
-    """A poster for every task and every place: output path → bytes."""
+    """A poster for every place: output path → bytes (each task's is render_task_posters')."""
     pages = Pages(theme, model)
     files = {}
-    for view in model.tasks:
-        route = urls.route(view, "poster")
-        files[route.path] = task_poster(pages, model, view, route)
     for place in model.places.values():
         route = urls.route(place, "poster")
         files[route.path] = place_poster(pages, model, place, route)
+    return files
+
+
+def render_task_posters(model: SiteModel, theme: Theme, views) -> dict[str, bytes]:
+    """A poster for each of the task views: output path → bytes."""
+    pages = Pages(theme, model)
+    files = {}
+    for view in views:
+        route = urls.route(view, "poster")
+        files[route.path] = task_poster(pages, model, view, route)
     return files
 
 

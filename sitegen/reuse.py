@@ -1,0 +1,94 @@
+"""Each task's own outputs (page, .ics feed, poster) reused from the last build when unchanged.
+
+A task's own outputs depend on the task, the build moment, its git history and
+what every template sees (theme files, site settings, places: the page memo's
+environment fingerprint). When all of those hash to what the last build
+recorded, and the output folder still holds exactly the files that build wrote
+(manifest hash, size and mtime), the task is not rendered again: its files stay
+where they are and only their paths and manifest entries travel on. So a
+one-task edit at 10 000 tasks renders one task's outputs plus the site-wide
+lists, instead of walking every task through every stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from . import urls
+from .cache import MISSING, current, hash_of
+from .history import History
+from .memo import environment_fingerprint
+from .model import SiteModel, TaskView
+from .output import Manifest
+from .theme import Theme
+
+STORE = "task-outputs"
+KINDS = ("page", "ics", "poster")  # the outputs that show one task only
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    """Which tasks to render, and the files of the others kept from the last build."""
+
+    changed: tuple[TaskView, ...]
+    kept: Manifest = field(default_factory=dict)  # path → the last build's manifest entry
+    keys: dict[str, bytes] = field(default_factory=dict)  # slug → key, for the changed tasks
+
+
+def own_paths(view: TaskView) -> list[str]:
+    return [urls.route(view, kind).path for kind in KINDS]
+
+
+def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
+    """Split the tasks into those whose own outputs must be rendered and those kept as they are."""
+    cache = current()
+    if cache is None or cache.outputs is None:
+        return TaskPlan(model.tasks)
+    environment = environment_fingerprint(theme, model)
+    manifest, folder = cache.outputs.manifest, cache.outputs.out
+    changed, kept, keys = [], {}, {}
+    for view in model.tasks:
+        source = view.task.source
+        # The view is a function of the task's file (and the records' context, part of the
+        # environment) and the build moment; next/past are in the key as a belt and braces.
+        key = hash_of(environment, source, model.sources.get(source), view.next, view.past,
+                      history.of(source))
+        remembered = cache.get(STORE, key)
+        entries = _still_there(remembered, manifest, folder) if remembered is not MISSING else None
+        if entries is None:
+            changed.append(view)
+            keys[view.task.slug] = key
+        else:
+            kept.update(entries)
+    return TaskPlan(tuple(changed), kept, keys)
+
+
+def record(task_plan: TaskPlan, files) -> None:
+    """Remember the hashes of the changed tasks' own outputs, for the next build's plan."""
+    cache = current()
+    if cache is None or not task_plan.keys:
+        return
+    known = cache.known_digests()
+    for view in task_plan.changed:
+        paths = [path for path in own_paths(view) if path in files]
+        cache.put(STORE, task_plan.keys[view.task.slug], tuple(
+            (path, known.get(path) or hashlib.sha256(files[path]).digest()) for path in paths))
+
+
+def _still_there(remembered, manifest: Manifest, folder) -> Manifest | None:
+    """The manifest entries of the remembered files, if each is on disk exactly as written."""
+    entries = {}
+    for path, digest in remembered:
+        entry = manifest.get(path)
+        if entry is None or entry[0] != digest:
+            return None
+        try:
+            stat = os.stat(folder / path)
+        except OSError:
+            return None
+        if (stat.st_size, stat.st_mtime_ns) != entry[1:]:
+            return None
+        entries[path] = entry
+    return entries
