@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import SiteFolder
 
-from sitegen import BuildFailed
+from sitegen import BuildFailed, search
+from sitegen.cache import CACHE_DIR
 from sitegen.output import write_site
 
 TASK = "title: Soep koken\nplace: t-hof\ncategory: koken\nstart: '2026-12-05 09:30'\n"
@@ -90,6 +94,24 @@ def test_demo_builds_reproducibly(demo_site, tmp_path):
     shutil.copytree(demo_site.root / "content", tmp_path / "copy/content")  # same content elsewhere
     SiteFolder(tmp_path / "copy").build(out=second, now=None)
     assert differing(tree(first), tree(second), search=True) == []
+
+
+def test_cold_builds_of_a_sharded_index_are_byte_identical(tmp_path, monkeypatch):
+    """Two cold builds (the cache folder deleted in between) give the same bytes, every
+    Pagefind shard included: Pagefind numbers pages in the order it walks its input,
+    so search.py stages them in a fixed order and stabilises the rest."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 15)
+    generate(120, tmp_path / "site")
+    folder = SiteFolder(tmp_path / "site")
+    folder.build(out=tmp_path / "one", now=None)
+    shutil.rmtree(tmp_path / "site" / CACHE_DIR)
+    folder.build(out=tmp_path / "two", now=None)
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert len(json.loads(one["pagefind/sitegen-urls.json"])["merge"]) >= 2
+    assert differing(one, two, search=True) == []
 
 
 def test_rebuild_writes_only_what_changed(site):
