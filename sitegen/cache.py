@@ -60,12 +60,45 @@ def code_fingerprint() -> bytes:
 def hash_of(*parts) -> bytes:
     """A stable key for plain data (str, bytes, numbers, tuples, frozen dataclasses)."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
+    cache = _active.get()
+    pickler = (_ViewPickler(buffer, cache.view_digests) if cache is not None
+               else pickle.Pickler(buffer, protocol=5))
     # No memo: equal values must give equal bytes whether or not they share objects
     # (a task parsed now and the same task unpickled from the cache share differently).
     pickler.fast = True
     pickler.dump(parts)
     return hashlib.sha256(buffer.getbuffer()).digest()
+
+
+class _ViewPickler(pickle.Pickler):
+    """Pickles each task view as the hash of its own pickle, made once per build.
+
+    A view appears in the keys of its page, event, board, place and category lists:
+    pickling it whole each time cost ≈ 1.3 s of a one-edit build at 10 000 tasks.
+    """
+
+    def __init__(self, buffer, digests: dict):
+        super().__init__(buffer, protocol=5)
+        self.digests = digests
+        self.view_type = _view_type()
+
+    def persistent_id(self, obj):
+        if type(obj) is not self.view_type:
+            return None
+        known = self.digests.get(id(obj))
+        if known is None or known[0] is not obj:
+            buffer = io.BytesIO()
+            plain = pickle.Pickler(buffer, protocol=5)
+            plain.fast = True
+            plain.dump(obj)
+            known = (obj, hashlib.sha256(buffer.getbuffer()).digest())  # holds obj: its id stays unique
+            self.digests[id(obj)] = known
+        return known[1]
+
+
+def _view_type():
+    from .model import TaskView  # late: model is not needed to open a cache
+    return TaskView
 
 
 class BuildCache:
@@ -82,6 +115,7 @@ class BuildCache:
         self.autosave = True  # False: kept in memory between builds (serve), written by flush()
         self.stale_search = False  # this build reused an out-of-date search index (serve only)
         self.holds_manifest = False  # this process saved the manifest of the last build it wrote
+        self.view_digests: dict = {}  # id(task view) → (view, hash): see _ViewPickler
         self._unsaved: set[str] = set()
 
     @classmethod
@@ -168,6 +202,7 @@ class BuildCache:
         self._old.update(self._new)
         self._old = {store: values for store, values in self._old.items() if store in self._new}
         self._new, self._changed = {}, set()
+        self.view_digests = {}  # the next build has new views
         self._unsaved |= changed
         self.holds_manifest = "manifest" in self._old
         if self.autosave:
@@ -182,6 +217,7 @@ class BuildCache:
     def abandon(self) -> None:
         """End a failed build: forget what it made, keep what the last good build had."""
         self._new, self._changed = {}, set()
+        self.view_digests = {}
 
     def flush(self) -> None:
         """Write the stores changed since the last flush."""

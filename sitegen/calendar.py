@@ -47,12 +47,16 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
         return calendar_bytes(model, name, zone_bytes, [events[v.task.slug] for v in ordered(views)])
 
     files = {urls.route("calendar").path: feed(feed_name(model, "calendar"), shown)}
+    at_place: dict[str, list] = {}
+    in_category: dict[str, list] = {}
+    for view in shown:  # grouped once: a scan per place costs 0.5 s at 10 000 tasks
+        at_place.setdefault(view.task.place, []).append(view)
+        in_category.setdefault(view.task.category, []).append(view)
     for place in model.places.values():
-        files[urls.route(place, "ics").path] = feed(
-            feed_name(model, place), [v for v in shown if v.task.place == place.slug])
+        files[urls.route(place, "ics").path] = feed(feed_name(model, place), at_place.get(place.slug, []))
     for category in site.categories:
         files[urls.route(category, "ics").path] = feed(
-            feed_name(model, category), [v for v in shown if v.task.category == category.slug])
+            feed_name(model, category), in_category.get(category.slug, []))
     files.update(render_subscribe_page(model, theme))
     return files
 

@@ -152,10 +152,10 @@ def _folder_times(out: Path, manifest: Manifest) -> dict[str, int]:
         while folder:
             folder = folder[:folder.rstrip("/").rfind("/") + 1]
             folders.add(folder)
-    times = {}
+    times, root = {}, str(out)
     for folder in folders:
         try:
-            times[folder] = os.stat(out / folder).st_mtime_ns
+            times[folder] = os.stat(f"{root}/{folder}").st_mtime_ns
         except OSError:
             continue
     return times
@@ -164,9 +164,10 @@ def _folder_times(out: Path, manifest: Manifest) -> dict[str, int]:
 def _added(out: Path, folders: dict[str, int], manifest: Manifest) -> dict[str, tuple[int, int, bool]]:
     """Files someone else put in the output folder: listed only in folders whose mtime moved."""
     found: dict[str, tuple[int, int, bool]] = {}
+    root = str(out)
     for folder, mtime in folders.items():
         try:
-            if os.stat(out / folder).st_mtime_ns == mtime:
+            if os.stat(f"{root}/{folder}").st_mtime_ns == mtime:
                 continue
             entries = list(os.scandir(out / folder))
         except OSError:
@@ -186,11 +187,12 @@ def _added(out: Path, folders: dict[str, int], manifest: Manifest) -> dict[str, 
 def _stat_each(out: Path, rendered, stale) -> dict[str, tuple[int, int, bool]]:
     """What _scan would find of the rendered files and the stale ones, without walking the folder."""
     found: dict[str, tuple[int, int, bool]] = {}
+    root = str(out)
     for relative in (*rendered, *stale):
         if relative in found:
             continue
         try:
-            stat = os.lstat(out / relative)
+            stat = os.lstat(f"{root}/{relative}")
         except OSError:
             continue
         found[relative] = (stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode))
