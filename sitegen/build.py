@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
+from .cache import (KNOWN, MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
                     build_cache, current)
 from . import reuse
 from .calendar import render_feeds, render_task_feeds
@@ -18,7 +18,7 @@ from .content import LoadOptions, find_asset, load_site
 from .history import read_history
 from .memo import reuse_search_index
 from .model import SiteModel
-from .output import SiteFiles, WriteReport, write_site
+from .output import SiteFiles, WriteReport, stage, staging_folder, write_site
 from .parallel import PARALLEL_FROM, cores, prime_bodies, run_all
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
@@ -74,20 +74,25 @@ def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
 
 
 def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
-    """Render the whole site in memory (output path → bytes); unchanged tasks' own files are kept."""
+    """Render the whole site (output path → bytes); unchanged tasks' own files are kept."""
     theme = Theme.for_site(options.root)
+    # SEQUENCE and LAST-MODIFIED of the feeds come from git (one `git log` call).
+    history = read_history(options.root)
+    # Tasks whose page, feed and poster the output folder already holds are not rendered.
+    tasks = reuse.plan(model, theme, history)
+    jobs = workers(options, model)
+    # Workers write what they render into a staging folder beside the output and send
+    # back only hashes: the site's bytes are never all held in memory, nor pickled.
+    cache = current()
+    staging = (staging_folder(options.out_dir) if jobs > 1 and cache is not None and cache.outputs is not None
+               else None)
+    files = SiteFiles(options.out_dir, tasks.kept, staging)
     try:
-        # SEQUENCE and LAST-MODIFIED of the feeds come from git (one `git log` call).
-        history = read_history(options.root)
-        # Tasks whose page, feed and poster the output folder already holds are not rendered.
-        tasks = reuse.plan(model, theme, history)
-        files = SiteFiles(options.out_dir, tasks.kept)
         # Each task's own outputs, in balanced chunks over the cores; their calendar events
         # and QR codes join the cache, so the site-wide stages after them find them done.
-        for part in run_all([partial(render_task_outputs, model, theme, history, chunk)
-                             for chunk in chunks(tasks.changed, workers(options, model))],
-                            jobs=workers(options, model)):
-            files.update(part)
+        for part in run_all([partial(render_task_outputs, model, theme, history, chunk, staging)
+                             for chunk in chunks(tasks.changed, jobs)], jobs=jobs):
+            files.add_staged(part) if staging is not None else files.update(part)
         reuse.record(tasks, files)
         # The site-wide pages and feeds: independent, side by side on a big site.
         for part in run_all([
@@ -95,27 +100,37 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
             partial(render_feeds, model, theme, history),
             partial(render_posters, model, theme),
             partial(render_reach, model, theme, history),  # the Atom feed orders by last commit
-        ], jobs=workers(options, model)):
+        ], jobs=jobs):
             files.update(part)
+        files.update(copy_static(theme))
+        files.update(copy_media(model, options, theme))
+        files.update(render_sitemap(model, files))  # every page rendered above
+        _stage(options, "search")
+        files.update(reuse_search_index(build_search_index, model, files,  # Pagefind, when pages changed
+                                        stale_ok=options.search_later))
     except RenderFailure as failure:
+        files.discard_staging()
         raise BuildFailed([Problem(_site_relative(failure.path, options.root),
                                    failure.line, messages.template_error(failure.message))]) from None
-    files.update(copy_static(theme))
-    files.update(copy_media(model, options, theme))
-    files.update(render_sitemap(model, files))  # every page rendered above
-    _stage(options, "search")
-    files.update(reuse_search_index(build_search_index, model, files,  # Pagefind, when pages changed
-                                    stale_ok=options.search_later))
+    except BaseException:
+        files.discard_staging()
+        raise
     return files
 
 
-def render_task_outputs(model: SiteModel, theme: Theme, history, views) -> dict[str, bytes]:
-    """What shows one task only: its page, its .ics feed and its poster."""
+def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=None) -> dict:
+    """What shows one task only: its page, its .ics feed and its poster (staged: their hashes)."""
     pages = Pages(theme, model)
     files = dict(pages.task(view) for view in views)
     files.update(render_task_feeds(model, views, history))
     files.update(render_task_posters(model, theme, views))
-    return files
+    if staging is None:
+        return files
+    staged = stage(staging, files)
+    cache = current()
+    for path, (digest, _) in staged.items():
+        cache.put(KNOWN, path, digest)  # travels back with the worker's cache entries
+    return staged
 
 
 def chunks(views, jobs: int) -> list[tuple]:
@@ -162,7 +177,10 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult
         if cache.outputs is not None:
             cache.outputs.known = cache.known_digests()
         cache.writing()  # a build killed from here on makes the next one check the whole folder
-        report = write_site(files, options.out_dir, cache.outputs)
+        try:
+            report = write_site(files, options.out_dir, cache.outputs)
+        finally:
+            files.discard_staging()
         cache.replace("manifest", {**report.manifest, MANIFEST_FOLDER: str(options.out_dir.resolve()),
                                    MANIFEST_FOLDERS: report.folders})
         cache.save()  # after the files: a build killed before this leaves the old manifest
@@ -175,6 +193,7 @@ def check(options: BuildOptions) -> BuildResult:
     with build_cache(options, None) as cache:
         model, warnings = load(options)
         files = render(model, options)
+        files.discard_staging()
         cache.save()
     return BuildResult(model, files, None, warnings, time.perf_counter() - started)
 

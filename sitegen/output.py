@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Mapping
 from stat import S_ISREG
 from dataclasses import dataclass, field
@@ -67,32 +68,86 @@ class SiteFiles(Mapping):
     only if someone asks (the search index, a test), and the writer leaves them alone.
     """
 
-    def __init__(self, folder: Path | None = None, kept: Manifest | None = None):
+    def __init__(self, folder: Path | None = None, kept: Manifest | None = None,
+                 staging: Path | None = None):
         self.folder = folder
         self.fresh: dict[str, bytes] = {}
         self.kept: Manifest = dict(kept or {})
+        # Files rendered by workers, written to a staging folder beside the output (not
+        # sent back to this process): path → (sha256, size); moved into place by write_site.
+        self.staging = staging
+        self.staged: dict[str, tuple[bytes, int]] = {}
 
     def update(self, more) -> None:
         self.fresh.update(more)
 
+    def add_staged(self, staged: dict[str, tuple[bytes, int]]) -> None:
+        self.staged.update(staged)
+
+    def discard_staging(self) -> None:
+        """Remove the staging folder (after writing, or when the build failed)."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
     def __getitem__(self, path: str) -> bytes:
         if path in self.fresh:
             return self.fresh[path]
-        entry = self.kept[path]
-        data = (self.folder / path).read_bytes()
-        if len(data) != entry[1]:
+        if path in self.staged:
+            size = self.staged[path][1]
+            where = self.staging if self.staging is not None else self.folder  # moved by now
+        else:
+            size, where = self.kept[path][1], self.folder
+        data = (where / path).read_bytes()
+        if len(data) != size:
             raise OSError(f"{path} changed while building")
         return data
 
     def __contains__(self, path) -> bool:
-        return path in self.fresh or path in self.kept
+        return path in self.fresh or path in self.staged or path in self.kept
 
     def __iter__(self):
         yield from self.fresh
-        yield from (path for path in self.kept if path not in self.fresh)
+        yield from (path for path in self.staged if path not in self.fresh)
+        yield from (path for path in self.kept if path not in self.fresh and path not in self.staged)
 
     def __len__(self) -> int:
-        return len(self.fresh) + sum(1 for path in self.kept if path not in self.fresh)
+        return sum(1 for _ in self)
+
+
+def staging_folder(out: Path) -> Path:
+    """A folder beside the output for this process's rendered files; stale ones of killed builds go."""
+    for stale in out.parent.glob(f".{out.name}.staging-*"):
+        pid = stale.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return out.parent / f".{out.name}.staging-{os.getpid()}"
+
+
+def stage(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]]:
+    """Write rendered files into the staging folder; return each one's (sha256, size)."""
+    staged = {}
+    made: set[str] = set()
+    root = str(staging)
+    for relative, data in files.items():
+        folder = relative.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(f"{root}/{folder}", exist_ok=True)
+            made.add(folder)
+        with open(f"{root}/{relative}", "wb") as handle:
+            handle.write(data)
+        staged[relative] = (hashlib.sha256(data).digest(), len(data))
+    return staged
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None = None) -> WriteReport:
@@ -108,8 +163,9 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     kept = files.kept if isinstance(files, SiteFiles) else {}
     rendered = files.fresh if isinstance(files, SiteFiles) else files
     fresh: Manifest = {path: entry for path, entry in kept.items() if path not in rendered}
+    staged = files.staged if isinstance(files, SiteFiles) else {}
     if manifest and index.folders and not index.walk:
-        existing = _stat_each(out, rendered, [p for p in manifest if p not in files])
+        existing = _stat_each(out, [*rendered, *staged], [p for p in manifest if p not in files])
         existing.update(_added(out, index.folders, manifest))
     else:
         existing = _scan(out)
@@ -126,6 +182,19 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
                 unchanged += 1
                 continue
         fresh[relative] = (digest, *_replace(out / relative, data))
+        written += 1
+    for relative, (digest, size) in sorted(staged.items()):
+        stat = existing.get(relative)
+        source = files.staging / relative
+        if stat is not None and stat[2]:
+            entry = manifest.get(relative)
+            same = (entry == (digest, stat[0], stat[1]) if entry is not None
+                    else stat[0] == size and _same(out / relative, source.read_bytes()))
+            if same:
+                fresh[relative] = (digest, stat[0], stat[1])
+                unchanged += 1
+                continue
+        fresh[relative] = (digest, *_replace(out / relative, source))
         written += 1
     unchanged += len(kept)
     removed = 0
@@ -223,18 +292,21 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace(target: Path, data: bytes) -> tuple[int, int]:
-    """Write atomically; return the new file's (size, mtime_ns) for the manifest."""
+def _replace(target: Path, data: bytes | Path) -> tuple[int, int]:
+    """Write atomically (or move a staged file there); return its (size, mtime_ns) for the manifest."""
     for parent in reversed(target.parents):
         if parent.is_file() or parent.is_symlink():  # a folder now lives where a file was
             parent.unlink()
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_dir() and not target.is_symlink():  # a file now lives where a folder was
         _remove_tree(target)
-    temporary = target.with_name(target.name + _TEMP_SUFFIX)
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, target)
+    if isinstance(data, Path):
+        os.replace(data, target)  # same file system: the staging folder is beside the output
+    else:
+        temporary = target.with_name(target.name + _TEMP_SUFFIX)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
     stat = os.stat(target)
     return stat.st_size, stat.st_mtime_ns
 

@@ -221,3 +221,23 @@ def test_a_warm_build_renders_only_what_changed(tmp_path, monkeypatch):
     rendered.clear()
     build(options)  # a one-shot build: everything from the cache on disk
     assert rendered == []
+
+
+def test_workers_stage_their_files_beside_the_output_and_give_the_one_process_site(tmp_path):
+    staged, serial = tmp_path / "staged", tmp_path / "serial"
+    generate(320, staged)  # at least PARALLEL_FROM tasks: workers render and stage
+    generate(320, serial)
+    dead = staged / ".public.staging-999999999"  # left by a build killed long ago
+    (dead / "tasks").mkdir(parents=True)
+    result = build(BuildOptions(root=staged, jobs=2))
+    build(BuildOptions(root=serial, jobs=1))
+    assert _files(staged / "public") == _files(serial / "public")
+    assert not list(staged.glob(".public.staging-*"))  # its own and the dead one's
+    page = "tasks/taak-00007/index.html"
+    assert result.files[page] == (staged / "public" / page).read_bytes()  # read on demand
+    # One edit, built again by workers: only what shows that task is written.
+    path = staged / "content/tasks/taak-00007.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nNog iets.\n", encoding="utf-8")
+    report = build(BuildOptions(root=staged, jobs=2)).report
+    assert b"Nog iets." in (staged / "public" / page).read_bytes()
+    assert 3 <= report.written < 20 and report.removed == 0
