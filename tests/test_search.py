@@ -73,7 +73,7 @@ def test_result_ids_map_to_task_urls(board):
 
 @pytest.fixture
 def shards(board, monkeypatch):
-    """The board indexed in three shards (two pages each), counting Pagefind runs."""
+    """The board indexed in two shards, counting Pagefind runs."""
     monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)
     runs = []
     index_folder = search._index_folder
@@ -90,8 +90,8 @@ def shards(board, monkeypatch):
 def test_shards_are_merged_bundles_with_one_url_map(shards):
     files = shards.build().files
     mapping = json.loads(files["pagefind/sitegen-urls.json"])
-    assert len(shards.runs) == 3 and sorted(sum(shards.runs, [])) == sorted(SEARCHABLE)
-    assert mapping["merge"] == ["shard-01/", "shard-02/"]
+    assert len(shards.runs) == 2 and sorted(sum(shards.runs, [])) == sorted(SEARCHABLE)
+    assert mapping["merge"] == ["shard-01/"]
     for folder in mapping["merge"]:
         # Data only: the primary bundle's script and WebAssembly search the merged shards.
         assert f"pagefind/{folder}pagefind-entry.json" in files
@@ -108,14 +108,14 @@ def test_shards_are_merged_bundles_with_one_url_map(shards):
 
 def test_editing_one_task_reindexes_only_its_shard(shards):
     first = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
-    assert len(shards.runs) == 3
+    assert len(shards.runs) == 2
     shards.runs.clear()
     assert shards.build().report.written == 0 and shards.runs == []  # nothing changed: no Pagefind
     task = shards.root / "content/tasks/boeken-kaften.md"
     task.write_text(task.read_text(encoding="utf-8") + "\nOok schoolboeken van de buurtschool.\n",
                     encoding="utf-8")
     second = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
-    assert shards.runs == [["boeken-kaften", "brieven-plooien", "koffie-schenken", "tuinploeg"]]
+    assert shards.runs == [["boeken-kaften", "koffie-schenken", "soep-koken"]]
     changed = {p for p in first.keys() | second.keys() if first.get(p) != second.get(p)}
     assert changed and all(p.startswith("pagefind/shard-01/") for p in changed - {"pagefind/sitegen-urls.json"})
     assert "buurtschool" in _records(second)["/tasks/boeken-kaften/"]["content"]
