@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import messages, urls
 from .cache import (KNOWN, MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
-                    build_cache, current)
+                    build_cache, current, digest_views)
 from . import reuse
 from .calendar import render_feeds, render_task_feeds
 from .content import LoadOptions, find_asset, load_site
@@ -94,6 +94,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
                              for chunk in chunks(tasks.changed, jobs)], jobs=jobs):
             files.add_staged(part) if staging is not None else files.update(part)
         reuse.record(tasks, files)
+        digest_views(model.tasks)  # before forking: each site-wide stage keys pages by them
         # The site-wide pages and feeds: independent, side by side on a big site.
         for part in run_all([
             partial(render_pages, model, theme),
