@@ -67,6 +67,7 @@ class Shard:
     number: int
     pages: tuple[tuple[str, bytes], ...]  # (output path, HTML), sorted by path
     key: bytes
+    primary: bool  # the bundle at /pagefind/, with Pagefind's script and WebAssembly
 
 
 @dataclass(frozen=True)
@@ -141,10 +142,12 @@ def plan_shards(model: SiteModel, files: dict[str, bytes],
     for number, group in enumerate(groups):
         if not group:
             continue
-        key = hashlib.sha256(f"{model.site.language}\0{count}\0{number}\0{_pagefind_version()}".encode())
+        primary = not shards
+        key = hashlib.sha256(
+            f"{model.site.language}\0{count}\0{number}\0{primary}\0{_pagefind_version()}".encode())
         for path in group:
             key.update(path.encode() + b"\0" + (digests.get(path) or hashlib.sha256(files[path]).digest()))
-        shards.append(Shard(number, tuple((path, files[path]) for path in group), key.digest()))
+        shards.append(Shard(number, tuple((path, files[path]) for path in group), key.digest(), primary))
     return shards
 
 
@@ -190,8 +193,7 @@ def assemble(indexes: list[ShardIndex], numbers: list[int]) -> dict[str, bytes]:
             name_of_folder = f"shard-{number:02d}"
             merged.append(f"{name_of_folder}/")
             folder = f"{BUNDLE}/{name_of_folder}"
-            written.update((f"{folder}/{name}", data) for name, data in index.files.items()
-                           if name.startswith(MERGED_ONLY) or name.endswith(".pf_meta"))
+            written.update((f"{folder}/{name}", data) for name, data in index.files.items() if _is_data(name))
         for result_id, url in index.urls.items():
             if found.setdefault(result_id, url) != url:
                 clashes.add(result_id)  # one id in two shards: board.js asks Pagefind instead
@@ -210,7 +212,7 @@ def index_shards(shards: list[Shard], language: str) -> list[ShardIndex]:
     root = _fast_temp()
     remove_stale_staging(root)
     with tempfile.TemporaryDirectory(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root) as staging:
-        folders = []
+        jobs = []
         for shard in shards:
             site = Path(staging) / f"{shard.number:02d}" / "site"
             # Written in sorted order: Pagefind numbers pages in the order it walks the
@@ -219,9 +221,9 @@ def index_shards(shards: list[Shard], language: str) -> list[ShardIndex]:
                 target = site / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(staged(html))
-            folders.append(site)
+            jobs.append((site, shard.primary))
         with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1, len(shards)))) as pool:
-            return list(pool.map(lambda site: _index_folder(binary, site, language), folders))
+            return list(pool.map(lambda job: _index_folder(binary, job[0], language, job[1]), jobs))
 
 
 def staged(html: bytes) -> bytes:
@@ -240,8 +242,12 @@ def staged(html: bytes) -> bytes:
             + b"</body></html>")
 
 
-def _index_folder(binary: str, site: Path, language: str) -> ShardIndex:
-    """One Pagefind run over a staged folder; its bundle, stabilised, with its URL map."""
+def _index_folder(binary: str, site: Path, language: str, primary: bool) -> ShardIndex:
+    """One Pagefind run over a staged folder; its bundle, stabilised, with its URL map.
+
+    A merged shard keeps only its data (the cache then holds Pagefind's script and
+    WebAssembly once, not once per shard).
+    """
     bundle = site.parent / "bundle"
     try:
         done = subprocess.run([binary, "--site", str(site), "--output-path", str(bundle),
@@ -261,6 +267,8 @@ def _index_folder(binary: str, site: Path, language: str) -> ShardIndex:
         raise BuildError(messages.search_index_failed("Pagefind found no task page to index"))
     files = {p.relative_to(bundle).as_posix(): p.read_bytes()
              for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED}
+    if not primary:
+        files = {name: data for name, data in files.items() if _is_data(name)}
     try:
         files = stabilise(files)
     except (ValueError, KeyError, OSError):  # a Pagefind whose format we do not know yet:
@@ -282,6 +290,11 @@ def result_urls(bundle: dict[str, bytes]) -> dict[str, str]:
             raw = gzip.decompress(data)
             found[name.removesuffix(".pf_fragment")] = json.loads(raw[raw.index(b"{"):])["url"]
     return dict(sorted(found.items()))
+
+
+def _is_data(name: str) -> bool:
+    """True for the files a merged shard needs (its entry, meta, index, filters, fragments)."""
+    return name.startswith(MERGED_ONLY) or name.endswith(".pf_meta")
 
 
 def remove_stale_staging(root: str | None) -> None:
