@@ -160,6 +160,7 @@ def build_search_index(model: SiteModel, files: dict[str, bytes],
     `remembered(key)` may return a shard indexed by an earlier build (memo.py); only the
     other shards are indexed, and each new one is handed to `remember(key, index)`.
     """
+    remove_stale_staging(_fast_temp())  # even when every shard is remembered
     shards = plan_shards(model, files, digests)
     if not shards:
         # Pagefind refuses an empty site; the board's script then filters the cards alone.
@@ -209,9 +210,7 @@ def index_shards(shards: list[Shard], language: str) -> list[ShardIndex]:
     if not shards:
         return []
     binary = _binary()
-    root = _fast_temp()
-    remove_stale_staging(root)
-    with tempfile.TemporaryDirectory(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root) as staging:
+    with tempfile.TemporaryDirectory(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=_fast_temp()) as staging:
         jobs = []
         for shard in shards:
             site = Path(staging) / f"{shard.number:02d}" / "site"
