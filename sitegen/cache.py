@@ -5,6 +5,9 @@ What it holds, each keyed by a hash of everything the value was made from:
 - `bodies`: rendered Markdown bodies, by the hash of the Markdown text;
 - `pages`: the hash of a rendered page, by the hash of its template, context and theme;
 - `search`: the Pagefind bundle, by the hash of the pages it indexed;
+- `records`: loaded tasks (and their problems), by file hash and what they were checked against;
+- `stats`: size, mtime and hash of each content file, so an unchanged file is not read again;
+- `task-outputs`: the hashes of each task's page, feed and poster, by everything they show (reuse.py);
 - `manifest`: hash, size and mtime of every file the last build wrote to the output folder,
   so an unchanged output is recognised without reading it back, and a page whose
   memo hit is read from the output only when size and mtime prove it is ours.
