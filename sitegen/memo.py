@@ -104,4 +104,4 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
                 return search.assemble(reused, [number for number, _ in last])
     cache.search_deferred = False
     cache.put(SHARDS_LAST, "last", tuple((shard.number, shard.key) for shard in shards))
-    return build_index(model, files, remembered=remembered, remember=remember, digests=known)
+    return build_index(model, files, remembered=remembered, remember=remember, shards=shards)

@@ -154,14 +154,17 @@ def plan_shards(model: SiteModel, files: dict[str, bytes],
 def build_search_index(model: SiteModel, files: dict[str, bytes],
                        remembered: Callable[[bytes], ShardIndex | None] | None = None,
                        remember: Callable[[bytes, ShardIndex], None] | None = None,
-                       digests: dict[str, bytes] | None = None) -> dict[str, bytes]:
+                       digests: dict[str, bytes] | None = None,
+                       shards: list[Shard] | None = None) -> dict[str, bytes]:
     """Index the searchable task pages; return the index files (path under public/ → bytes).
 
     `remembered(key)` may return a shard indexed by an earlier build (memo.py); only the
     other shards are indexed, and each new one is handed to `remember(key, index)`.
+    `shards`: plan_shards' answer when the caller already has it.
     """
     remove_stale_staging(_fast_temp())  # even when every shard is remembered
-    shards = plan_shards(model, files, digests)
+    if shards is None:
+        shards = plan_shards(model, files, digests)
     if not shards:
         # Pagefind refuses an empty site; the board's script then filters the cards alone.
         return {}
