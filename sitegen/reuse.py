@@ -55,6 +55,9 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
         # environment) and the build moment; next/past are in the key as a belt and braces.
         key = hash_of(environment, source, model.sources.get(source), view.next, view.past,
                       history.of(source))
+        # The key stands for the whole view in other cache keys (board, lists, events): it
+        # holds everything the view is made from, and saves pickling 10 000 views again.
+        cache.view_digests[id(view)] = (view, key)
         remembered = cache.get(STORE, key)
         entries = _still_there(remembered, manifest, folder) if remembered is not MISSING else None
         if entries is None:
