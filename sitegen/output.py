@@ -12,6 +12,7 @@ trusted for a file only while its size and mtime on disk still match.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -170,6 +171,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     else:
         existing = _scan(out)
     written = unchanged = 0
+    ready: set[Path] = set()
     for relative, data in sorted(rendered.items()):
         digest = known.get(relative) or hashlib.sha256(data).digest()
         stat = existing.get(relative)
@@ -181,7 +183,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
                 fresh[relative] = (digest, stat[0], stat[1])
                 unchanged += 1
                 continue
-        fresh[relative] = (digest, *_replace(out / relative, data))
+        fresh[relative] = (digest, *_replace(out / relative, data, ready))
         written += 1
     for relative, (digest, size) in sorted(staged.items()):
         stat = existing.get(relative)
@@ -194,7 +196,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
                 fresh[relative] = (digest, stat[0], stat[1])
                 unchanged += 1
                 continue
-        fresh[relative] = (digest, *_replace(out / relative, source))
+        fresh[relative] = (digest, *_replace(out / relative, source, ready))
         written += 1
     unchanged += len(kept)
     removed = 0
@@ -292,17 +294,28 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace(target: Path, data: bytes | Path) -> tuple[int, int]:
-    """Write atomically (or move a staged file there); return its (size, mtime_ns) for the manifest."""
-    for parent in reversed(target.parents):
-        if parent.is_file() or parent.is_symlink():  # a folder now lives where a file was
-            parent.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _replace(target: Path, data: bytes | Path, ready: set | None = None) -> tuple[int, int]:
+    """Write atomically (or move a staged file there); return its (size, mtime_ns) for the manifest.
+
+    `ready`: folders this write already made room in (their parents checked once, not per file).
+    """
+    if ready is None or target.parent not in ready:
+        for parent in reversed(target.parents):
+            if parent.is_file() or parent.is_symlink():  # a folder now lives where a file was
+                parent.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if ready is not None:
+            ready.add(target.parent)
     if target.is_dir() and not target.is_symlink():  # a file now lives where a folder was
         _remove_tree(target)
     if isinstance(data, Path):
-        os.replace(data, target)  # same file system: the staging folder is beside the output
-    else:
+        try:
+            os.replace(data, target)  # the staging folder is beside the output: one file system
+        except OSError as error:
+            if error.errno != errno.EXDEV:  # the output folder is itself a mount point
+                raise
+            data = data.read_bytes()
+    if not isinstance(data, Path):
         temporary = target.with_name(target.name + _TEMP_SUFFIX)
         with open(temporary, "wb") as handle:
             handle.write(data)
