@@ -214,3 +214,23 @@ def test_indexing_only_main_gives_the_same_index_as_whole_pages(board, monkeypat
     page = (board.out / "tasks/soep-koken/index.html").read_bytes()
     assert staged(page).startswith(b'<!DOCTYPE html><html lang="nl"')
     assert b"<nav" not in staged(page) and b"data-pagefind-body" in staged(page)
+
+
+def test_serve_shows_the_last_index_first_then_reindexes_the_edited_shard(shards):
+    from sitegen import build
+    from sitegen.cache import BuildCache
+
+    cache = BuildCache.for_site(shards.root)  # kept between builds, as serve does
+    options = shards.options(search_later=True)
+    build(options, cache)
+    task = shards.root / "content/tasks/boeken-kaften.md"
+    task.write_text(task.read_text(encoding="utf-8") + "\nOok schoolboeken van de buurtschool.\n",
+                    encoding="utf-8")
+    shards.runs.clear()
+    first = build(options, cache)  # the page first, with the last index
+    assert cache.stale_search and shards.runs == []
+    assert "buurtschool" not in _records(first.files)["/tasks/boeken-kaften/"]["content"]
+    assert "buurtschool" in shards.read("tasks/boeken-kaften/index.html")
+    second = build(options, cache)  # serve's refresh right after: only the edited shard
+    assert not cache.stale_search and shards.runs == [["boeken-kaften", "koffie-schenken", "soep-koken"]]
+    assert "buurtschool" in _records(second.files)["/tasks/boeken-kaften/"]["content"]
