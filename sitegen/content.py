@@ -146,8 +146,8 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
             problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
             continue
         if not SLUG_RE.fullmatch(file.stem):
+            # Still read the file: every other mistake in it is reported in the same build.
             problems.add(path, 1, messages.bad_slug(file.stem, slugify(file.stem)))
-            continue
         files.append((path, front))
     return files
 
@@ -252,6 +252,7 @@ def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None
         start = parse_moment(value, fields.raw("start"), zone)
     except WhenError as error:
         fields.problem("start", str(error))
+        _repeat(fields, None)  # its own mistakes are reported in the same build
         return None
     all_day = not isinstance(start, datetime)
     end = _end(fields, start, zone)
@@ -295,6 +296,7 @@ def _show(moment) -> str:
 
 
 def _repeat(fields: Fields, start) -> Repeat | None:
+    """Read `repeat`; every mistake in it is reported, even when `freq` or `start` is wrong."""
     repeat = fields.mapping("repeat", REPEAT_KEYS, messages.REPEAT_NOT_MAPPING)
     if repeat is None:
         return None
@@ -302,8 +304,6 @@ def _repeat(fields: Fields, start) -> Repeat | None:
     if freq is not None and freq not in FREQUENCIES:
         repeat.problem("freq", messages.bad_freq(freq))
         freq = None
-    if freq is None:
-        return None
     interval = repeat.integer("interval", minimum=1) or 1
     count = repeat.integer("count", minimum=1)
     until = None
@@ -315,7 +315,7 @@ def _repeat(fields: Fields, start) -> Repeat | None:
     if repeat.has("until") and repeat.has("count"):
         repeat.problem("count", messages.REPEAT_UNTIL_AND_COUNT)
     first_day = start.date() if isinstance(start, datetime) else start
-    if until is not None and until < first_day:
+    if until is not None and first_day is not None and until < first_day:
         repeat.problem("until", messages.repeat_until_before_start(until, first_day))
     exceptions = []
     raw_exceptions = repeat.value("except")
@@ -327,6 +327,8 @@ def _repeat(fields: Fields, start) -> Repeat | None:
                 exceptions.append(parse_day(item, None))
             except WhenError as error:
                 repeat.problem("except", str(error), line)
+    if freq is None or start is None:
+        return None
     return Repeat(freq, interval, until, count, tuple(sorted(set(exceptions))))
 
 

@@ -440,3 +440,29 @@ def test_unclosed_quote_points_at_the_line_where_it_opened(site):
     assert problems(site) == [
         "content/tasks/soep.md:2: this is not valid YAML (while scanning a quoted scalar: found "
         "unexpected end of stream); check the quotes, colons and indentation on this line"]
+
+
+def test_repeat_mistakes_are_reported_even_when_start_is_wrong(site):
+    site.task("soep", """\
+        title: Soep
+        place: t-hof
+        category: koken
+        start: "2027-03-28 02:30"
+        repeat: {freq: yearly, until: 2027-01-01, count: 3, except: [nope]}""")
+    assert problems(site) == [
+        "content/tasks/soep.md:5: 2027-03-28 02:30 does not exist in Europe/Brussels: the clocks "
+        "jump forward that night; pick a time an hour later",
+        "content/tasks/soep.md:6: 'nope' is not a date; write it as 2027-01-16",
+        "content/tasks/soep.md:6: repeat freq must be 'daily', 'weekly' or 'monthly', not 'yearly'",
+        "content/tasks/soep.md:6: repeat has both 'until' and 'count'; keep one: until a date, "
+        "or a number of times"]
+
+
+def test_a_bad_file_name_does_not_hide_the_file_s_other_mistakes(site):
+    site.write("content/tasks/Soep_Koken.md",
+               "---\ntitle: Soep\nplace: t-hof\ncategory: koken\nstart: 2027-01-10\nend: 2027-01-09\n---\n")
+    assert problems(site) == [
+        "content/tasks/Soep_Koken.md:1: the file name 'Soep_Koken' cannot be used in a web address; "
+        "use lowercase letters, digits and hyphens, e.g. 'soep-koken'",
+        "content/tasks/Soep_Koken.md:6: end (2027-01-09) is before start (2027-01-10); "
+        "the end must be at or after the start"]
