@@ -156,9 +156,10 @@ def copy_static(theme: Theme) -> dict[str, bytes]:
 
 
 def copy_media(model: SiteModel, options: BuildOptions, theme: Theme) -> dict[str, bytes]:
-    """Images named by tasks and places, copied under /media/."""
+    """Images named by tasks and places (`image:` and pictures in the text), copied under /media/."""
     load_options = LoadOptions(options.root, theme.dirs)
-    wanted = {t.task.image for t in model.tasks} | {p.image for p in model.places.values()}
+    records = [view.task for view in model.tasks] + list(model.places.values())
+    wanted = {r.image for r in records} | {path for r in records for path in r.body_images}
     return {urls.media(rel).path: find_asset(load_options, rel).read_bytes()
             for rel in sorted(w for w in wanted if w)}
 

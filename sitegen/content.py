@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
@@ -159,11 +159,17 @@ def slugify(text: str) -> str:
     return "-".join(words) or "taak"
 
 
-def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems) -> str:
+def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems,
+          options: LoadOptions) -> tuple[str, tuple[str, ...]]:
+    """The body as safe HTML, and the site's own pictures it shows (checked to exist)."""
     body = renderer.render(front.body)
     for url, problem in body.refused:
         problems.add(path, _line_in_body(front, url), messages.body_link(url, problem))
-    return body.html
+    for image in body.images:
+        relative, problem = _asset(image, options)
+        if problem:
+            problems.add(path, _line_in_body(front, image), messages.body_link(image, problem))
+    return body.html, body.images
 
 
 def _line_in_body(front: FrontMatter, url: str) -> int:
@@ -190,8 +196,9 @@ def _load_place(path, front, site: Site, options, renderer, problems) -> Place |
         hours=fields.text("hours") or "",
         contact=_contact(fields),
         image=_image(fields, options),
-        body_html=_body(path, front, renderer, problems),
     )
+    body_html, body_images = _body(path, front, renderer, problems, options)
+    place = replace(place, body_html=body_html, body_images=body_images)
     return place if len(problems.found) == before else None
 
 
@@ -238,8 +245,9 @@ def _load_task(path, front, site: Site, places, broken, options, renderer, probl
         image=_image(fields, options),
         result=_result(fields),
         draft=fields.boolean("draft"),
-        body_html=_body(path, front, renderer, problems),
     )
+    body_html, body_images = _body(path, front, renderer, problems, options)
+    task = replace(task, body_html=body_html, body_images=body_images)
     return task if len(problems.found) == before else None
 
 
@@ -381,17 +389,22 @@ def _image(fields: Fields, options: LoadOptions) -> str | None:
     path = fields.text("image")
     if not path:
         return None
+    relative, problem = _asset(path, options)
+    if problem:
+        fields.problem("image", problem)
+    return relative
+
+
+def _asset(path: str, options: LoadOptions) -> tuple[str | None, str | None]:
+    """A picture path under content/ or theme/: (its relative path, None) or (None, problem)."""
     relative = PurePosixPath(path.removeprefix("content/").removeprefix("theme/"))
     if relative.is_absolute() or ".." in relative.parts or check_link(path, ()):
-        fields.problem("image", messages.image_outside(path))
-        return None
+        return None, messages.image_outside(path)
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
-        fields.problem("image", messages.image_type(path))
-        return None
+        return None, messages.image_type(path)
     if find_asset(options, str(relative)) is None:
-        fields.problem("image", messages.image_missing(path))
-        return None
-    return str(relative)
+        return None, messages.image_missing(path)
+    return str(relative), None
 
 
 def find_asset(options: LoadOptions, relative: str) -> Path | None:

@@ -6,12 +6,12 @@ import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
 
-from . import messages
+from . import messages, urls
 from .links import WEB_SCHEMES, check_link, scheme_of
 
 _ALLOWED_TAGS = {
@@ -37,6 +37,7 @@ class Body:
 
     html: str
     refused: tuple[tuple[str, str], ...]  # (url, message)
+    images: tuple[str, ...] = ()  # pictures from the site's own files, copied under /media/
 
 
 class MarkdownRenderer:
@@ -59,15 +60,38 @@ class MarkdownRenderer:
             (url, problem) for attribute, url in finder.urls
             if (problem := check_link(url, WEB_SCHEMES) or _external_image(attribute, url))
         )
+        images = tuple(dict.fromkeys(
+            local_image_path(url) for attribute, url in finder.urls
+            if attribute == "img.src" and _is_local_file(url)))
+
+        def to_media(element: str, attribute: str, value: str) -> str:
+            # `![soep](images/soep.jpg)` names a file under content/; it is published as /media/….
+            if element == "img" and attribute == "src" and _is_local_file(value):
+                return urls.media(local_image_path(value)).url
+            return value
+
         clean = nh3.clean(
             raw_html,
             tags=_ALLOWED_TAGS,
             attributes=_ALLOWED_ATTRIBUTES,
+            attribute_filter=to_media,
             url_schemes=set(WEB_SCHEMES),
             link_rel="noopener noreferrer",
             strip_comments=True,
         )
-        return Body(clean, refused)
+        return Body(clean, refused, images)
+
+
+def _is_local_file(url: str) -> bool:
+    """A relative path such as `images/soep.jpg` (not `/static/…`, `#top` or a web link)."""
+    url = url.strip()
+    return bool(url) and not url.startswith(("/", "#", "?")) and scheme_of(url) is None \
+        and not urlsplit(url).netloc
+
+
+def local_image_path(url: str) -> str:
+    """The path under content/ (or the theme) that a body's image names."""
+    return unquote(url.strip()).removeprefix("./").removeprefix("content/")
 
 
 class _UrlFinder(HTMLParser):
@@ -88,8 +112,6 @@ def _external_image(attribute: str, url: str) -> str | None:
     if attribute == "img.src" and (scheme_of(url) or urlsplit(url.strip()).netloc):
         return messages.external_image(url)
     return None
-
-    handle_startendtag = handle_starttag
 
 
 def _demote_h1(text: str) -> str:

@@ -63,6 +63,7 @@ class Place:
     hours: str = ""  # opening hours, as text
     contact: str = ""
     image: str | None = None  # path relative to content/ or theme/
+    body_images: tuple[str, ...] = ()  # pictures the body shows, paths like `image`
     body_html: str = ""  # sanitised Markdown body
 
 
@@ -104,6 +105,7 @@ class Task:
     reward: float | int | None = None  # community-currency units per participant
     contact: str = ""
     image: str | None = None
+    body_images: tuple[str, ...] = ()  # pictures the body shows, paths like `image`
     result: Result | None = None
     draft: bool = False
     body_html: str = ""

@@ -12,6 +12,8 @@ import re
 import pytest
 from conftest import PLACE_MD, SITE_YML, SiteFolder
 
+from sitegen import BuildFailed
+
 
 def main_of(page: str) -> str:
     match = re.search(r"<main\b.*?</main>", page, re.S)
@@ -205,6 +207,7 @@ def test_content_is_escaped(site):
     site.task("xss", "title: \"<script>alert(1)</script> & co\"\n" + T + "start: 2026-12-05\n"
               "talents: ['<img src=x onerror=alert(1)>']",
               body="<script>alert(2)</script>\n\n<img src=\"foto.png\" onerror=\"alert(3)\">\n")
+    site.write("content/foto.png", "not really a png")
     site.build()
     page = site.read("tasks/xss/index.html")
     assert "<script>alert" not in page
@@ -261,3 +264,23 @@ def test_theme_override_extends_the_default(site):
     assert 'class="skip"' in missing and "<footer" in missing  # the default base around it
     assert (site.out / "static/css/extra.css").exists()
     assert (site.out / "static/css/site.css").exists()  # the default's files stay
+
+
+def test_pictures_in_the_text_are_published_under_media(site):
+    site.write("content/images/soep pot.jpg", "jpeg bytes")
+    site.task("soep", "title: Soep\n" + T + "start: 2026-12-05",
+              body="Zo ziet het eruit:\n\n![De soeppot](images/soep%20pot.jpg)\n")
+    site.build()
+    page = site.read("tasks/soep/index.html")
+    assert '<img alt="De soeppot" src="/media/images/soep%20pot.jpg">' in page
+    assert (site.out / "media/images/soep pot.jpg").read_text() == "jpeg bytes"
+
+
+def test_a_missing_picture_in_the_text_is_an_error_at_its_line(site):
+    site.task("soep", "title: Soep\n" + T + "start: 2026-12-05",
+              body="Eerste regel.\n\n![De soeppot](images/pot.jpg)\n")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert [str(p) for p in failure.value.problems] == [
+        "content/tasks/soep.md:9: in the text: image 'images/pot.jpg' was not found under "
+        "content/ or theme/; check the file name"]
