@@ -84,15 +84,18 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
     # Workers write what they render into a staging folder beside the output and send
     # back only hashes: the site's bytes are never all held in memory, nor pickled.
     cache = current()
-    staging = (staging_folder(options.out_dir) if jobs > 1 and cache is not None and cache.outputs is not None
-               else None)
+    into_folder = cache is not None and cache.outputs is not None  # not check(): nothing is written
+    staging = staging_folder(options.out_dir) if jobs > 1 and into_folder else None
     files = SiteFiles(options.out_dir, tasks.kept, staging)
     try:
         # Each task's own outputs, in balanced chunks over the cores; their calendar events
         # and QR codes join the cache, so the site-wide stages after them find them done.
         for part in run_all([partial(render_task_outputs, model, theme, history, chunk, staging)
                              for chunk in chunks(tasks.changed, jobs)], jobs=jobs):
-            files.add_staged(part) if staging is not None else files.update(part)
+            if staging is not None:
+                files.add_staged(part)
+            else:
+                files.update(part)
         reuse.record(tasks, files)
         digest_views(model.tasks)  # before forking: each site-wide stage keys pages by them
         # The site-wide pages and feeds: independent, side by side on a big site.
