@@ -265,7 +265,7 @@ def _index_folder(binary: str, site: Path, language: str, primary: bool) -> Shar
         entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
     except (OSError, ValueError) as error:
         raise BuildError(messages.search_index_failed("Pagefind wrote no index")) from error
-    if sum(language.get("page_count", 0) for language in entry.get("languages", {}).values()) == 0:
+    if sum(found.get("page_count", 0) for found in entry.get("languages", {}).values()) == 0:
         raise BuildError(messages.search_index_failed("Pagefind found no task page to index"))
     files = {p.relative_to(bundle).as_posix(): p.read_bytes()
              for p in sorted(bundle.rglob("*")) if p.is_file() and p.name not in UNUSED}
