@@ -251,6 +251,8 @@ def test_the_form_works_by_keyboard(page, base_url):
     page.keyboard.type("kaften")
     page.keyboard.press("Enter")
     expect(cards(page)).to_have_text([TITLES["boeken-kaften"]], timeout=WAIT)
+    page.keyboard.press("Tab")  # to the filters' summary (open on a wide screen)
+    expect(page.locator("#search-more summary")).to_be_focused()
     page.keyboard.press("Tab")  # to the place select
     expect(page.locator("#search-place")).to_be_focused()
     outline = page.locator("#search-place").evaluate("el => getComputedStyle(el).outlineStyle")
@@ -283,3 +285,17 @@ def test_no_sideways_scrolling_at_360_px(page, base_url, path):
     page.wait_for_load_state("networkidle")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_on_a_phone_the_filters_fold_away_until_one_is_set(browser, base_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url + "/")
+    expect(page.locator("#search")).to_be_visible()
+    expect(page.locator("#search-place")).to_be_hidden()  # the first tasks stay in view
+    page.locator("#search-more summary").click()
+    expect(page.locator("#search-place")).to_be_visible()
+    page.goto(base_url + "/?place=bib")
+    expect(page.locator("#search-place")).to_be_visible()  # a shared filtered link shows its filter
+    expect(page.locator("#search-place")).to_have_value("bib")
+    context.close()

@@ -317,11 +317,23 @@
 
   window.addEventListener("popstate", function () {
     fillForm(readUrl());
+    openFilters(readUrl());
     lastChange = null;
     apply(readForm());
   });
 
+  // Filters fold away on a phone (the tasks stay in view) but are open on a wide screen,
+  // and whenever one of them is set (a shared link such as /?place=t-hof).
+  function openFilters(state) {
+    var more = document.getElementById("search-more");
+    var set = FIELDS.some(function (name) { return name !== "q" && state[name]; });
+    if (more && (set || window.matchMedia("(min-width: 40rem)").matches)) {
+      more.open = true;
+    }
+  }
+
   fillForm(readUrl());
+  openFilters(readUrl());
   form.hidden = false;
   apply(readForm());
 })();
