@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ class BuildOptions:
     cache: bool = True  # remember bodies and pages in <root>/.sitegen-cache/ between builds
     progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage
     search_later: bool = False  # serve: show changed pages first, refresh the search index after
+    search_index: bool = True  # check: validate and render only, without running Pagefind
 
     @property
     def out_dir(self) -> Path:
@@ -111,9 +112,10 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         files.update(copy_static(theme))
         files.update(copy_media(model, options, theme))
         files.update(render_sitemap(model, files))  # every page rendered above
-        _stage(options, "search")
-        files.update(reuse_search_index(build_search_index, model, files,  # Pagefind, when pages changed
-                                        stale_ok=options.search_later))
+        if options.search_index:
+            _stage(options, "search")
+            files.update(reuse_search_index(build_search_index, model, files,  # Pagefind, when pages changed
+                                            stale_ok=options.search_later))
     except RenderFailure as failure:
         files.discard_staging()
         raise BuildFailed([Problem(_site_relative(failure.path, options.root),
@@ -195,8 +197,9 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult
 
 
 def check(options: BuildOptions) -> BuildResult:
-    """Validate and render in memory without writing anything."""
+    """Validate and render in memory without writing anything (nor indexing search)."""
     started = time.perf_counter()
+    options = replace(options, search_index=False)
     with build_cache(options, None) as cache:
         model, warnings = load(options)
         files = render(model, options)

@@ -204,6 +204,16 @@ def test_cli_reports_a_broken_pagefind_without_traceback(board):
     assert not board.out.exists()
 
 
+def test_check_validates_without_running_pagefind(board):
+    # `sitegen check` is for coordinators' content: it must not need (or wait for) the index.
+    env = {"PAGEFIND_BINARY_PATH": "/bin/false", "PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1795690800"}
+    done = subprocess.run([sys.executable, "-m", "sitegen", "check", "--root", str(board.root)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: ")
+    assert not board.out.exists()
+
+
 def test_indexing_only_main_gives_the_same_index_as_whole_pages(board, monkeypatch, tmp_path):
     trimmed = {p: d for p, d in board.build(cache=False).files.items() if p.startswith("pagefind/")}
     staged = search.staged
