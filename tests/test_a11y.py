@@ -51,3 +51,27 @@ def test_axe_finds_nothing_serious(context, base_url, path, width):
     serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
                for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+# The other page types, on the demo board (it has past tasks with results for /impact/).
+DEMO_PAGES = ["/impact/", "/suggest/", "/subscribe/", "/404.html", "/places/t-hof/embed/",
+              "/tasks/zwerfvuil-rapen-loppem/poster/", "/places/t-hof/poster/",
+              "/tasks/etalage-nieuwjaar-bakkerij/", "/tasks/bladeren-harken-gemeentepark/"]
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    import shutil
+
+    from conftest import DEMO
+    folder = SiteFolder(tmp_path_factory.mktemp("a11y-demo") / "demo")
+    shutil.copytree(DEMO, folder.root / "content")
+    folder.build()
+    with serve(folder.out) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("path", DEMO_PAGES)
+def test_axe_finds_nothing_serious_on_the_other_pages(context, demo_url, path, width):
+    test_axe_finds_nothing_serious(context, demo_url, path, width)
