@@ -328,9 +328,9 @@ def _repeat(fields: Fields, start) -> Repeat | None:
     exceptions = []
     raw_exceptions = repeat.value("except")
     if raw_exceptions is not None:
-        items = raw_exceptions if isinstance(raw_exceptions, list) else YamlList([raw_exceptions])
+        items = raw_exceptions if isinstance(raw_exceptions, list) else [raw_exceptions]
         for index, item in enumerate(items):
-            line = items.line_of(index) if isinstance(items, YamlList) and items.lines else None
+            line = items.line_of(index) if isinstance(items, YamlList) else None
             try:
                 exceptions.append(parse_day(item, None))
             except WhenError as error:

@@ -132,6 +132,10 @@ def time_without_date(value: object) -> str:
             "in quotes: \"2027-01-16 09:30\"")
 
 
+def impossible_date(text: str) -> str:
+    return f"'{text}' is not a date that exists; check the day and the month (2027-01-16)"
+
+
 def expected_date(value: object) -> str:
     return f"{_describe(value)} is not a date; write it as 2027-01-16"
 

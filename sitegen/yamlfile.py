@@ -73,8 +73,25 @@ def _construct_list(loader: _LineLoader, node: yaml.SequenceNode) -> YamlList:
     return result
 
 
+class _ImpossibleValue(Exception):
+    """A scalar YAML itself cannot turn into a value (2027-02-30), with its line."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:  # a date shape with an impossible day or hour: PyYAML raises bare ValueError
+        raise _ImpossibleValue(node.start_mark.line + 1 + loader.line_offset,
+                               messages.impossible_date(node.value)) from None
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlError(Exception):
@@ -100,7 +117,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
             problem = f"{error.context}: {error.problem}" if error.context else problem
         line = (mark.line + 1 if mark else 1) + line_offset
         raise YamlError(line, messages.yaml_syntax(problem)) from None
+    except _ImpossibleValue as error:
+        raise YamlError(error.line, str(error)) from None
     except yaml.YAMLError as error:
+        raise YamlError(1 + line_offset, messages.yaml_syntax(str(error))) from None
+    except (ValueError, TypeError, OverflowError) as error:  # a constructor choked on a value
         raise YamlError(1 + line_offset, messages.yaml_syntax(str(error))) from None
     finally:
         loader.dispose()

@@ -466,3 +466,18 @@ def test_a_bad_file_name_does_not_hide_the_file_s_other_mistakes(site):
         "use lowercase letters, digits and hyphens, e.g. 'soep-koken'",
         "content/tasks/Soep_Koken.md:6: end (2027-01-09) is before start (2027-01-10); "
         "the end must be at or after the start"]
+
+
+def test_a_date_that_does_not_exist_is_reported_at_its_line(site):
+    site.task("soep", "title: Soep\nplace: t-hof\ncategory: koken\nstart: 2027-02-30")
+    assert problems(site) == [
+        "content/tasks/soep.md:5: '2027-02-30' is not a date that exists; check the day and the "
+        "month (2027-01-16)"]
+
+
+def test_a_single_except_date_without_a_list(site):
+    site.task("soep", "title: Soep\nplace: t-hof\ncategory: koken\nstart: 2027-01-16\n"
+                      "repeat:\n  freq: weekly\n  count: 3\n  except: 2027-01-23")
+    result = site.build()
+    (view,) = result.model.tasks
+    assert [o.day.isoformat() for o in view.occurrences] == ["2027-01-16", "2027-01-30"]
