@@ -91,8 +91,8 @@ def load_site(options: LoadOptions, now: datetime | None = None,
         else:
             mark = (len(problems.found), len(problems.warnings))
             task = _load_task(path, front, site, places, broken, options, renderer, problems)
-            # A task with an image also depends on that file existing: always checked afresh.
-            if records is not None and "image" not in front.meta:
+            # A task showing a picture also depends on that file existing: always checked afresh.
+            if records is not None and not _shows_pictures(front):
                 records.put(path, sources[path], context, front.body, task,
                             problems.found[mark[0]:], problems.warnings[mark[1]:])
         if task and (options.drafts or not task.draft):
@@ -104,6 +104,11 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     views = sorted((view_task(t, now) for t in tasks), key=lambda v: (sort_key(v.next), v.task.slug))
     ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.casefold()))
     return SiteModel(site, ordered_places, tuple(views), now, sources), problems
+
+
+def _shows_pictures(front: FrontMatter) -> bool:
+    """Whether a file names pictures (`image:` or in its text), whose existence can change."""
+    return "image" in front.meta or "![" in front.body or "<img" in front.body.lower()
 
 
 def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,

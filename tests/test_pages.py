@@ -284,3 +284,17 @@ def test_a_missing_picture_in_the_text_is_an_error_at_its_line(site):
     assert [str(p) for p in failure.value.problems] == [
         "content/tasks/soep.md:9: in the text: image 'images/pot.jpg' was not found under "
         "content/ or theme/; check the file name"]
+
+
+def test_a_picture_added_or_removed_later_is_seen_by_the_next_build(site):
+    # The build cache remembers loaded tasks; one that shows a picture must be checked again.
+    site.task("soep", "title: Soep\n" + T + "start: 2026-12-05", body="![pot](images/pot.jpg)\n")
+    with pytest.raises(BuildFailed):
+        site.build()
+    site.write("content/images/pot.jpg", "jpeg bytes")
+    site.build()
+    assert (site.out / "media/images/pot.jpg").read_text() == "jpeg bytes"
+    (site.root / "content/images/pot.jpg").unlink()
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert "image 'images/pot.jpg' was not found" in str(failure.value)
