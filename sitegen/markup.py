@@ -132,9 +132,21 @@ def plain_text(body_html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def text_blocks(body_html: str) -> list[str]:
+    """The paragraphs and list items of a rendered body as plain text (posters cut by block)."""
+    return [line for line in plain_text(body_html).split("\n") if line]
+
+
+def cut(text: str, limit: int) -> str:
+    """Shorten text to at most `limit` characters at a word boundary, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    short = text[:limit - 1]
+    if " " in short[limit // 2:]:
+        short = short[:short.rindex(" ")]
+    return short.rstrip(" ,;:.–-") + "…"
+
+
 def summary(body_html: str, limit: int = 200) -> str:
-    """The first words of a body, cut at a word boundary, for meta descriptions."""
-    words = " ".join(plain_text(body_html).split())
-    if len(words) <= limit:
-        return words
-    return words[:limit].rsplit(" ", 1)[0] + "…"
+    """The first words of a body, cut at a word boundary, for descriptions and feeds."""
+    return cut(" ".join(plain_text(body_html).split()), limit)

@@ -18,7 +18,7 @@ from . import urls
 from .cache import remember
 from .model import Place, SiteModel, TaskView
 from .render import Pages
-from .seo import cut, text_blocks
+from .markup import cut, text_blocks
 from .theme import Theme
 from .words import Words
 

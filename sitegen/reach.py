@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import urls
 from .model import SiteModel, TaskView
 from .render import Pages
-from .seo import summary
+from .markup import summary
 from .theme import Theme
 from .words import Words
 

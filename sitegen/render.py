@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
-from urllib.parse import quote
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
                     TemplateError, TemplateNotFound, select_autoescape)
@@ -18,6 +17,7 @@ from markupsafe import Markup, escape
 
 from . import messages, search, seo, subscribe, urls
 from .links import fill_placeholders
+from .markup import summary
 from .memo import PageMemo
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
@@ -74,7 +74,7 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         searchable=search.searchable,
         # Search engines and sharing (seo.py): JSON-LD, plain descriptions, share links.
         event_jsonld=lambda view: seo.event_jsonld(model, view),
-        summary=seo.summary,
+        summary=summary,
         share_links=lambda view: seo.share_links(model, view),
         embed_snippet=lambda place: seo.embed_snippet(model, place),
         # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.

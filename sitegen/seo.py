@@ -11,73 +11,17 @@ import html
 import json
 import re
 from datetime import datetime
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 # `render` imports this module for its filters; both only use each other at call time.
 from . import render, urls
+from .markup import summary
 from .model import Place, SiteModel, TaskView
 from .words import Words
 
 _SCHEMA = "https://schema.org/"
 _POSTCODE_CITY_RE = re.compile(r"^(?:B-?\s*)?(\d{4})\s+(.+)$")
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
-_BLOCK_TAGS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "dt", "tr", "br"}
-
-
-class _TextBlocks(HTMLParser):
-    """Collect the visible text of sanitised body HTML as paragraphs; list items get a bullet."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self._current: list[str] = []
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self._current).split())
-        if text:
-            self.blocks.append(text)
-        self._current = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            if tag == "li":
-                self._current.append("• ")
-
-    def handle_endtag(self, tag):
-        if tag in _BLOCK_TAGS:
-            self._flush()
-
-    def handle_data(self, data):
-        self._current.append(data)
-
-    def close(self):
-        super().close()
-        self._flush()
-
-
-def text_blocks(html: str) -> list[str]:
-    """The paragraphs and list items of body HTML as plain text."""
-    parser = _TextBlocks()
-    parser.feed(html)
-    parser.close()
-    return parser.blocks
-
-
-def cut(text: str, limit: int) -> str:
-    """Shorten text to at most `limit` characters at a word boundary, ending in an ellipsis."""
-    if len(text) <= limit:
-        return text
-    short = text[:limit - 1]
-    if " " in short[limit // 2:]:
-        short = short[:short.rindex(" ")]
-    return short.rstrip(" ,;:.–-") + "…"
-
-
-def summary(html: str, limit: int = 200) -> str:
-    """A plain-text description of body HTML for meta tags, feeds and JSON-LD."""
-    return cut(" ".join(text_blocks(html)), limit)
 
 
 def script_json(data: object) -> str:
