@@ -116,7 +116,8 @@ class BuildCache:
 
     def __init__(self, folder: Path | None, fingerprint: bytes | None = None):
         self.folder = folder
-        self.fingerprint = fingerprint or code_fingerprint()
+        # b"" (a disabled cache) is a fingerprint too: hashing the package would be wasted.
+        self.fingerprint = fingerprint if fingerprint is not None else code_fingerprint()
         self._old: dict[str, dict] = {}
         self._new: dict[str, dict] = {}
         self._changed: set[str] = set()
@@ -124,6 +125,7 @@ class BuildCache:
         self.outputs = None  # output.OutputIndex of the folder being built, when building
         self.autosave = True  # False: kept in memory between builds (serve), written by flush()
         self.stale_search = False  # this build reused an out-of-date search index (serve only)
+        self.search_deferred = False  # serve: that stale index is to be refreshed by the next build
         self.holds_manifest = False  # this process saved the manifest of the last build it wrote
         self.view_digests: dict = {}  # id(task view) → (view, hash): see _ViewPickler
         self._unsaved: set[str] = set()
@@ -163,6 +165,10 @@ class BuildCache:
     def known_digests(self) -> dict[str, bytes]:
         """Hashes of outputs this build already knows (from the page memo), by path."""
         return self._new.get(KNOWN, {})
+
+    def has(self, store: str, key) -> bool:
+        """Whether a value is remembered, without counting it as used by this build."""
+        return key in self._new.get(store, {}) or key in self._store(store)
 
     def fresh(self) -> dict[str, dict]:
         """Entries used or made since this cache was opened (a worker sends these back)."""
@@ -211,6 +217,8 @@ class BuildCache:
                        store in self._changed or self._old.get(store, {}).keys() != values.keys())}
         self._old.update(self._new)
         self._old = {store: values for store, values in self._old.items() if store in self._new}
+        # A store changed by an earlier build (serve) but unused by this one is gone: nothing to write.
+        self._unsaved &= self._old.keys()
         self._new, self._changed = {}, set()
         self.view_digests = {}  # the next build has new views
         self._unsaved |= changed

@@ -92,10 +92,9 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
         cache.put(SHARDS, key, index)
 
     shards = search.plan_shards(model, files, known)
-    if stale_ok and not getattr(cache, "search_deferred", False):
+    if stale_ok and not cache.search_deferred:
         # Checked without cache.get: a miss must not keep unused shards alive.
-        have = cache.get_store(SHARDS).keys() | cache.fresh().get(SHARDS, {}).keys()
-        if any(shard.key not in have for shard in shards):
+        if any(not cache.has(SHARDS, shard.key) for shard in shards):
             last = cache.get(SHARDS_LAST, "last")
             reused = [] if last is MISSING else [remembered(key) for _, key in last]
             if reused and all(index is not None for index in reused):

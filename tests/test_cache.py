@@ -241,3 +241,19 @@ def test_workers_stage_their_files_beside_the_output_and_give_the_one_process_si
     report = build(BuildOptions(root=staged, jobs=2)).report
     assert b"Nog iets." in (staged / "public" / page).read_bytes()
     assert 3 <= report.written < 20 and report.removed == 0
+
+
+def test_serve_never_flushes_an_emptied_store(tmp_path):
+    from sitegen.cache import BuildCache
+    folder = tmp_path / "cache"
+    one_shot = BuildCache(folder, b"code")
+    one_shot.put("qr", "a", 1)
+    one_shot.save()  # a one-shot build wrote the store to disk
+    serving = BuildCache(folder, b"code")
+    serving.autosave = False
+    serving.put("qr", "b", 2)
+    serving.save()  # a rebuild changed the store (in memory)
+    serving.save()  # the next rebuild did not use it
+    serving.flush()
+    # The store on disk is still the one-shot build's, never an empty one.
+    assert BuildCache(folder, b"code").get("qr", "a") == 1
