@@ -11,6 +11,9 @@ WEB_SCHEMES = ("https", "http", "mailto", "tel")
 SIGNUP_SCHEMES = ("https", "mailto", "tel")
 PLACEHOLDERS = ("title", "date", "time", "place", "slug", "url")
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+# Contact lines ("050 12 34 56 · info@example.be"): what becomes a tel: or mailto: link.
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ./-]{6,}\d")
 # Browsers drop these before reading a scheme, so `java\tscript:` is `javascript:`.
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
 

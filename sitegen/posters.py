@@ -8,7 +8,6 @@ JavaScript; the CSS clips whatever still does not fit.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlsplit
 
 import segno
@@ -16,9 +15,10 @@ from markupsafe import Markup
 
 from . import urls
 from .cache import remember
+from .links import PHONE_RE
+from .markup import cut, text_blocks
 from .model import Place, SiteModel, TaskView
 from .render import Pages
-from .markup import cut, text_blocks
 from .theme import Theme
 from .words import Words
 
@@ -34,8 +34,6 @@ STRIPS = 7  # tear-off strips along the bottom of a task poster
 BODY_CHARS = 450  # "what you do", cut to what fits beside the QR code
 STRIP_TITLE_CHARS = 48
 PLACE_TASKS = 6  # tasks listed on a place poster
-
-_PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ./-]{6,}\d")
 
 
 def qr_svg(url: str, title: str) -> Markup:
@@ -58,9 +56,9 @@ def short_url(base_url: str, url: str) -> str:
 
 
 def phone_of(contact: str) -> str:
-    """The first phone number in a contact line, else the whole line."""
-    match = _PHONE_RE.search(contact)
-    return match.group(0) if match else contact
+    """The first phone number in a contact line; empty when it has none (the strip says "Bel …")."""
+    match = PHONE_RE.search(contact)
+    return match.group(0) if match else ""
 
 
 def title_size(title: str) -> str:
@@ -81,7 +79,7 @@ def body_blocks(body_html: str, budget: int = BODY_CHARS) -> list[str]:
     for block in text_blocks(body_html):
         if budget <= 40:
             if kept and not kept[-1].endswith("…"):
-                kept[-1] = cut(kept[-1] + " …", len(kept[-1]) + 1)
+                kept[-1] = kept[-1].rstrip(" ,;:.–-") + "…"  # more follows on the page
             break
         kept.append(cut(block, budget))
         budget -= len(kept[-1]) + 40  # a new paragraph costs about a line
@@ -125,6 +123,7 @@ def task_poster(pages: Pages, model: SiteModel, view: TaskView, route: urls.Rout
         strip_when=words.when(view.next),
         strips=STRIPS if view.state in ("open", "full") else 0,
         phone=phone_of(task.contact or site.contact),
+        contact=task.contact or site.contact,
     )
 
 

@@ -16,15 +16,14 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, S
 from markupsafe import Markup, escape
 
 from . import messages, search, seo, subscribe, urls
-from .links import fill_placeholders
+from .links import EMAIL_RE, PHONE_RE, fill_placeholders
 from .markup import summary
 from .memo import PageMemo
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
 from .words import Words
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ./-]{6,}\d")
+_CONTACT_RE = re.compile(f"{EMAIL_RE.pattern}|{PHONE_RE.pattern}")
 
 
 def make_environment(theme: Theme, model: SiteModel) -> Environment:
@@ -97,8 +96,7 @@ def by_day(views):
 def contact_links(text: str) -> Markup:
     """Escape a contact line, turning e-mail addresses and phone numbers into links."""
     pieces, last = [], 0
-    pattern = re.compile(f"{_EMAIL_RE.pattern}|{_PHONE_RE.pattern}")
-    for match in pattern.finditer(text):
+    for match in _CONTACT_RE.finditer(text):
         pieces.append(escape(text[last:match.start()]))
         found = match.group(0)
         if "@" in found:

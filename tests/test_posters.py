@@ -244,4 +244,10 @@ def test_body_is_cut_to_its_budget():
 def test_short_url_and_phone():
     assert posters.short_url("https://www.doeplekken.be", "/tasks/a/") == "doeplekken.be/tasks/a/"
     assert posters.phone_of("050 12 34 56 · info@example.be") == "050 12 34 56"
-    assert posters.phone_of("info@example.be") == "info@example.be"
+    assert posters.phone_of("info@example.be") == ""  # a strip says "Bel …": only a phone fits
+
+
+def test_a_cut_body_keeps_the_last_word_of_its_last_paragraph():
+    assert posters.body_blocks(
+        "<p>We koken soep samen met de buurt.</p><p>Tweede alinea hier.</p>", 70) == [
+        "We koken soep samen met de buurt…"]
