@@ -142,9 +142,6 @@ def _run_check(args) -> int:
         _print_problems(failure.problems)
         print(messages.check_failed(len(failure.problems)), file=sys.stderr)
         return 1
-    except BuildError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
     _print_problems(result.warnings)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))
     return 0

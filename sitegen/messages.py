@@ -213,7 +213,7 @@ def body_link(url: str, problem: str) -> str:
 def external_image(url: str) -> str:
     return (f"the image '{_short(url)}' comes from another website, which the site never "
             "contacts; put the picture in content/ (e.g. content/images/foto.jpg) and name it "
-            "with 'image: images/foto.jpg'")
+            "with 'image: images/foto.jpg' or, in the text, '![what it shows](images/foto.jpg)'")
 
 
 def _short(url: str) -> str:

@@ -51,10 +51,10 @@ def parse_moment(value: object, raw: str | None, zone: ZoneInfo) -> Moment:
         match = _DATETIME_RE.fullmatch(value.strip())
         if match:
             day_text, time_text, offset = match.groups()
+            day = _existing_day(day_text)
+            if time_text is None:
+                return day
             try:
-                day = date.fromisoformat(day_text)
-                if time_text is None:
-                    return day
                 parsed = datetime.fromisoformat(f"{day_text}T{_pad(time_text)}{_offset(offset)}")
             except ValueError:
                 raise WhenError(messages.bad_date(value)) from None
@@ -88,11 +88,16 @@ def parse_day(value: object, raw: str | None) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and re.fullmatch(_DATE, value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        return _existing_day(value.strip())
     raise WhenError(messages.expected_date(raw if raw is not None else value))
+
+
+def _existing_day(text: str) -> date:
+    """A YYYY-MM-DD text as a date; 2027-02-30 is refused with the same words as unquoted."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise WhenError(messages.impossible_date(text)) from None
 
 
 def _pad(clock: str) -> str:

@@ -174,8 +174,8 @@ TASK_CASES = {
         "day or \"2027-01-16 09:30\" (in quotes) for a time"),
     "impossible date": (
         "start: '2027-02-30 10:00'",
-        "content/tasks/soep.md:5: '2027-02-30 10:00' is not a date; write '2027-01-16' for a whole "
-        "day or \"2027-01-16 09:30\" (in quotes) for a time"),
+        "content/tasks/soep.md:5: '2027-02-30' is not a date that exists; check the day and the "
+        "month (2027-01-16)"),
     "time in the spring-forward gap": (
         "start: '2027-03-28 02:30'",
         "content/tasks/soep.md:5: 2027-03-28 02:30 does not exist in Europe/Brussels: the clocks "
@@ -272,7 +272,7 @@ def test_image_from_another_site_in_body(site, body, url):
     assert broken_task(site, "start: 2027-01-16", body) == [
         f"content/tasks/soep.md:9: in the text: the image '{url}' comes from another website, which "
         "the site never contacts; put the picture in content/ (e.g. content/images/foto.jpg) and "
-        "name it with 'image: images/foto.jpg'"]
+        "name it with 'image: images/foto.jpg' or, in the text, '![what it shows](images/foto.jpg)'"]
 
 
 def test_empty_file(site):
@@ -481,3 +481,10 @@ def test_a_single_except_date_without_a_list(site):
     result = site.build()
     (view,) = result.model.tasks
     assert [o.day.isoformat() for o in view.occurrences] == ["2027-01-16", "2027-01-30"]
+
+
+def test_a_quoted_day_that_does_not_exist(site):
+    site.task("soep", 'title: Soep\nplace: t-hof\ncategory: koken\nstart: "2027-02-30"')
+    assert problems(site) == [
+        "content/tasks/soep.md:5: '2027-02-30' is not a date that exists; check the day and the "
+        "month (2027-01-16)"]
