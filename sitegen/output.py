@@ -16,6 +16,7 @@ import errno
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from stat import S_ISREG
 from dataclasses import dataclass, field
@@ -118,11 +119,25 @@ class SiteFiles(Mapping):
 
 def staging_folder(out: Path) -> Path:
     """A folder beside the output for this process's rendered files; stale ones of killed builds go."""
-    for stale in out.parent.glob(f".{out.name}.staging-*"):
-        pid = stale.name.rpartition("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
-    return out.parent / f".{out.name}.staging-{os.getpid()}"
+    prefix = f".{out.name}.staging-"
+    remove_leftovers(out.parent, prefix, STALE_AFTER)
+    return out.parent / f"{prefix}{os.getpid()}"
+
+
+STALE_AFTER = 3600  # seconds: a working folder this old was left by a killed build
+
+
+def remove_leftovers(folder: Path, prefix: str, max_age: float) -> None:
+    """Remove working folders `<prefix><pid>[-…]` whose build died (process gone) or that are old."""
+    now = time.time()
+    for leftover in folder.glob(f"{prefix}*"):
+        pid = leftover.name[len(prefix):].split("-", 1)[0]
+        try:
+            old = now - leftover.stat().st_mtime > max_age
+        except OSError:
+            continue
+        if old or (pid.isdigit() and not _alive(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def stage(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]]:

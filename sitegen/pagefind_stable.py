@@ -19,7 +19,6 @@ import re
 
 SIGNATURE = b"pagefind_dcd"
 _META = re.compile(r"(?P<dir>.*/)?pagefind\.(?P<hash>(?P<lang>[^_/]+)_[0-9a-f]+)\.pf_meta$")
-_FILTER = re.compile(r"(?P<dir>.*/)?filter/(?P<lang>[^_/]+)_[0-9a-f]+\.pf_filter$")
 
 
 def stabilise(files: dict[str, bytes]) -> dict[str, bytes]:

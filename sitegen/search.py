@@ -23,10 +23,8 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from pathlib import Path
 
 from . import messages, urls
 from .model import SiteModel, TaskView, sort_key
+from .output import STALE_AFTER, remove_leftovers
 from .pagefind_stable import stabilise
 from .problems import BuildError
 from .when import is_over
@@ -57,7 +56,6 @@ MERGED_ONLY = ("pagefind-entry.json", "index/", "filter/", "fragment/")
 PAGES_PER_SHARD = 170
 MAX_SHARDS = 32
 STAGING_PREFIX = "sitegen-search-"
-STALE_AFTER = 3600  # seconds: a staging folder this old is left over by a killed build
 
 
 @dataclass(frozen=True)
@@ -301,26 +299,7 @@ def _is_data(name: str) -> bool:
 
 def remove_stale_staging(root: str | None) -> None:
     """Remove staging folders left by killed builds: their process is gone, or they are old."""
-    folder = Path(root or tempfile.gettempdir())
-    now = time.time()
-    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
-        pid = leftover.name[len(STAGING_PREFIX):].split("-", 1)[0]
-        try:
-            old = now - leftover.stat().st_mtime > STALE_AFTER
-        except OSError:
-            continue
-        if old or (pid.isdigit() and not _alive(int(pid))):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
+    remove_leftovers(Path(root or tempfile.gettempdir()), STAGING_PREFIX, STALE_AFTER)
 
 
 def _binary() -> str:

@@ -101,8 +101,8 @@ def yearly_rules(zone: ZoneInfo, year: int) -> list[Rule] | None:
     return rules if _matches(zone, year, rules) else None
 
 
-def vtimezone(zone: ZoneInfo, year: int, span: tuple[int, int] | None = None) -> Timezone:
-    """A VTIMEZONE for `zone` as its rules stand in `year` (or its changes over `span` years)."""
+def vtimezone(zone: ZoneInfo, year: int) -> Timezone:
+    """A VTIMEZONE for `zone` as its rules stand in `year` (or its changes from year-1 to year+10)."""
     component = Timezone()
     component.add("tzid", zone.key)
     rules = yearly_rules(zone, year)
@@ -119,8 +119,7 @@ def vtimezone(zone: ZoneInfo, year: int, span: tuple[int, int] | None = None) ->
             part.add("rrule", {"freq": "yearly", "bymonth": rule.month, "byday": rule.byday})
             component.add_component(part)
     else:
-        first, last = span or (year - 1, year + 10)
-        for change in _changes_between(zone, first, last):
+        for change in _changes_between(zone, year - 1, year + 10):
             kind = TimezoneDaylight if change.daylight else TimezoneStandard
             component.add_component(_part(kind, change.wall, change.before, change.after, change.name))
     return component
