@@ -112,6 +112,8 @@ def test_headers_per_kind_of_path():
     assert headers_for("/places/oranje.ics")["Content-Type"].startswith("text/calendar")
     assert headers_for("/feed.xml")["Content-Type"].startswith("application/atom+xml")
     assert "immutable" in headers_for("/pagefind/fragment/nl_1a2b3c.pf_fragment")["Cache-Control"]
+    assert "immutable" in headers_for("/pagefind/shard-03/fragment/nl_1a2b3c.pf_fragment")["Cache-Control"]
+    assert "Cache-Control" not in headers_for("/pagefind/shard-03/pagefind-entry.json")
     assert "Cache-Control" not in headers_for("/pagefind/pagefind.js")  # not fingerprinted
 
 
