@@ -291,6 +291,11 @@ def new_file(path: str) -> str:
 
 
 # -- serve ------------------------------------------------------------------
+def port_not_allowed(host: str, port: int) -> str:
+    return (f"cannot serve on {host}:{port}: this user may not use that port (below 1024 needs "
+            f"root); pick another with --port 8000")
+
+
 def port_in_use(host: str, port: int) -> str:
     return (f"cannot serve on {host}:{port}: the port is in use (another 'sitegen serve'?); "
             f"stop that one or pick another port with --port {port + 1}")

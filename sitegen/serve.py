@@ -73,10 +73,12 @@ class ServeState:
         with self.changed:
             self.building = building
 
-    def finished(self, problems: list[str]) -> None:
+    def finished(self, problems: list[str], reload: bool = True) -> None:
+        """Record a build's problems; `reload` tells open tabs to load the page again."""
         with self.changed:
             self.problems = problems
-            self.generation += 1
+            if reload:
+                self.generation += 1
             self.changed.notify_all()
 
 
@@ -87,17 +89,21 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     try:
         server = ThreadingHTTPServer((host, port), partial(_Handler, state))
     except OSError as error:
-        if error.errno in (errno.EADDRINUSE, errno.EACCES):
+        if error.errno == errno.EADDRINUSE:
             log(messages.port_in_use(host, port), file=sys.stderr)
+            return 1
+        if error.errno == errno.EACCES:
+            log(messages.port_not_allowed(host, port), file=sys.stderr)
             return 1
         raise
     server.daemon_threads = True  # open event streams must not keep Ctrl-C waiting
     rebuild = _Rebuilder(options, state, log)
-    rebuild([])
-    rebuild.close()  # the first build's cache on disk: a crash later still leaves it warm
+    # Watching starts first: a save during the first build (30 s at 10 000 tasks) is rebuilt after it.
     watcher = Watcher([options.root / "content", options.root / "theme"], rebuild,
                       ignore=[options.out_dir, options.root / CACHE_DIR])
     watcher.start()
+    rebuild([])
+    rebuild.close()  # the first build's cache on disk: a crash later still leaves it warm
     log(messages.serving(f"http://{host}:{server.server_address[1]}/"))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it like Ctrl-C: cache saved, exit 0
@@ -133,7 +139,7 @@ class _Rebuilder:
         self.pinned: datetime | None = None
 
     def moment(self) -> datetime | None:
-        """The build moment: SOURCE_DATE_EPOCH or --now when given, else pinned for an hour.
+        """The build moment: SOURCE_DATE_EPOCH or options.now when given, else pinned for an hour.
 
         Every page depends on "now", so a new moment per save would render every page
         again; a preview may lag the clock by up to an hour (a task that just ended still shows).
@@ -175,7 +181,8 @@ class _Rebuilder:
                 self.log(lines[0], file=sys.stderr)
                 self.state.finished(lines)
                 return
-            self.state.finished([])
+            # The quiet build only refreshes the search index: the open page has not changed.
+            self.state.finished([], reload=not quiet)
             if not quiet:
                 self.log(messages.rebuilt(result.report.written if result.report else 0,
                                           time.perf_counter() - started))

@@ -141,3 +141,20 @@ def _stop(process) -> str:
     _out, err = process.communicate(timeout=WAIT)
     assert process.returncode == 0
     return err
+
+
+def test_an_edit_reloads_open_tabs_once(server):
+    # The edit's build reuses the old search index and a quiet build refreshes it right after:
+    # only the first changes the page, so open tabs must reload once, not twice.
+    import json
+    site, base, _process = server
+    status = lambda: json.loads(_get(base + "/__sitegen/status")[1])  # noqa: E731
+    _until(lambda: not status()["building"], "the first build")
+    before = status()["generation"]
+    page = site.root / "content/tasks/soep.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Soep koken", "Pompoensoep koken"),
+                    encoding="utf-8")
+    _until(lambda: "Pompoensoep" in _get(base + "/tasks/soep/")[1], "the edited page")
+    _until(lambda: not status()["building"], "the search refresh")
+    time.sleep(0.5)
+    assert status()["generation"] == before + 1
