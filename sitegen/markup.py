@@ -123,6 +123,8 @@ def plain_text(body_html: str) -> str:
     """The words of a rendered body, for feeds and descriptions."""
     # Newlines in HTML are only spaces; blocks and list items make the lines.
     text = body_html.replace("\n", " ")
+    # A loose list wraps each item in <p>: the item is still one line, not a paragraph.
+    text = re.sub(r"(<li\b[^>]*>)\s*<p>|</p>\s*(</li>)", r"\1\2", text)
     text = re.sub(r"<li\b[^>]*>", "\n• ", text)
     text = re.sub(r"<br\b[^>]*>|</tr>|</dt>|</dd>", "\n", text)
     text = re.sub(r"</(?:p|h[1-6]|blockquote|pre|table|ul|ol|dl)>|<hr\b[^>]*>", "\n\n", text)

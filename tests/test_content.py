@@ -252,3 +252,10 @@ def test_plain_text_and_summary(md):
     html = md.render("Eerste zin met **vet**.\n\n- een\n- twee\n").html
     assert plain_text(html) == "Eerste zin met vet.\n\n• een\n• twee"
     assert summary(md.render("woord " * 100).html, limit=20) == "woord woord woord…"
+
+
+def test_plain_text_keeps_line_breaks_and_loose_list_items_on_one_line_each():
+    from sitegen.markup import plain_text
+    html = ("<p>Adres:<br>Kerkstraat 1<br>8210 Zedelgem</p>\n<ul>\n<li>\n<p>een</p>\n</li>\n"
+            "<li>\n<p>twee</p>\n</li>\n</ul>\n<p>Slot.</p>")
+    assert plain_text(html) == "Adres:\nKerkstraat 1\n8210 Zedelgem\n\n• een\n• twee\n\nSlot."
