@@ -63,7 +63,7 @@ class Shard:
     """Some of the searchable pages, indexed together; `key` names exactly its input."""
 
     number: int
-    pages: tuple[tuple[str, bytes], ...]  # (output path, HTML), sorted by path
+    paths: tuple[str, ...]  # output paths of its pages, sorted (read only when it is indexed)
     key: bytes
     primary: bool  # the bundle at /pagefind/, with Pagefind's script and WebAssembly
 
@@ -145,7 +145,7 @@ def plan_shards(model: SiteModel, files: dict[str, bytes],
             f"{model.site.language}\0{count}\0{number}\0{primary}\0{_pagefind_version()}".encode())
         for path in group:
             key.update(path.encode() + b"\0" + (digests.get(path) or hashlib.sha256(files[path]).digest()))
-        shards.append(Shard(number, tuple((path, files[path]) for path in group), key.digest(), primary))
+        shards.append(Shard(number, tuple(group), key.digest(), primary))
     return shards
 
 
@@ -174,7 +174,7 @@ def build_search_index(model: SiteModel, files: dict[str, bytes],
             missing.append(shard)
         else:
             indexes[shard.number] = found
-    for shard, index in zip(missing, index_shards(missing, model.site.language)):
+    for shard, index in zip(missing, index_shards(missing, model.site.language, files)):
         indexes[shard.number] = index
         if remember:
             remember(shard.key, index)
@@ -206,7 +206,7 @@ def assemble(indexes: list[ShardIndex], numbers: list[int]) -> dict[str, bytes]:
     return written
 
 
-def index_shards(shards: list[Shard], language: str) -> list[ShardIndex]:
+def index_shards(shards: list[Shard], language: str, files: dict[str, bytes]) -> list[ShardIndex]:
     """Run Pagefind once per shard, two at a time (the machine's cores), in a staging folder."""
     if not shards:
         return []
@@ -217,10 +217,10 @@ def index_shards(shards: list[Shard], language: str) -> list[ShardIndex]:
             site = Path(staging) / f"{shard.number:02d}" / "site"
             # Written in sorted order: Pagefind numbers pages in the order it walks the
             # folder, which on tmpfs (and a fresh folder elsewhere) follows creation order.
-            for path, html in shard.pages:
+            for path in shard.paths:  # a kept page is read from public/ only here, when needed
                 target = site / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(staged(html))
+                target.write_bytes(staged(files[path]))
             jobs.append((site, shard.primary))
         with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1, len(shards)))) as pool:
             return list(pool.map(lambda job: _index_folder(binary, job[0], language, job[1]), jobs))

@@ -244,3 +244,18 @@ def test_serve_shows_the_last_index_first_then_reindexes_the_edited_shard(shards
     second = build(options, cache)  # serve's refresh right after: only the edited shard
     assert not cache.stale_search and shards.runs == [["boeken-kaften", "koffie-schenken", "soep-koken"]]
     assert "buurtschool" in _records(second.files)["/tasks/boeken-kaften/"]["content"]
+
+
+def test_a_build_with_every_shard_remembered_reads_no_kept_page(shards, monkeypatch):
+    from sitegen import output
+    shards.build()
+    reads = []
+    original = output.SiteFiles.__getitem__
+
+    def counting(files, path):
+        reads.append(path)
+        return original(files, path)
+
+    monkeypatch.setattr(output.SiteFiles, "__getitem__", counting)
+    shards.build()
+    assert [p for p in reads if p.startswith("tasks/")] == []  # kept pages stay on disk
