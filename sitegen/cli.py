@@ -160,25 +160,24 @@ def _log(*parts, file=None) -> None:
 
 
 def _run_new_task(args) -> int:
+    return _run_new(args, lambda: new_task(args.root, NewTask(args.title, args.place, args.start,
+                                                              args.category)))
+
+
+def _run_new_place(args) -> int:
+    return _run_new(args, lambda: new_place(args.root, NewPlace(args.name, args.address)))
+
+
+def _run_new(args, write) -> int:
     if not (args.root / "content").is_dir():
         print(messages.no_content(args.root.resolve()), file=sys.stderr)
         return 1
     try:
-        path = new_task(args.root, NewTask(args.title, args.place, args.start, args.category))
+        path = write()
     except BuildFailed as failure:
-        for problem in failure.problems:
-            # A site.yml problem has a real path:line; an argument problem has none.
-            print(problem if problem.path != "sitegen new" else f"error: {problem.message}", file=sys.stderr)
+        _print_problems(failure.problems)  # what `check` would say about the new file
+        print(messages.NEW_REFUSED, file=sys.stderr)
         return 1
-    print(messages.new_file(path.relative_to(args.root).as_posix()))
-    return 0
-
-
-def _run_new_place(args) -> int:
-    if not (args.root / "content").is_dir():
-        print(messages.no_content(args.root.resolve()), file=sys.stderr)
-        return 1
-    path = new_place(args.root, NewPlace(args.name, args.address))
     print(messages.new_file(path.relative_to(args.root).as_posix()))
     return 0
 

@@ -291,6 +291,9 @@ def new_file(path: str) -> str:
 
 
 # -- serve ------------------------------------------------------------------
+NEW_REFUSED = "nothing was written: change the values above and run 'sitegen new' again"
+
+
 def port_not_allowed(host: str, port: int) -> str:
     return (f"cannot serve on {host}:{port}: this user may not use that port (below 1024 needs "
             f"root); pick another with --port 8000")

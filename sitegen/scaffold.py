@@ -6,11 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import messages
 from .config import load_settings
-from .content import slugify
-from .problems import BuildFailed, Problem, Problems
-from .when import WhenError, parse_moment
+from .content import LoadOptions, load_site, slugify
+from .problems import BuildFailed, Problems
+from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -32,37 +31,31 @@ class NewPlace:
 
 
 def new_task(root: Path, wanted: NewTask) -> Path:
-    """Write content/tasks/<slug>.md; raise BuildFailed when the place, category or start is wrong."""
+    """Write content/tasks/<slug>.md; raise BuildFailed (and write nothing) when check would refuse it."""
     problems = Problems()
     site = load_settings(root, problems)
     problems.raise_if_any()
-    places = known_places(root)
-    found: list[str] = []
-    if wanted.place not in places:
-        found.append(messages.unknown_place(wanted.place, places))
-    category = wanted.category or site.categories[0].slug
-    known_categories = [c.slug for c in site.categories]
-    if category not in known_categories:
-        found.append(messages.unknown_choice("category", category, known_categories))
-    try:
-        parse_moment(wanted.start, wanted.start, site.zone)
-    except WhenError as error:
-        found.append(str(error))
-    if found:
-        raise BuildFailed([Problem("sitegen new", 1, message) for message in found])
     text = TASK_TEMPLATE.format(
-        title=_quote(wanted.title), place=wanted.place, start=_quote(wanted.start), category=category)
-    return _write_new(root / "content/tasks", slugify(wanted.title), text)
+        title=_quote(wanted.title), place=wanted.place, start=_quote(wanted.start),
+        category=wanted.category or site.categories[0].slug)
+    return _checked(root, _write_new(root / "content/tasks", slugify(wanted.title), text))
 
 
 def new_place(root: Path, wanted: NewPlace) -> Path:
-    """Write content/places/<slug>.md."""
+    """Write content/places/<slug>.md; raise BuildFailed (and write nothing) when check would refuse it."""
     text = PLACE_TEMPLATE.format(name=_quote(wanted.name), address=_quote(wanted.address))
-    return _write_new(root / "content/places", slugify(wanted.name), text)
+    return _checked(root, _write_new(root / "content/places", slugify(wanted.name), text))
 
 
-def known_places(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "content/places").glob("*.md"))
+def _checked(root: Path, path: Path) -> Path:
+    """Keep the new file only if `check` finds nothing wrong with it (the same loader, same messages)."""
+    _model, problems = load_site(LoadOptions(root, Theme.for_site(root).dirs))
+    relative = path.relative_to(root).as_posix()
+    own = [problem for problem in problems.found if problem.path == relative]
+    if own:
+        path.unlink()
+        raise BuildFailed(own)
+    return path
 
 
 def _quote(text: str) -> str:

@@ -80,3 +80,15 @@ def test_new_help_texts():
         done = subprocess.run([sys.executable, "-m", "sitegen", *args], capture_output=True, text=True)
         assert done.returncode == 0
         assert "never overwritten" in done.stdout or "--address" in done.stdout or "--place" in done.stdout
+
+
+def test_new_refuses_what_check_would_refuse(site, capsys):
+    assert main(["new", "place", "Nieuw", "--address", "", "--root", str(site.root)]) == 1
+    assert main(["new", "task", "   ", "--place", "t-hof", "--start", "2027-02-30",
+                 "--root", str(site.root)]) == 1
+    err = capsys.readouterr().err
+    assert "content/places/nieuw.md:4: 'address' is empty" in err
+    assert "content/tasks/taak.md:3: 'title' is empty" in err
+    assert "'2027-02-30' is not a date that exists" in err
+    assert "Traceback" not in err and "nothing was written" in err
+    assert sorted(p.name for p in (site.root / "content").rglob("*.md")) == ["t-hof.md"]
