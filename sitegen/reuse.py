@@ -13,7 +13,6 @@ lists, instead of walking every task through every stage.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 
 from . import urls
@@ -21,7 +20,7 @@ from .cache import KNOWN, MISSING, current, hash_of
 from .history import History
 from .memo import environment_fingerprint
 from .model import SiteModel, TaskView
-from .output import Manifest
+from .output import Manifest, entry_if_same
 from .theme import Theme
 
 STORE = "task-outputs"
@@ -86,14 +85,8 @@ def _still_there(remembered, manifest: Manifest, folder) -> Manifest | None:
     """The manifest entries of the remembered files, if each is on disk exactly as written."""
     entries = {}
     for path, digest in remembered:
-        entry = manifest.get(path)
-        if entry is None or entry[0] != digest:
-            return None
-        try:
-            stat = os.stat(f"{folder}/{path}")
-        except OSError:
-            return None
-        if (stat.st_size, stat.st_mtime_ns) != entry[1:]:
+        entry = entry_if_same(manifest, str(folder), path, digest)
+        if entry is None:
             return None
         entries[path] = entry
     return entries
