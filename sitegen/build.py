@@ -131,7 +131,7 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
     pages = Pages(theme, model)
     files = dict(pages.task(view) for view in views)
     files.update(render_task_feeds(model, views, history))
-    files.update(render_task_posters(model, theme, views))
+    files.update(render_task_posters(pages, model, views))  # the same templates and memo
     if staging is None:
         return files
     staged = stage(staging, files)

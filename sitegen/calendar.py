@@ -11,6 +11,8 @@ same content are byte-identical and a changed task gets a higher SEQUENCE.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
+from functools import cache
+from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vDuration
@@ -38,7 +40,7 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     Each task's own feed is render_task_feeds'.
     """
     history = history or History({})
-    zone_bytes = vtimezone(model.site.zone, model.now.year).to_ical()
+    zone_bytes = _zone_bytes(model.site.timezone, model.now.year)
     shown = [view for view in model.tasks if in_window(view, model.now)]
     events = serialised_events(model, shown, history)
     site = model.site
@@ -58,10 +60,16 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     return files
 
 
+@cache
+def _zone_bytes(zone: str, year: int) -> bytes:
+    # The same for every feed of a build: made once per process, not once per chunk of tasks.
+    return vtimezone(ZoneInfo(zone), year).to_ical()
+
+
 def render_task_feeds(model: SiteModel, views, history: History | None = None) -> dict[str, bytes]:
     """Each task's own .ics feed (one event): output path → bytes."""
     history = history or History({})
-    zone_bytes = vtimezone(model.site.zone, model.now.year).to_ical()
+    zone_bytes = _zone_bytes(model.site.timezone, model.now.year)
     events = serialised_events(model, views, history)
     return {urls.route(view, "ics").path: calendar_bytes(model, feed_name(model, view), zone_bytes,
                                                          [events[view.task.slug]])

@@ -96,9 +96,8 @@ def render_posters(model: SiteModel, theme: Theme) -> dict[str, bytes]:
     return files
 
 
-def render_task_posters(model: SiteModel, theme: Theme, views) -> dict[str, bytes]:
+def render_task_posters(pages: Pages, model: SiteModel, views) -> dict[str, bytes]:
     """A poster for each of the task views: output path → bytes."""
-    pages = Pages(theme, model)
     files = {}
     for view in views:
         route = urls.route(view, "poster")
