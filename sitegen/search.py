@@ -28,7 +28,6 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from datetime import date, datetime
 from pathlib import Path
 
@@ -314,16 +313,15 @@ def _binary() -> str:
     return str(found)
 
 
-@cache
 def _pagefind_version() -> str:
-    """The installed Pagefind's version: a new one must index every shard again."""
-    from importlib import metadata
-    for name in ("pagefind_bin", "pagefind"):
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return "unknown"
+    """The Pagefind that will run (path, size, mtime): another binary must index every shard again."""
+    # Not the package version: PAGEFIND_BINARY_PATH or pagefind_bin_extended may win the lookup.
+    binary = _binary()
+    try:
+        stat = os.stat(binary)
+    except OSError:
+        return binary
+    return f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}"
 
 
 def _describe(error: BaseException) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -259,3 +260,13 @@ def test_a_build_with_every_shard_remembered_reads_no_kept_page(shards, monkeypa
     monkeypatch.setattr(output.SiteFiles, "__getitem__", counting)
     shards.build()
     assert [p for p in reads if p.startswith("tasks/")] == []  # kept pages stay on disk
+
+
+def test_another_pagefind_binary_indexes_every_shard_again(shards, monkeypatch, tmp_path):
+    shards.build()
+    shards.runs.clear()
+    other = tmp_path / "pagefind"
+    shutil.copy2(search._binary(), other)  # e.g. PAGEFIND_BINARY_PATH or pagefind_bin_extended
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(other))
+    shards.build()
+    assert len(shards.runs) == 2  # shards remembered from the other binary are not reused
