@@ -67,12 +67,14 @@ def event(model: SiteModel, view: TaskView) -> dict:
         if task.client.url:
             organizer["url"] = task.client.url
     else:
-        organizer = {"@type": "Organization", "name": site.title, "url": site.base_url + "/"}
+        organizer = {"@type": "Organization", "name": site.title,
+                     "url": urls.absolute(site.base_url, urls.route("board").url)}
     offer = {
         "@type": "Offer",
         "price": 0,
         "priceCurrency": "EUR",
-        "url": render.signup_url(model, view) or page,
+        # The sign-up form only while one can sign up (as on the page), else the task page.
+        "url": (render.signup_url(model, view) if view.can_sign_up else None) or page,
         "availability": _SCHEMA + ("InStock" if view.can_sign_up else "SoldOut"),
     }
     data = {

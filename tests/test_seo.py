@@ -102,7 +102,10 @@ def test_summer_time_all_day_cancelled_and_no_client(site):
     assert summer["startDate"] == "2027-07-03T14:00+02:00"
     assert summer["eventStatus"] == "https://schema.org/EventCancelled"
     assert summer["offers"]["availability"] == "https://schema.org/SoldOut"
+    # A cancelled task offers no sign-up form (its page shows none either): the task page.
+    assert summer["offers"]["url"] == "https://doeplekken.example.be/tasks/zomer/"
     assert summer["organizer"]["name"] == "Doe-plekken Testdorp"
+    assert summer["organizer"]["url"] == "https://doeplekken.example.be/"
     day = json.loads(parse(site.read("tasks/dag/index.html")).jsonld[0])
     assert (day["startDate"], day["endDate"]) == ("2027-01-16", "2027-01-17")
 
