@@ -34,10 +34,13 @@ class Watcher:
         self._wake = threading.Event()
         self._stopping = False
         self._observer = Observer()
-        handler = _Handler(self._record)
+        self._handler = handler = _Handler(self._record)
         for folder in folders:
             if folder.is_dir():
                 self._observer.schedule(handler, str(folder), recursive=True)
+            elif folder.parent.is_dir():
+                # Not there yet (a site without its own theme/): start watching when it appears.
+                self._observer.schedule(_Appears(folder, self._appeared), str(folder.parent))
         self._thread = threading.Thread(target=self._run, name="sitegen-debounce", daemon=True)
 
     def start(self) -> None:
@@ -50,6 +53,10 @@ class Watcher:
         self._observer.stop()
         self._observer.join(timeout=2)
         self._thread.join(timeout=2)
+
+    def _appeared(self, folder: Path) -> None:
+        self._observer.schedule(self._handler, str(folder), recursive=True)
+        self._record(str(folder))  # files made in it before the watch began are read by the rebuild
 
     def _record(self, path: str) -> None:
         if is_editor_temp(path) or self._ignored(path):
@@ -90,3 +97,17 @@ class _Handler(FileSystemEventHandler):
         dest = getattr(event, "dest_path", "")
         if dest:
             self._record(dest)
+
+
+class _Appears(FileSystemEventHandler):
+    """Calls `appeared(folder)` once, when `folder` is created or moved into place."""
+
+    def __init__(self, folder: Path, appeared):
+        self._folder, self._appeared, self._done = folder.resolve(), appeared, False
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = (event.src_path, getattr(event, "dest_path", "") or "")
+        if not self._done and self._folder.is_dir() and any(
+                p and Path(p).resolve() == self._folder for p in paths):
+            self._done = True
+            self._appeared(self._folder)

@@ -158,3 +158,14 @@ def test_an_edit_reloads_open_tabs_once(server):
     _until(lambda: not status()["building"], "the search refresh")
     time.sleep(0.5)
     assert status()["generation"] == before + 1
+
+
+def test_a_theme_folder_made_while_serving_is_watched(server):
+    site, base, process = server
+    assert not (site.root / "theme").exists()
+    (site.root / "theme/templates").mkdir(parents=True)
+    time.sleep(0.3)
+    site.write("theme/templates/task.html",
+               '{% extends "default/task.html" %}{% block title %}Eigen thema{% endblock %}')
+    _until(lambda: "<title>Eigen thema</title>" in _get(base + "/tasks/soep/")[1], "the site's own template")
+    assert process.poll() is None
