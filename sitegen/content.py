@@ -19,7 +19,7 @@ from .config import load_settings
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from .markup import MarkdownRenderer
-from .model import Client, Place, Result, Site, SiteModel, Task, sort_key, view_task
+from .model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
 from .problems import Problems
 from .when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
                    parse_time_of_day)
@@ -101,7 +101,7 @@ def load_site(options: LoadOptions, now: datetime | None = None,
         return None, problems
 
     now = (now or build_moment(site.zone)).astimezone(site.zone)
-    views = sorted((view_task(t, now) for t in tasks), key=lambda v: (sort_key(v.next), v.task.slug))
+    views = sorted((view_task(t, now) for t in tasks), key=_task_order)
     ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.casefold()))
     return SiteModel(site, ordered_places, tuple(views), now, sources), problems
 
@@ -127,34 +127,81 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
                 # A silently missing task is the worst bug: say why it is not read.
                 problems.warn(path, 1, messages.not_md(file.name, f"{file.stem}.md"))
             continue
-        try:
-            # A file whose size and mtime are what the last build saw is not read again.
-            digest = records.digest_of(file, path) if records is not None else None
-            data = None
-            if digest is None:
-                data = file.read_bytes()
-                digest = hashlib.sha256(data).hexdigest()
-                if records is not None:
-                    records.saw(file, path, digest)
-            sources[path] = digest
-            if records is not None and (remembered := records.get(path, digest, context)):
-                files.append((path, remembered))
-                continue
-            front = split_front_matter(read_text(data if data is not None else file.read_bytes()))
-        except UnicodeDecodeError:
-            problems.add(path, 1, messages.NOT_UTF8)
-            continue
-        except YamlError as error:
-            problems.add(path, error.line, str(error))
-            continue
-        except OSError as error:
-            problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
-            continue
-        if not SLUG_RE.fullmatch(file.stem):
-            # Still read the file: every other mistake in it is reported in the same build.
-            problems.add(path, 1, messages.bad_slug(file.stem, slugify(file.stem)))
-        files.append((path, front))
+        front = _read_file(file, path, problems, sources, records, context)
+        if front is not None:
+            files.append((path, front))
     return files
+
+
+def _read_file(file: Path, path: str, problems: Problems, sources: dict,
+               records: RecordCache | None = None, context: bytes | None = None):
+    """One content file's front matter (or what an earlier build remembered); None when unreadable."""
+    try:
+        # A file whose size and mtime are what the last build saw is not read again.
+        digest = records.digest_of(file, path) if records is not None else None
+        data = None
+        if digest is None:
+            data = file.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if records is not None:
+                records.saw(file, path, digest)
+        sources[path] = digest
+        if records is not None and (remembered := records.get(path, digest, context)):
+            return remembered
+        front = split_front_matter(read_text(data if data is not None else file.read_bytes()))
+    except UnicodeDecodeError:
+        problems.add(path, 1, messages.NOT_UTF8)
+        return None
+    except YamlError as error:
+        problems.add(path, error.line, str(error))
+        return None
+    except OSError as error:
+        problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
+        return None
+    if not SLUG_RE.fullmatch(file.stem):
+        # Still read the file: every other mistake in it is reported in the same build.
+        problems.add(path, 1, messages.bad_slug(file.stem, slugify(file.stem)))
+    return front
+
+
+def load_task_file(options: LoadOptions, model: SiteModel, path: str,
+                   renderer: MarkdownRenderer | None = None) -> tuple[TaskView | None, Problems]:
+    """Load one task file with a build's checks, against an already loaded site; its view at model.now.
+
+    For `serve`'s preview of an edited task. The view is None when the file has
+    problems, or is a draft that this build leaves out. `model` was loaded without
+    problems, so no place file is broken: the task is checked against model.places.
+    """
+    problems = Problems()
+    relative = PurePosixPath(path)
+    if relative.is_absolute():
+        relative = PurePosixPath(Path(path).resolve().relative_to(options.root.resolve()).as_posix())
+    if str(relative.parent) != "content/tasks" or relative.suffix != ".md" or relative.name.startswith("."):
+        raise ValueError(f"not a task file: {path}")
+    sources: dict[str, str] = {}
+    front = _read_file(options.root / relative, str(relative), problems, sources)
+    if front is None:
+        return None, problems
+    task = _load_task(str(relative), front, model.site, model.places, set(), options,
+                      renderer or MarkdownRenderer(), problems)
+    if task is None or problems or (task.draft and not options.drafts):
+        return None, problems
+    return view_task(task, model.now), problems
+
+
+def with_task(model: SiteModel, view: TaskView, digest: str | None = None) -> SiteModel:
+    """The same site with one task's view replaced (or added), in load_site's order."""
+    others = [v for v in model.tasks if v.task.source != view.task.source]
+    sources = dict(model.sources)
+    if digest is not None:
+        sources[view.task.source] = digest
+    return SiteModel(model.site, model.places, tuple(sorted([*others, view], key=_task_order)),
+                     model.now, sources)
+
+
+def _task_order(view: TaskView) -> tuple:
+    """Soonest first; the slug decides between tasks at the same moment."""
+    return (sort_key(view.next), view.task.slug)
 
 
 def slugify(text: str) -> str:

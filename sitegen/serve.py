@@ -4,11 +4,17 @@ The built files stay exactly as `build` writes them: the reload script and the
 error banner are added to HTML responses by this server only. A failed rebuild
 leaves public/ as it was (the build promise), so the last good site keeps being
 served, with the problems shown on top of every page until they are fixed.
+
+An edit to a task or two is shown first: its own page is rendered from the last
+good model and served from memory while the full build runs (like Hugo's fast
+render); each reload message names the pages that changed, so a tab reloads
+only when its own page did.
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import html
 import json
 import os
@@ -23,28 +29,46 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import messages
 from .build import BuildOptions, BuildResult, build
 from .cache import CACHE_DIR, BuildCache
+from .content import LoadOptions, load_task_file, with_task
+from .markup import MarkdownRenderer
 from .problems import BuildFailed
+from .render import Pages
+from .theme import Theme
 from .watch import Watcher
 
 PREFIX = "/__sitegen/"
 PIN_NOW = timedelta(hours=1)  # how long serve keeps one build moment
 _HEARTBEAT_SECONDS = 15
+PREVIEW_AT_MOST = 3  # edited tasks shown before the full build; more is a bulk change
+_KEPT_CHANGES = 100  # generations whose changed pages a reconnecting tab can still ask for
+# Outputs every page may use: when one changes, every open tab reloads.
+_SHARED_OUTPUTS = ("static/", "media/")
 
 RELOAD_JS = b"""\
-// sitegen serve only: reload this page when the site was rebuilt.
+// sitegen serve only: reload this page when a rebuild changed it.
 (function () {
   "use strict";
-  var seen = null;
-  var source = new EventSource("/__sitegen/events");
+  // The server says which generation of the site this page is, and each message
+  // which pages changed since then (null: every page, e.g. after a failed build).
+  var script = document.currentScript;
+  var known = script && script.dataset.generation ? Number(script.dataset.generation) : null;
+  var here = window.location.pathname.replace(/index\\.html$/, "");
+  try { here = decodeURIComponent(here); } catch (error) { /* keep it as it is */ }
+  var source = new EventSource("/__sitegen/events" + (known === null ? "" : "?since=" + known));
   source.addEventListener("message", function (event) {
-    if (seen !== null && event.data !== seen) {
+    var data = JSON.parse(event.data);
+    if (known !== null && data.generation !== known &&
+        (data.paths === null || data.paths.indexOf(here) >= 0)) {
+      source.close();
       window.location.reload();
+      return;
     }
-    seen = event.data;
+    known = data.generation;
   });
 }());
 """
@@ -61,25 +85,79 @@ BANNER_CSS = b"""\
 
 @dataclass
 class ServeState:
-    """What the server shows: the build counter and the problems of the last build."""
+    """What the server shows: the generation counter, previewed pages and the last build's problems."""
 
     out: Path
     generation: int = 0
     building: bool = False
     problems: list[str] = field(default_factory=list)
+    # Output path → bytes of a previewed page, served instead of public/ until the build finishes.
+    overlay: dict[str, bytes] = field(default_factory=dict)
+    # Generation → URL paths of the pages it changed (None: every page may have changed).
+    changes: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def busy(self, building: bool) -> None:
         with self.changed:
             self.building = building
 
-    def finished(self, problems: list[str], reload: bool = True) -> None:
-        """Record a build's problems; `reload` tells open tabs to load the page again."""
+    def finished(self, problems: list[str], paths: list[str] | None = None) -> None:
+        """Record a build's problems and drop the previews; tabs showing `paths` reload (None: all)."""
         with self.changed:
             self.problems = problems
-            if reload:
-                self.generation += 1
+            self.overlay = {}
+            if paths is None or paths:
+                self._next(paths)
             self.changed.notify_all()
+
+    def previewed(self, pages: dict[str, bytes]) -> None:
+        """Serve these pages (output path → bytes) before the build writes them; their tabs reload."""
+        with self.changed:
+            self.overlay = dict(pages)
+            self._next(sorted(url_of(path) for path in pages))
+            self.changed.notify_all()
+
+    def _next(self, paths: list[str] | None) -> None:
+        self.generation += 1
+        self.changes[self.generation] = None if paths is None else tuple(paths)
+        self.changes.pop(self.generation - _KEPT_CHANGES, None)
+
+    def changed_since(self, generation: int | None) -> list[str] | None:
+        """URL paths changed after `generation` (call holding `changed`); None: every page."""
+        if generation is None or not 0 <= generation <= self.generation:
+            return None
+        paths: set[str] = set()
+        for later in range(generation + 1, self.generation + 1):
+            if later not in self.changes or self.changes[later] is None:
+                return None
+            paths.update(self.changes[later])
+        return sorted(paths)
+
+
+def url_of(path: str) -> str:
+    """The URL path of an output file: `x/index.html` → `/x/`, `index.html` → `/`."""
+    return "/" + (path[:-len("index.html")] if path == "index.html" or path.endswith("/index.html")
+                  else path)
+
+
+def changed_pages(before: dict, after: dict, previewed: dict[str, bytes]) -> list[str] | None:
+    """URL paths of the pages a build changed, from two manifests (path → (sha256, …)).
+
+    A previewed page counts as changed only when the build's bytes differ from the
+    preview's: open tabs already show the preview. None: every page may look different.
+    """
+    paths = set()
+    for path in before.keys() | after.keys():
+        old, new = before.get(path), after.get(path)
+        if path in previewed:
+            old = (hashlib.sha256(previewed[path]).digest(),)
+        if old is not None and new is not None and old[0] == new[0]:
+            continue
+        if path.startswith(_SHARED_OUTPUTS):
+            return None
+        if path.endswith(".html"):
+            paths.add(url_of(path))
+    return sorted(paths)
 
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=print) -> int:
@@ -137,6 +215,9 @@ class _Rebuilder:
         self.cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
         self.cache.autosave = False
         self.pinned: datetime | None = None
+        self.good = None  # the last build's SiteModel when it succeeded: previews start from it
+        self.manifest: dict | None = None  # the output files the last good build left
+        self.markdown = MarkdownRenderer()
 
     def moment(self) -> datetime | None:
         """The build moment: SOURCE_DATE_EPOCH or options.now when given, else pinned for an hour.
@@ -158,11 +239,46 @@ class _Rebuilder:
     def __call__(self, changed: list[str]) -> None:
         self.state.busy(True)
         try:
+            self._preview(changed)
             self._build()
             if self.cache.stale_search:
                 self._build(quiet=True)
         finally:
             self.state.busy(False)
+
+    def _preview(self, changed: list[str]) -> None:
+        """Serve the edited tasks' own pages at once, rendered from the last good model.
+
+        Only for an edit of a few existing task files after a good build; on any
+        doubt (a problem, a draft, a deleted file, an error) nothing is previewed
+        and the full build right after reports what it finds, as always.
+        """
+        model = self.good
+        if model is None or not changed or len(changed) > PREVIEW_AT_MOST:
+            return
+        try:
+            tasks = (self.options.root / "content/tasks").resolve()
+            files = [Path(path).resolve() for path in changed]
+            if any(f.parent != tasks or f.suffix != ".md" or f.name.startswith(".") or not f.is_file()
+                   for f in files):
+                return
+            theme = Theme.for_site(self.options.root)
+            load_options = LoadOptions(self.options.root, theme.dirs, self.options.drafts,
+                                       self.options.base_url)
+            views = []
+            for file in files:
+                view, problems = load_task_file(load_options, model, str(file), self.markdown)
+                if view is None or problems:
+                    return
+                model = with_task(model, view)
+                views.append(view)
+            pages = Pages(theme, model)
+            # The views of the final model: each page sees every edited task as it is now.
+            edited = {view.task.source for view in views}
+            rendered = dict(pages.task(v) for v in model.tasks if v.task.source in edited)
+        except Exception:
+            return  # the full build runs next and says what is wrong
+        self.state.previewed(rendered)
 
     def _build(self, quiet: bool = False) -> None:
         with self.lock:
@@ -174,18 +290,30 @@ class _Rebuilder:
                 for line in lines:
                     self.log(line, file=sys.stderr)
                 self.log(messages.build_failed(len(lines)), file=sys.stderr)
-                self.state.finished(lines)
+                self._failed(lines)
                 return
             except Exception as error:  # a bug must not kill the server; show it like a problem
                 lines = [f"internal error: {type(error).__name__}: {error}"]
                 self.log(lines[0], file=sys.stderr)
-                self.state.finished(lines)
+                self._failed(lines)
                 return
-            # The quiet build only refreshes the search index: the open page has not changed.
-            self.state.finished([], reload=not quiet)
+            before, self.good = self.manifest, result.model
+            self.manifest = dict(result.report.manifest) if result.report else None
+            with self.state.changed:
+                previewed, recovered = dict(self.state.overlay), bool(self.state.problems)
+            paths = None
+            if before is not None and self.manifest is not None and not recovered:
+                paths = changed_pages(before, self.manifest, previewed)
+            # The quiet build only refreshes the search index: no page changes, no tab reloads.
+            self.state.finished([], paths)
             if not quiet:
                 self.log(messages.rebuilt(result.report.written if result.report else 0,
                                           time.perf_counter() - started))
+
+    def _failed(self, lines: list[str]) -> None:
+        """After a failed build: no previews until a good one; every tab reloads to show the banner."""
+        self.good = None
+        self.state.finished(lines)
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -215,13 +343,21 @@ class _Handler(SimpleHTTPRequestHandler):
                 status = {"generation": self.state.generation, "building": self.state.building,
                           "problems": len(self.state.problems)}
             return self._send(json.dumps(status).encode(), "application/json")
+        # The generation before the file is read: a page at most newer than it says (one reload more).
+        with self.state.changed:
+            generation, problems = self.state.generation, list(self.state.problems)
+            previewed = self.state.overlay.get(_output_path(path))
+        if previewed is not None:
+            return self._send(self._decorate(previewed, generation, problems), "text/html; charset=utf-8")
         file = self._file_for(path)
         if file is None:
             missing = self.state.out / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"<!doctype html><title>404</title>"
-            return self._send(self._decorate(body), "text/html; charset=utf-8", HTTPStatus.NOT_FOUND)
+            return self._send(self._decorate(body, generation, problems), "text/html; charset=utf-8",
+                              HTTPStatus.NOT_FOUND)
         if file.suffix == ".html":
-            return self._send(self._decorate(file.read_bytes()), "text/html; charset=utf-8")
+            return self._send(self._decorate(file.read_bytes(), generation, problems),
+                              "text/html; charset=utf-8")
         return super().do_GET()
 
     def _file_for(self, url_path: str) -> Path | None:
@@ -232,12 +368,10 @@ class _Handler(SimpleHTTPRequestHandler):
             translated = translated / "index.html"
         return translated if translated.is_file() else None
 
-    def _decorate(self, body: bytes) -> bytes:
+    def _decorate(self, body: bytes, generation: int, problems: list[str]) -> bytes:
         """Add the reload script (and the problems banner) to one HTML response."""
-        with self.state.changed:
-            problems = list(self.state.problems)
-        head = (b'<script src="/__sitegen/reload.js" defer></script>'
-                b'<link rel="stylesheet" href="/__sitegen/serve.css">')
+        head = (b'<script src="/__sitegen/reload.js" data-generation="%d" defer></script>'
+                b'<link rel="stylesheet" href="/__sitegen/serve.css">' % generation)
         body = _insert_after_tag(body, b"<head", head)
         if problems:
             banner = ('<div class="sitegen-problems" role="alert"><h2>'
@@ -255,25 +389,34 @@ class _Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def _events(self) -> None:
-        """Server-sent events: the build counter, sent again after every build."""
+        """Server-sent events: after every change, the generation and the pages changed since `since`."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        sent = None
+        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+        sent = int(since) if since.isdigit() else None  # None: the first message only says where we are
         try:
             while True:
                 with self.state.changed:
                     if sent == self.state.generation:
                         self.state.changed.wait(_HEARTBEAT_SECONDS)
                     generation = self.state.generation
+                    paths = self.state.changed_since(sent)
                 if generation != sent:
-                    self.wfile.write(f"data: {generation}\n\n".encode())
+                    message = json.dumps({"generation": generation, "paths": paths})
+                    self.wfile.write(f"data: {message}\n\n".encode())
                     sent = generation
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+
+
+def _output_path(url_path: str) -> str:
+    """The output file a URL path names: `/x/` → `x/index.html`."""
+    relative = unquote(url_path).lstrip("/")
+    return relative + "index.html" if relative == "" or relative.endswith("/") else relative
 
 
 def _insert_after_tag(body: bytes, tag: bytes, addition: bytes) -> bytes:

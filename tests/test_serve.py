@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from functools import partial
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -74,7 +79,7 @@ def test_edit_rebuilds_and_injects_reload_only_when_served(server):
     site, base, process = server
     status, page = _get(base + "/tasks/soep/")
     assert status == 200 and "Soep koken" in page
-    assert '<script src="/__sitegen/reload.js" defer></script>' in page
+    assert re.search(r'<script src="/__sitegen/reload.js" data-generation="\d+" defer></script>', page)
     assert "__sitegen" not in site.read("tasks/soep/index.html")  # built files stay clean
     status, script = _get(base + "/__sitegen/reload.js")
     assert status == 200 and "EventSource" in script
@@ -86,7 +91,8 @@ def test_edit_rebuilds_and_injects_reload_only_when_served(server):
         category: koken
     """)
     _until(lambda: "Pompoensoep koken" in _get(base + "/tasks/soep/")[1], "the edited page")
-    assert "Pompoensoep koken" in site.read("tasks/soep/index.html")
+    # Shown from memory first; the full build right after writes the same page.
+    _until(lambda: "Pompoensoep koken" in site.read("tasks/soep/index.html"), "the full build")
     # Editor droppings do not break anything.
     site.write("content/tasks/.#soep.md", "not content")
     site.write("content/tasks/soep.md~", "not content")
@@ -94,7 +100,7 @@ def test_edit_rebuilds_and_injects_reload_only_when_served(server):
     out, err = process.communicate(timeout=WAIT)
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    assert (site.root / ".sitegen-cache/pages.pickle").exists()  # saved when stopping
+    assert list((site.root / ".sitegen-cache").glob("pages*.pickle"))  # saved when stopping
 
 
 def test_sigterm_stops_cleanly_too(server):
@@ -144,20 +150,68 @@ def _stop(process) -> str:
 
 
 def test_an_edit_reloads_open_tabs_once(server):
-    # The edit's build reuses the old search index and a quiet build refreshes it right after:
-    # only the first changes the page, so open tabs must reload once, not twice.
-    import json
+    # The edited page is shown first (one message naming it), then the full build writes the
+    # same bytes (not named again), and the quiet search refresh after it changes no page.
     site, base, _process = server
     status = lambda: json.loads(_get(base + "/__sitegen/status")[1])  # noqa: E731
     _until(lambda: not status()["building"], "the first build")
-    before = status()["generation"]
+    messages = _listen(base, status()["generation"])
     page = site.root / "content/tasks/soep.md"
     page.write_text(page.read_text(encoding="utf-8").replace("Soep koken", "Pompoensoep koken"),
                     encoding="utf-8")
     _until(lambda: "Pompoensoep" in _get(base + "/tasks/soep/")[1], "the edited page")
     _until(lambda: not status()["building"], "the search refresh")
     time.sleep(0.5)
-    assert status()["generation"] == before + 1
+    assert messages[0]["paths"] == ["/tasks/soep/"]  # the preview
+    assert [m for m in messages if "/tasks/soep/" in (m["paths"] or ["/tasks/soep/"])] == messages[:1]
+    assert "/" in messages[-1]["paths"]  # the board's card shows the new title
+
+
+
+def test_only_the_tab_showing_the_edited_page_reloads(server, browser):
+    # A body edit changes the task's page (and its poster), not the board: checked above in
+    # test_an_edited_task_is_served_before_the_full_build.
+    from conftest import BUILD_NOW
+    site, base, _process = server
+    status = lambda: json.loads(_get(base + "/__sitegen/status")[1])  # noqa: E731
+    _until(lambda: not status()["building"], "the first build")
+    context = browser.new_context(timezone_id="Europe/Brussels")
+    loads, errors, tabs = {"/": 0, "/tasks/soep/": 0}, [], {}
+    for path in loads:
+        tab = tabs[path] = context.new_page()
+        tab.clock.set_fixed_time(BUILD_NOW)
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("load", lambda _tab, path=path: loads.__setitem__(path, loads[path] + 1))
+        tab.goto(base + path)
+    try:
+        page = site.root / "content/tasks/soep.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("Samen aan de slag.", "Met veel gember."),
+                        encoding="utf-8")
+        tabs["/tasks/soep/"].wait_for_function("document.body.textContent.includes('veel gember')",
+                                               timeout=WAIT * 1000)
+        _until(lambda: not status()["building"], "the full build")
+        time.sleep(1)  # time for a second, unwanted reload
+        assert loads == {"/": 1, "/tasks/soep/": 2}
+        assert tabs["/"].evaluate("document.body.textContent.includes('Soep koken')")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def _listen(base: str, since: int) -> list[dict]:
+    """Collect the reload messages sent after generation `since` (filled in as they come)."""
+    messages: list[dict] = []
+    stream = _DIRECT.open(f"{base}/__sitegen/events?since={since}", timeout=WAIT)
+
+    def read():
+        try:
+            for line in stream:
+                if line.startswith(b"data: "):
+                    messages.append(json.loads(line[len(b"data: "):]))
+        except OSError:
+            return
+    threading.Thread(target=read, daemon=True).start()
+    return messages
 
 
 def test_a_theme_folder_made_while_serving_is_watched(server):
@@ -169,3 +223,145 @@ def test_a_theme_folder_made_while_serving_is_watched(server):
                '{% extends "default/task.html" %}{% block title %}Eigen thema{% endblock %}')
     _until(lambda: "<title>Eigen thema</title>" in _get(base + "/tasks/soep/")[1], "the site's own template")
     assert process.poll() is None
+
+
+
+SOEP = """
+    title: Soep koken
+    place: t-hof
+    start: "2026-12-05 09:30"
+    category: koken
+"""
+
+
+@pytest.fixture
+def in_process(site, monkeypatch):
+    """serve's parts in this process, without the watcher; each full build waits for `gate`."""
+    from sitegen import serve as serving
+    site.task("soep", SOEP)
+    gate, waiting = threading.Event(), threading.Event()
+    gate.set()
+    real_build = serving.build
+
+    def gated_build(*args, **kwargs):
+        waiting.set()
+        assert gate.wait(WAIT), "the test never let the build run"
+        return real_build(*args, **kwargs)
+    monkeypatch.setattr(serving, "build", gated_build)
+    state = serving.ServeState(site.out)
+    rebuild = serving._Rebuilder(site.options(), state, lambda *args, **kwargs: None)
+    rebuild([])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(serving._Handler, state))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def saved(*paths) -> threading.Thread:
+        """Start the rebuild the watcher would start for `paths`; return once its full build waits."""
+        gate.clear()
+        waiting.clear()
+        worker = threading.Thread(target=rebuild, args=(sorted(map(str, paths)),), daemon=True)
+        worker.start()
+        assert waiting.wait(WAIT)
+        return worker
+
+    def finish(worker: threading.Thread) -> None:
+        gate.set()
+        worker.join(WAIT)
+        assert not worker.is_alive()
+
+    yield site, f"http://127.0.0.1:{server.server_address[1]}", state, saved, finish
+    gate.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_edited_task_is_served_before_the_full_build(in_process):
+    site, base, state, saved, finish = in_process
+    before = state.generation
+    worker = saved(site.task("soep", SOEP, "Met pompoen en **veel** gember.\n"))
+    # The full build has not even started: the page comes from the preview.
+    status, page = _get(base + "/tasks/soep/")
+    assert status == 200 and "<strong>veel</strong> gember" in page
+    assert f'data-generation="{before + 1}"' in page
+    assert "gember" not in site.read("tasks/soep/index.html")
+    assert state.changes[before + 1] == ("/tasks/soep/",)
+    finish(worker)
+    assert state.overlay == {}  # public/ holds the page now
+    assert "<strong>veel</strong> gember" in site.read("tasks/soep/index.html")
+    assert "gember" in _get(base + "/tasks/soep/")[1]
+    # The build wrote the preview's bytes (no second reload); besides the page, only the
+    # task's poster shows its body: not the board, nor the place's page.
+    with state.changed:
+        assert state.changed_since(before + 1) == ["/tasks/soep/poster/"]
+        assert state.changed_since(before) == ["/tasks/soep/", "/tasks/soep/poster/"]
+
+
+def test_a_new_title_is_previewed_and_the_build_names_the_other_pages(in_process):
+    site, base, state, saved, finish = in_process
+    before = state.generation
+    worker = saved(site.task("soep", SOEP.replace("Soep koken", "Pompoensoep koken")))
+    assert "Pompoensoep koken" in _get(base + "/tasks/soep/")[1]
+    assert "Pompoensoep" not in _get(base + "/")[1]  # the board waits for the full build
+    finish(worker)
+    assert "Pompoensoep koken" in _get(base + "/")[1]
+    with state.changed:
+        changed = state.changed_since(before + 1)
+    assert "/" in changed and "/places/t-hof/" in changed and "/tasks/soep/" not in changed
+
+
+@pytest.mark.parametrize("why", ["a problem", "a draft", "too many files", "a renamed file"])
+def test_no_preview_when_in_doubt(in_process, why):
+    site, base, state, saved, finish = in_process
+    soep = site.root / "content/tasks/soep.md"
+    if why == "a problem":
+        changed = [site.task("soep", SOEP.replace("Soep koken", "Kapotte soep").replace("t-hof", "nergens"))]
+    elif why == "a draft":
+        changed = [site.task("soep", SOEP.replace("Soep koken", "Geheime soep") + "    draft: true\n")]
+    elif why == "too many files":
+        changed = [site.task(f"soep-{n}", SOEP.replace("Soep koken", f"Soep {n}")) for n in range(3)]
+        changed.append(site.task("soep", SOEP.replace("Soep koken", "Andere soep")))
+    else:
+        changed = [soep, soep.rename(soep.with_name("andere-soep.md"))]
+    worker = saved(*changed)
+    assert state.overlay == {}, why
+    page = _get(base + "/tasks/soep/")[1]
+    assert "Soep koken" in page and "sitegen-problems" not in page
+    finish(worker)
+    page = _get(base + "/tasks/soep/")[1]
+    if why == "a problem":
+        assert "content/tasks/soep.md:3: place 'nergens' does not exist" in page
+        assert "Soep koken" in page and "Kapotte" not in page  # the last good page
+        assert state.changes[state.generation] is None  # every tab reloads to show the banner
+        # Fixed: no preview straight after a failed build; the full build recovers and reloads all.
+        worker = saved(site.task("soep", SOEP.replace("Soep koken", "Goede soep")))
+        assert state.overlay == {}
+        finish(worker)
+        assert "Goede soep" in _get(base + "/tasks/soep/")[1]
+        assert state.changes[state.generation] is None
+    else:
+        assert "sitegen-problems" not in page
+
+
+def test_one_task_file_loads_as_a_build_loads_it(site):
+    from sitegen.content import LoadOptions, load_site, load_task_file, with_task
+    from sitegen.theme import Theme
+    site.task("soep", SOEP, "Met *gember*.\n")
+    site.task("later", SOEP.replace("2026-12-05", "2027-01-05"))
+    options = LoadOptions(site.root, Theme.for_site(site.root).dirs)
+    model, problems = load_site(options, site.options().now)
+    assert model is not None and not problems
+    soep = model.tasks[0]
+    view, problems = load_task_file(options, model, str(site.root / "content/tasks/soep.md"))
+    assert view == soep and not problems
+    # Moved after the other task: the model keeps load_site's order.
+    path = site.task("soep", SOEP.replace("2026-12-05", "2027-02-05"))
+    view, problems = load_task_file(options, model, "content/tasks/soep.md")
+    moved = with_task(model, view)
+    assert [v.task.slug for v in moved.tasks] == ["later", "soep"]
+    assert moved.tasks == load_site(options, site.options().now)[0].tasks
+    # A mistake is the build's own problem, path:line included.
+    path.write_text(path.read_text(encoding="utf-8").replace("koken", "zingen"), encoding="utf-8")
+    view, problems = load_task_file(options, model, str(path))
+    assert view is None
+    assert [str(p) for p in problems.found] == [str(p) for p in load_site(options)[1].found]
+    assert str(problems.found[0]).startswith("content/tasks/soep.md:5: ")
