@@ -127,9 +127,11 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
 
 
 def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=None) -> dict:
-    """What shows one task only: its page, its .ics feed and its poster (staged: their hashes)."""
+    """What shows one task only: its page, its .ics feed and its poster (staged: their hashes), and its card."""
     pages = Pages(theme, model)
     files = dict(pages.task(view) for view in views)
+    for view in views:
+        pages.card(view)  # remembered for the board, place and category lists: made on every core
     files.update(render_task_feeds(model, views, history))
     files.update(render_task_posters(pages, model, views))  # the same templates and memo
     if staging is None:

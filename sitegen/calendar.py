@@ -119,6 +119,13 @@ def ordered(views) -> list[TaskView]:
 
 def calendar_bytes(model: SiteModel, name: str, zone_bytes: bytes, events: list[bytes]) -> bytes:
     """A VCALENDAR with our properties, the VTIMEZONE and already serialised events."""
+    # The head is remembered: building it costs ≈ 0.3 ms a feed, 10 000 feeds a build.
+    head = remember("ics-heads", (name, model.site.timezone), lambda: _head(model, name))
+    # icalendar ends the calendar with END:VCALENDAR; the components go before it.
+    return head[:-len(_END)] + zone_bytes + b"".join(events) + _END
+
+
+def _head(model: SiteModel, name: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -129,9 +136,7 @@ def calendar_bytes(model: SiteModel, name: str, zone_bytes: bytes, events: list[
     cal.add("x-wr-timezone", model.site.timezone)
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
-    head = remember("ics-heads", (name, model.site.timezone), cal.to_ical)  # ≈ 0.3 ms a feed
-    # icalendar ends the calendar with END:VCALENDAR; the components go before it.
-    return head[:-len(_END)] + zone_bytes + b"".join(events) + _END
+    return cal.to_ical()
 
 
 def event(model: SiteModel, view: TaskView, revision: Revision | None) -> Event:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 
 from . import search, urls
-from .cache import KNOWN, MISSING, BuildCache, current, hash_of
+from .cache import KNOWN, MISSING, BuildCache, current, hash_of, repr_key
 from .model import SiteModel
 from .theme import Theme
 
+CARDS = "cards"  # cache store: a task card's HTML, by the environment and the task view
 SHARDS = "search"  # cache store: one shard's Pagefind bundle, by the hash of its pages
 SHARDS_LAST = "search-last"  # cache store: the shards of the last index (serve reuses it while re-indexing)
 
@@ -61,7 +62,20 @@ class PageMemo:
 
 
 def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
-    """Everything a template may read besides its own context."""
+    """Everything a template may read besides its own context (hashed once per build and theme)."""
+    cache = current()
+    if cache is None:
+        return _environment_fingerprint(theme, model)
+    key = (id(model), tuple(theme.dirs))
+    known = cache.environments.get(key)
+    if known is None or known[0] is not model:
+        # Each worker chunk opens its own Pages: reading and hashing the theme again cost ≈ 20 ms each.
+        known = (model, _environment_fingerprint(theme, model))  # holds model: its id stays unique
+        cache.environments[key] = known
+    return known[1]
+
+
+def _environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     digest = hashlib.sha256()
     for directory in theme.dirs:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
@@ -104,3 +118,38 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
     cache.search_deferred = False
     cache.put(SHARDS_LAST, "last", tuple((shard.number, shard.key) for shard in shards))
     return build_index(model, files, remembered=remembered, remember=remember, shards=shards)
+
+
+class CardMemo:
+    """Task cards rendered once and reused by the board, place and category pages, and the next build.
+
+    A card shows one task view: the board lists 10 000 of them, and one edit
+    changes one card. Keyed by the environment fingerprint and the view (which
+    the cache pickles as its digest), like pages.
+    """
+
+    def __init__(self, render, fingerprint: bytes | None):
+        self.render = render  # view → HTML text
+        self.fingerprint = fingerprint
+        self.cache = current() if fingerprint is not None else None
+        self.here: dict[int, tuple] = {}  # id(view) → (view, html): within this build without a cache
+
+    @classmethod
+    def open(cls, render, theme: Theme, model: SiteModel) -> CardMemo:
+        cache = current()
+        return cls(render, environment_fingerprint(theme, model) if cache is not None else None)
+
+    def __call__(self, view) -> str:
+        if self.cache is None:
+            known = self.here.get(id(view))
+            if known is None or known[0] is not view:
+                known = (view, self.render(view))
+                self.here[id(view)] = known
+            return known[1]
+        known = self.cache.view_digests.get(id(view))  # reuse.plan's key for the view: cheap
+        key = repr_key(self.fingerprint, known[1]) if known and known[0] is view else hash_of(self.fingerprint, view)
+        html = self.cache.get(CARDS, key)
+        if html is MISSING:
+            html = self.render(view)
+            self.cache.put(CARDS, key, html)
+        return html

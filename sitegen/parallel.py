@@ -122,19 +122,33 @@ class _Rebuilt:
 
 def prime_bodies(root: Path, cache: BuildCache, jobs: int) -> None:
     """Render the Markdown bodies the cache lacks in parallel, so loading finds them all."""
-    files = sorted((root / "content/tasks").glob("*.md")) + sorted((root / "content/places").glob("*.md"))
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
+    if jobs <= 1:
         return
     # Files unchanged since the last build had their bodies rendered then: only read the others.
-    records = RecordCache(cache)
-    files = [file for file in files
-             if records.digest_of(file, file.relative_to(root).as_posix()) is None]
+    # (os.scandir and plain strings: pathlib and a stat per file cost 0.15 s at 10 000 tasks.)
+    records, files = RecordCache(cache), []
+    for folder in ("content/tasks", "content/places"):
+        try:
+            entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
+        except OSError:
+            continue  # loading reports it
+        for entry in entries:
+            if entry.name.endswith(".md") and records.digest_of(
+                    entry.path, f"{folder}/{entry.name}", _stat(entry)) is None:
+                files.append(Path(entry.path))
     if len(files) < PARALLEL_FROM:
         return  # a few edits: loading renders them, without forking
     chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
     for rendered in run_all([lambda chunk=chunk: _render_bodies(chunk, cache) for chunk in chunks], jobs):
         for key, body in rendered:
             cache.put("bodies", key, body)
+
+
+def _stat(entry: os.DirEntry) -> os.stat_result | None:
+    try:
+        return entry.stat()
+    except OSError:
+        return None
 
 
 def _render_bodies(paths: list[Path], cache: BuildCache) -> list:

@@ -12,6 +12,7 @@ from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING
 
 from . import urls
+from .cache import remember
 from .model import SiteModel, TaskView
 from .render import Pages
 from .markup import summary
@@ -121,8 +122,14 @@ def robots_txt(model: SiteModel) -> bytes:
 def render_sitemap(model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes]:
     """sitemap.xml of every indexable page in the built site (not posters, embeds or 404)."""
     skipped = ("/poster/index.html", "/embed/index.html")
-    pages = sorted(path for path in files
-                   if path.endswith("index.html") and not path.endswith(skipped))
+    pages = tuple(sorted(path for path in files
+                         if path.endswith("index.html") and not path.endswith(skipped)))
+    # Remembered: an edit rarely adds or removes a page, and the XML costs ≈ 0.1 s at 10 000 tasks.
+    return {urls.route("sitemap").path: remember("sitemap", (model.site.base_url, pages),
+                                                 lambda: _sitemap(model, pages))}
+
+
+def _sitemap(model: SiteModel, pages: tuple[str, ...]) -> bytes:
     ET.register_namespace("", SITEMAP_NS)
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for path in pages:
@@ -131,7 +138,7 @@ def render_sitemap(model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes
             urls.absolute(model.site.base_url, url)
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return {urls.route("sitemap").path: b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"}
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
 @dataclass

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from . import messages, search, seo, subscribe, urls
 from .links import EMAIL_RE, PHONE_RE, fill_placeholders
 from .markup import summary
-from .memo import PageMemo
+from .memo import CardMemo, PageMemo
 from .model import Choice, Place, SiteModel, TaskView
 from .theme import Theme
 from .words import Words
@@ -150,6 +150,17 @@ class Pages:
         self.env = make_environment(theme, model)
         self.own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
         self.memo = PageMemo.open(theme, model)  # None when building without a cache
+        self.cards = CardMemo.open(self._render_card, theme, model)
+        self.env.filters["card"] = lambda view: Markup(self.cards(view))
+
+    def _render_card(self, view: TaskView) -> str:
+        # The card sees its view and the globals only (not the including page's variables):
+        # that is what makes it reusable across pages and builds.
+        return self.env.get_template("_card.html").render(view=view)
+
+    def card(self, view: TaskView) -> None:
+        """Render (and remember) a task's card now, e.g. in a worker, before the lists need it."""
+        self.cards(view)
 
     def render(self, template: str, route: urls.Route, **context) -> bytes:
         key = self.memo.key(template, route, context) if self.memo else None

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from . import urls
-from .cache import KNOWN, MISSING, current, hash_of
+from .cache import KNOWN, MISSING, current, repr_key
 from .history import History
 from .memo import environment_fingerprint
 from .model import SiteModel, TaskView
@@ -52,8 +52,8 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
         source = view.task.source
         # The view is a function of the task's file (and the records' context, part of the
         # environment) and the build moment; next/past are in the key as a belt and braces.
-        key = hash_of(environment, source, model.sources.get(source), view.next, view.past,
-                      history.of(source))
+        key = repr_key(environment, source, model.sources.get(source), view.next, view.past,
+                       history.of(source))
         # The key stands for the whole view in other cache keys (board, lists, events): it
         # holds everything the view is made from, and saves pickling 10 000 views again.
         cache.view_digests[id(view)] = (view, key)

@@ -94,16 +94,16 @@ def test_corrupted_truncated_or_stale_cache_is_discarded(three, tmp_path):
     expected = _files(three.out)
     folder = three.root / CACHE_DIR
     stores = sorted(folder.glob("*.pickle"))
-    assert {p.stem for p in stores} >= {"bodies", "pages", "records", "manifest", "qr"}
-    # One store garbled in the middle, one truncated, one from another version.
-    garbled = folder / "pages.pickle"
-    data = bytearray(garbled.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    garbled.write_bytes(bytes(data))
-    truncated = folder / "records.pickle"
-    truncated.write_bytes(truncated.read_bytes()[:100])
-    stale = folder / "bodies.pickle"
-    stale.write_bytes(stale.read_bytes().replace(FORMAT, b"sitegen-cache 0\n", 1))
+    assert {p.name.split(".")[0] for p in stores} >= {"bodies", "pages", "records", "manifest", "qr"}
+    # One store garbled in the middle, one truncated, one from another version (each of their shards).
+    for garbled in folder.glob("pages.*.pickle"):
+        data = bytearray(garbled.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        garbled.write_bytes(bytes(data))
+    for truncated in folder.glob("records.*.pickle"):
+        truncated.write_bytes(truncated.read_bytes()[:100])
+    for stale in folder.glob("bodies.*.pickle"):
+        stale.write_bytes(stale.read_bytes().replace(FORMAT, b"sitegen-cache 0\n", 1))
     cache = BuildCache.for_site(three.root)
     assert cache.get_store("pages") == {} and cache.get_store("records") == {}
     assert cache.get_store("bodies") == {}
@@ -216,11 +216,48 @@ def test_a_warm_build_renders_only_what_changed(tmp_path, monkeypatch):
     task.write_text(task.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
     build(options, cache)
     assert rendered.count("task.html") == 1 and rendered.count("poster_task.html") == 1
+    assert rendered.count("_card.html") == 1  # the board, place and category lists reuse the others
     assert len(rendered) < 15  # the board, its place and category pages, not every page
     cache.flush()
     rendered.clear()
     build(options)  # a one-shot build: everything from the cache on disk
     assert rendered == []
+
+
+def test_a_one_edit_build_rewrites_few_cache_files_and_keeps_the_bodies_it_did_not_read(tmp_path, monkeypatch):
+    from sitegen.markup import MarkdownRenderer
+
+    generate(200, tmp_path)
+    settled = time.time() - 60  # older than the racy-mtime window: their stats are remembered at once
+    for file in (tmp_path / "content").rglob("*.md"):
+        os.utime(file, (settled, settled))
+    options = BuildOptions(root=tmp_path, jobs=1)
+    folder = tmp_path / CACHE_DIR
+
+    def edit(slug: str) -> list[str]:
+        before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
+        task = tmp_path / f"content/tasks/{slug}.md"
+        task.write_text(task.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+        os.utime(task, (settled + 1, settled + 1))
+        build(options)
+        after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.pickle")}
+        return [name for name in after if before.get(name) != after[name]]
+
+    build(options)
+    edit("taak-00010")  # the first edit drops what only the cold build used (every poster's QR code)
+    rewritten = edit("taak-00011")
+    stores = {p.name for p in folder.glob("*.pickle")}
+    assert 0 < len(rewritten) < len(stores) / 4, sorted(rewritten)
+    # The other tasks' bodies were not read by those builds, yet are still there: a change
+    # to another task's front matter only does not run Markdown again.
+    other = tmp_path / "content/tasks/taak-00020.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("\n---\n", "\ndraft: false\n---\n", 1),
+                     encoding="utf-8")
+    converted = []
+    original = MarkdownRenderer.render
+    monkeypatch.setattr(MarkdownRenderer, "render", lambda self, text: converted.append(text) or original(self, text))
+    build(options)
+    assert converted == []
 
 
 def test_workers_stage_their_files_beside_the_output_and_give_the_one_process_site(tmp_path):
@@ -253,7 +290,18 @@ def test_serve_never_flushes_an_emptied_store(tmp_path):
     serving.autosave = False
     serving.put("qr", "b", 2)
     serving.save()  # a rebuild changed the store (in memory)
-    serving.save()  # the next rebuild did not use it
+    serving.save()  # the next rebuild did not use it: it stays as the last build that used it left it
     serving.flush()
-    # The store on disk is still the one-shot build's, never an empty one.
-    assert BuildCache(folder, b"code").get("qr", "a") == 1
+    # The store on disk is the one the serving session last used, never an empty one.
+    assert BuildCache(folder, b"code").get("qr", "b") == 2
+
+
+def test_a_store_a_build_did_not_touch_is_kept_for_the_next(tmp_path):
+    from sitegen.cache import MISSING, BuildCache
+    serving = BuildCache(tmp_path / "cache", b"code")
+    serving.autosave = False
+    serving.put("cards", "a", "<article>")
+    serving.save()
+    serving.save()  # a build whose board was remembered looked up no card
+    assert serving.get("cards", "a") == "<article>"
+    assert serving.get("cards", "b") is MISSING
