@@ -19,7 +19,7 @@ from .history import read_history
 from .memo import reuse_search_index
 from .model import SiteModel
 from .output import SiteFiles, WriteReport, stage, staging_folder, write_site
-from .parallel import PARALLEL_FROM, cores, prime_bodies, run_all
+from .parallel import PARALLEL_FROM, cores, prime_bodies, run_all, run_beside
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
@@ -61,15 +61,15 @@ def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
     """Load and validate the content; raise BuildFailed listing every problem."""
     theme = Theme.for_site(options.root)
     cache = current()
-    if cache is not None:
-        prime_bodies(options.root, cache, workers(options))  # the Markdown, on every core
+    records = RecordCache(cache) if cache is not None else None
+    if records is not None:
+        prime_bodies(options.root, records, workers(options))  # the Markdown, on every core
     model, problems = load_site(LoadOptions(
         root=options.root,
         asset_roots=theme.dirs,
         drafts=options.drafts,
         base_url=options.base_url,
-    ), options.now, RememberingRenderer(cache) if cache is not None else None,
-        RecordCache(cache) if cache is not None else None)
+    ), options.now, RememberingRenderer(cache) if cache is not None else None, records)
     problems.raise_if_any()
     return model, problems.warnings
 
@@ -99,23 +99,25 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
                 files.update(part)
         reuse.record(tasks, files)
         digest_views(model.tasks)  # before forking: each site-wide stage keys pages by them
+        # Pagefind indexes the task pages, all made by now: it runs beside the site-wide stages.
+        _stage(options, "site")
+        search = (partial(reuse_search_index, build_search_index, model, files,  # when pages changed
+                          stale_ok=options.search_later) if options.search_index else None)
         # The site-wide pages and feeds: independent, side by side when much changed. After
         # a few edits they are mostly remembered pages, and forking costs more (3.0 s vs 2.3 s
         # for a one-edit build at 10 000 tasks).
-        for part in run_all([
+        parts, index = run_beside([
             partial(render_pages, model, theme),
             partial(render_feeds, model, theme, history),
             partial(render_posters, model, theme),
             partial(render_reach, model, theme, history),  # the Atom feed orders by last commit
-        ], jobs=jobs if len(tasks.changed) >= PARALLEL_FROM else 1):
+        ], jobs=jobs if len(tasks.changed) >= PARALLEL_FROM else 1, beside=search)
+        for part in parts:
             files.update(part)
         files.update(copy_static(theme))
         files.update(copy_media(model, options, theme))
         files.update(render_sitemap(model, files))  # every page rendered above
-        if options.search_index:
-            _stage(options, "search")
-            files.update(reuse_search_index(build_search_index, model, files,  # Pagefind, when pages changed
-                                            stale_ok=options.search_later))
+        files.update(index or {})
     except RenderFailure as failure:
         files.discard_staging()
         raise BuildFailed([Problem(_site_relative(failure.path, options.root),

@@ -393,6 +393,13 @@ def build_cache(options, out: Path | None, cache: BuildCache | None = None):
         deactivate(token)
 
 
+def view_key(view) -> bytes | None:
+    """The hash reuse.plan gave this task view (everything it is made from), if it did."""
+    cache = _active.get()
+    known = cache.view_digests.get(id(view)) if cache is not None else None
+    return known[1] if known is not None and known[0] is view else None
+
+
 def remember(store: str, key, compute):
     """compute(), or the value it gave for the same key in an earlier build.
 
@@ -430,6 +437,7 @@ class RecordCache:
 
     def __init__(self, cache: BuildCache):
         self.cache = cache
+        self._stats: dict[str, os.stat_result] = {}  # taken this build: prime_bodies and loading share them
 
     def context(self, *parts) -> bytes:
         return hash_of(*parts)
@@ -437,9 +445,10 @@ class RecordCache:
     def digest_of(self, file: Path | str, path: str, stat: os.stat_result | None = None) -> str | None:
         """The file's sha256 from the last build, when its size and mtime are exactly what it saw."""
         try:
-            stat = stat or os.stat(file)
+            stat = stat or self._stats.get(path) or os.stat(file)
         except OSError:
             return None
+        self._stats[path] = stat
         seen = self.cache.get("stats", path)
         if seen is MISSING or seen[:2] != (stat.st_size, stat.st_mtime_ns):
             return None
@@ -447,7 +456,7 @@ class RecordCache:
 
     def saw(self, file: Path, path: str, digest: str) -> None:
         """Remember size, mtime and hash of a file just read, unless its mtime is too recent to trust."""
-        stat = file.stat()
+        stat = self._stats.get(path) or os.stat(file)  # taken before the read: a later change moves it
         # Racy-git rule: a file changed again within the clock's granularity of this
         # read could keep its size and mtime, so only settled files are remembered.
         if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:

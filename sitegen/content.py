@@ -48,12 +48,19 @@ class LoadOptions:
     base_url: str | None = None  # overrides site.yml (e.g. Netlify deploy previews)
 
 
-def build_moment(zone, environ=os.environ) -> datetime:
-    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+def build_moment(zone, environ=os.environ, clock: datetime | None = None) -> datetime:
+    """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the start of this hour.
+
+    Every page depends on "now" (what is upcoming, what is past), so a new moment per
+    build would render every page again: builds within the same hour share one moment
+    and reuse each other's pages. A task that just ended may so show as upcoming for up
+    to an hour; the board's script hides it in the browser at its end time.
+    """
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().lstrip("-").isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc).astimezone(zone)
-    return datetime.now(zone)
+    now = clock or datetime.now(timezone.utc)
+    return now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0).astimezone(zone)
 
 
 def load_site(options: LoadOptions, now: datetime | None = None,

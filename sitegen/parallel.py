@@ -7,10 +7,14 @@ starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import multiprocessing
 import os
 import pickle
+import threading
+from collections.abc import Callable
+from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -36,19 +40,38 @@ def run_all(calls: list, jobs: int) -> list:
     A worker's cache entries come back with its result and join the build's cache.
     An exception in a worker is raised here, as if the call had run in this process.
     """
+    return run_beside(calls, jobs)[0]
+
+
+def run_beside(calls: list, jobs: int, beside: Callable[[], Any] | None = None) -> tuple[list, Any]:
+    """run_all, while `beside()` runs in this process: (the calls' results, beside's value).
+
+    For work that mostly waits on another program (Pagefind): it overlaps the calls
+    instead of following them. With workers, beside() runs once they are forked (a
+    fork while a thread runs could copy a held lock); without, in a thread.
+    """
     if jobs <= 1 or len(calls) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [call() for call in calls]
+        if beside is None:
+            return [call() for call in calls], None
+        thread = _Beside(beside)
+        try:
+            results = [call() for call in calls]
+        finally:
+            value = thread.result()  # even when a call failed: the other program must end first
+        return results, value
     global _CALLS
     _CALLS = list(calls)
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(jobs, len(calls)), mp_context=context) as pool:
-            outcomes = list(pool.map(_run_one, range(len(calls))))
+            pending = pool.map(_run_one, range(len(calls)))  # submits all: the workers are forked now
+            value = beside() if beside is not None else None
+            outcomes = list(pending)
     finally:
         _CALLS = []
     cache = current()
     results = []
-    for value, fresh, hits, error in outcomes:
+    for result, fresh, hits, error in outcomes:
         if error is not None:
             raise (error.error() if isinstance(error, _Rebuilt) else error)
         if cache is not None:
@@ -56,8 +79,30 @@ def run_all(calls: list, jobs: int) -> list:
             for store, keys in hits.items():
                 for key in keys:
                     cache.get(store, key)  # used by the worker: kept for the next build
-        results.append(value)
-    return results
+        results.append(result)
+    return results, value
+
+
+class _Beside(threading.Thread):
+    """Runs a call in a thread, in this context (the build's cache is a context variable)."""
+
+    def __init__(self, call):
+        super().__init__(name="sitegen-beside", daemon=True)
+        self._call, self._context = call, contextvars.copy_context()
+        self._value = self._error = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._context.run(self._call)
+        except BaseException as error:  # raised in the build's thread by result()
+            self._error = error
+
+    def result(self):
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _run_one(index: int):
@@ -120,13 +165,14 @@ class _Rebuilt:
         return error
 
 
-def prime_bodies(root: Path, cache: BuildCache, jobs: int) -> None:
+def prime_bodies(root: Path, records: RecordCache, jobs: int) -> None:
     """Render the Markdown bodies the cache lacks in parallel, so loading finds them all."""
     if jobs <= 1:
         return
     # Files unchanged since the last build had their bodies rendered then: only read the others.
-    # (os.scandir and plain strings: pathlib and a stat per file cost 0.15 s at 10 000 tasks.)
-    records, files = RecordCache(cache), []
+    # (os.scandir and plain strings: pathlib and a stat per file cost 0.15 s at 10 000 tasks;
+    # `records` keeps the stats for loading.)
+    cache, files = records.cache, []
     for folder in ("content/tasks", "content/places"):
         try:
             entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)

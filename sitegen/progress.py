@@ -11,8 +11,8 @@ from .search import searchable
 
 SHOW_AFTER = 1.0  # seconds: quicker builds show no bar at all
 # Where each stage starts, as a share of a typical build (measured at 10 000 tasks).
-_STAGES = {"load": (0.0, "reading content"), "render": (0.25, "rendering pages, feeds and posters"),
-           "search": (0.8, "indexing for search"), "write": (0.95, "writing files")}
+_STAGES = {"load": (0.0, "reading content"), "render": (0.25, "rendering task pages, feeds and posters"),
+           "site": (0.7, "rendering lists and feeds, indexing for search"), "write": (0.95, "writing files")}
 _WIDTH = 24
 
 

@@ -17,14 +17,12 @@ import errno
 import hashlib
 import html
 import json
-import os
 import re
 import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -42,7 +40,6 @@ from .theme import Theme
 from .watch import Watcher
 
 PREFIX = "/__sitegen/"
-PIN_NOW = timedelta(hours=1)  # how long serve keeps one build moment
 _HEARTBEAT_SECONDS = 15
 PREVIEW_AT_MOST = 3  # edited tasks shown before the full build; more is a bulk change
 _KEPT_CHANGES = 100  # generations whose changed pages a reconnecting tab can still ask for
@@ -214,23 +211,9 @@ class _Rebuilder:
         self.lock = threading.Lock()
         self.cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
         self.cache.autosave = False
-        self.pinned: datetime | None = None
         self.good = None  # the last build's SiteModel when it succeeded: previews start from it
         self.manifest: dict | None = None  # the output files the last good build left
         self.markdown = MarkdownRenderer()
-
-    def moment(self) -> datetime | None:
-        """The build moment: SOURCE_DATE_EPOCH or options.now when given, else pinned for an hour.
-
-        Every page depends on "now", so a new moment per save would render every page
-        again; a preview may lag the clock by up to an hour (a task that just ended still shows).
-        """
-        if self.options.now is not None or os.environ.get("SOURCE_DATE_EPOCH"):
-            return self.options.now
-        current = datetime.now(timezone.utc).replace(microsecond=0)
-        if self.pinned is None or current - self.pinned >= PIN_NOW:
-            self.pinned = current
-        return self.pinned
 
     def close(self) -> None:
         with self.lock:
@@ -284,7 +267,7 @@ class _Rebuilder:
         with self.lock:
             started = time.perf_counter()
             try:
-                result: BuildResult = build(replace(self.options, now=self.moment()), self.cache)
+                result: BuildResult = build(self.options, self.cache)
             except BuildFailed as failure:
                 lines = [str(p) for p in failure.problems]
                 for line in lines:

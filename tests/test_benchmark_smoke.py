@@ -73,7 +73,7 @@ def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
         with progress.ProgressBar(stream, enabled=not quiet) as bar:
             bar("render")
             time.sleep(0.3)
-        assert ("rendering pages" in stream.text) is drawn
+        assert ("rendering task pages" in stream.text) is drawn
         if drawn:
             assert stream.text.endswith("\r\033[K")  # the line is left clean for the summary
     quick = _Terminal(True)

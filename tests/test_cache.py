@@ -305,3 +305,32 @@ def test_a_store_a_build_did_not_touch_is_kept_for_the_next(tmp_path):
     serving.save()  # a build whose board was remembered looked up no card
     assert serving.get("cards", "a") == "<article>"
     assert serving.get("cards", "b") is MISSING
+
+
+def test_compiled_templates_are_kept_checked_and_compiled_again_when_edited(three, monkeypatch):
+    import jinja2
+
+    from sitegen import render
+    monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())  # as in a new process
+    three.build()
+    expected = _files(three.out)
+    codes = sorted((three.root / CACHE_DIR / "templates").glob("*.jinja"))
+    assert len(codes) >= 5  # base, board, task, place, card …
+    for code in codes:  # damaged files are compiled again, never unmarshalled
+        data = bytearray(code.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        code.write_bytes(bytes(data))
+    monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or original(self, source, name, *a, **k))
+    shutil.rmtree(three.out)
+    three.build()
+    assert _files(three.out) == expected and "task.html" in compiled
+    # A site's own template, edited between builds in one process, is compiled again.
+    three.write("theme/templates/404.html", "{% extends 'default/404.html' %}{% block title %}Eén{% endblock %}")
+    three.build()
+    three.write("theme/templates/404.html", "{% extends 'default/404.html' %}{% block title %}Twee{% endblock %}")
+    three.build()
+    assert "Twee" in three.read("404.html")

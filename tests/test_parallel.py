@@ -1,0 +1,59 @@
+"""run_beside: work that waits on another program overlaps the render stages."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen.content import build_moment
+from sitegen.parallel import run_beside
+
+
+def _wait_for(path: str) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_in_one_process_beside_runs_while_the_calls_run():
+    started = threading.Event()
+    # The call waits for beside to have started: run one after the other, it would time out.
+    results, value = run_beside([lambda: started.wait(10)], jobs=1,
+                                beside=lambda: started.set() or "index")
+    assert results == [True] and value == "index"
+
+
+def test_with_workers_beside_runs_in_this_process_while_they_work(tmp_path):
+    signal = str(tmp_path / "beside-started")
+    parent = os.getpid()
+    results, value = run_beside([lambda: _wait_for(signal), lambda: os.getpid()], jobs=2,
+                                beside=lambda: open(signal, "w").close() or os.getpid())
+    assert results[0] is True and results[1] != parent  # the calls ran in workers…
+    assert value == parent  # …and beside here, at the same time
+
+
+def test_a_failure_beside_is_raised_after_the_calls_end():
+    finished = []
+
+    def fail():
+        raise ValueError("pagefind broke")
+
+    with pytest.raises(ValueError, match="pagefind broke"):
+        run_beside([lambda: time.sleep(0.05) or finished.append(1)], jobs=1, beside=fail)
+    assert finished == [1]
+
+
+def test_without_source_date_epoch_the_build_moment_is_the_start_of_the_hour():
+    zone = ZoneInfo("Europe/Brussels")
+    moment = build_moment(zone, environ={}, clock=datetime(2026, 11, 27, 12, 34, 56, tzinfo=timezone.utc))
+    assert moment == datetime(2026, 11, 27, 13, 0, tzinfo=zone)
+    assert build_moment(zone, environ={"SOURCE_DATE_EPOCH": "1795000000"}) == \
+        datetime.fromtimestamp(1795000000, tz=timezone.utc)
