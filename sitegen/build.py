@@ -19,7 +19,7 @@ from .history import read_history
 from .memo import reuse_search_index
 from .model import SiteModel
 from .output import SiteFiles, WriteReport, stage, staging_folder, write_site
-from .parallel import PARALLEL_FROM, cores, prime_bodies, run_all, run_beside
+from .parallel import PARALLEL_FROM, cores, run_all, run_beside
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
@@ -61,15 +61,15 @@ def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
     """Load and validate the content; raise BuildFailed listing every problem."""
     theme = Theme.for_site(options.root)
     cache = current()
-    records = RecordCache(cache) if cache is not None else None
-    if records is not None:
-        prime_bodies(options.root, records, workers(options))  # the Markdown, on every core
     model, problems = load_site(LoadOptions(
         root=options.root,
         asset_roots=theme.dirs,
         drafts=options.drafts,
         base_url=options.base_url,
-    ), options.now, RememberingRenderer(cache) if cache is not None else None, records)
+    ), options.now,
+        # Markdown, the costly part, on every core (RememberingRenderer.prepare).
+        RememberingRenderer(cache, jobs=workers(options)) if cache is not None else None,
+        RecordCache(cache) if cache is not None else None)
     problems.raise_if_any()
     return model, problems.warnings
 

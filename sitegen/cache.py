@@ -349,10 +349,19 @@ def _write_readme(folder: Path) -> None:
 class RememberingRenderer:
     """A Markdown renderer that reuses bodies rendered by earlier builds (same text, same HTML)."""
 
-    def __init__(self, cache: BuildCache, renderer=None):
+    def __init__(self, cache: BuildCache, renderer=None, jobs: int = 1):
         from .markup import MarkdownRenderer  # late: keeps this module light for the server
         self.cache = cache
         self.renderer = renderer or MarkdownRenderer()
+        self.jobs = jobs
+
+    def prepare(self, texts: list[str]) -> None:
+        """Render the bodies the cache lacks on every core, so render() finds them."""
+        from .parallel import render_bodies  # late: parallel imports this module
+        missing = {hashlib.sha256(text.encode("utf-8")).digest(): text for text in texts}
+        missing = [(key, text) for key, text in missing.items() if not self.cache.has("bodies", key)]
+        for key, body in render_bodies(missing, self.jobs):
+            self.cache.put("bodies", key, body)
 
     def render(self, text: str):
         key = hashlib.sha256(text.encode("utf-8")).digest()
@@ -437,7 +446,7 @@ class RecordCache:
 
     def __init__(self, cache: BuildCache):
         self.cache = cache
-        self._stats: dict[str, os.stat_result] = {}  # taken this build: prime_bodies and loading share them
+        self._stats: dict[str, os.stat_result] = {}  # taken this build: saw() reuses the stat taken before the read
 
     def context(self, *parts) -> bytes:
         return hash_of(*parts)

@@ -80,6 +80,8 @@ def load_site(options: LoadOptions, now: datetime | None = None,
         _read_folder(options.root, "content/tasks", problems, sources)  # still report broken files
         return None, problems  # categories and zone are unknown: checking tasks would mislead
 
+    # The bodies to render (Markdown is the costly part of loading): on every core when many.
+    renderer.prepare([front.body for _, front in place_files])
     places = {}
     for path, front in place_files:
         place = _load_place(path, front, site, options, renderer, problems)
@@ -91,6 +93,7 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     # Everything a task is checked against besides its own file.
     context = records.context(site, sorted(places), sorted(broken), options.root) if records else None
     task_files = _read_folder(options.root, "content/tasks", problems, sources, records, context)
+    renderer.prepare([front.body for _, front in task_files if not isinstance(front, Remembered)])
     tasks = []
     for path, front in task_files:
         if isinstance(front, Remembered):
@@ -125,37 +128,51 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
     directory = root / folder
     if not directory.is_dir():
         return files
-    for file in sorted(directory.iterdir()):
-        path = f"{folder}/{file.name}"
-        if file.name.startswith(".") or file.is_dir():
+    # os.scandir: its entries know whether they are folders, and stat once (pathlib and a
+    # second stat per file cost ≈ 0.1 s at 10 000 tasks).
+    with os.scandir(directory) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    for entry in entries:
+        name = entry.name
+        path = f"{folder}/{name}"
+        if name.startswith(".") or entry.is_dir():
             continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
-        if file.suffix != ".md":
-            if file.suffix.lower() in _ALMOST_MARKDOWN:
+        suffix = PurePosixPath(name).suffix
+        if suffix != ".md":
+            if suffix.lower() in _ALMOST_MARKDOWN:
                 # A silently missing task is the worst bug: say why it is not read.
-                problems.warn(path, 1, messages.not_md(file.name, f"{file.stem}.md"))
+                problems.warn(path, 1, messages.not_md(name, f"{PurePosixPath(name).stem}.md"))
             continue
-        front = _read_file(file, path, problems, sources, records, context)
+        front = _read_file(entry.path, path, problems, sources, records, context, _stat(entry))
         if front is not None:
             files.append((path, front))
     return files
 
 
-def _read_file(file: Path, path: str, problems: Problems, sources: dict,
-               records: RecordCache | None = None, context: bytes | None = None):
+def _stat(entry: os.DirEntry) -> os.stat_result | None:
+    try:
+        return entry.stat()
+    except OSError:
+        return None  # reading it says why
+
+
+def _read_file(file: Path | str, path: str, problems: Problems, sources: dict,
+               records: RecordCache | None = None, context: bytes | None = None,
+               stat: os.stat_result | None = None):
     """One content file's front matter (or what an earlier build remembered); None when unreadable."""
     try:
         # A file whose size and mtime are what the last build saw is not read again.
-        digest = records.digest_of(file, path) if records is not None else None
+        digest = records.digest_of(file, path, stat) if records is not None else None
         data = None
         if digest is None:
-            data = file.read_bytes()
+            data = Path(file).read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             if records is not None:
                 records.saw(file, path, digest)
         sources[path] = digest
         if records is not None and (remembered := records.get(path, digest, context)):
             return remembered
-        front = split_front_matter(read_text(data if data is not None else file.read_bytes()))
+        front = split_front_matter(read_text(data if data is not None else Path(file).read_bytes()))
     except UnicodeDecodeError:
         problems.add(path, 1, messages.NOT_UTF8)
         return None
@@ -165,9 +182,10 @@ def _read_file(file: Path, path: str, problems: Problems, sources: dict,
     except OSError as error:
         problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
         return None
-    if not SLUG_RE.fullmatch(file.stem):
+    stem = PurePosixPath(path).stem
+    if not SLUG_RE.fullmatch(stem):
         # Still read the file: every other mistake in it is reported in the same build.
-        problems.add(path, 1, messages.bad_slug(file.stem, slugify(file.stem)))
+        problems.add(path, 1, messages.bad_slug(stem, slugify(stem)))
     return front
 
 

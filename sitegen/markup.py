@@ -51,6 +51,9 @@ class MarkdownRenderer:
             output_format="html",
         )
 
+    def prepare(self, texts: list[str]) -> None:
+        """Bodies about to be rendered: a renderer may start on them (see cache.RememberingRenderer)."""
+
     def render(self, text: str) -> Body:
         raw_html = _demote_h1(self._md.reset().convert(text))
         finder = _UrlFinder()

@@ -11,7 +11,6 @@ import contextvars
 import ctypes
 import ctypes.util
 import gc
-import hashlib
 import multiprocessing
 import os
 import pickle
@@ -20,9 +19,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from functools import partial
 
-from .cache import MISSING, BuildCache, RecordCache, activate, current, deactivate
+from .cache import MISSING, BuildCache, activate, current, deactivate
 
 PARALLEL_FROM = 300  # tasks; below this one process is faster (measured: a fork costs ≈ 30 ms)
 
@@ -188,49 +187,16 @@ class _Rebuilt:
         return error
 
 
-def prime_bodies(root: Path, records: RecordCache, jobs: int) -> None:
-    """Render the Markdown bodies the cache lacks in parallel, so loading finds them all."""
-    if jobs <= 1:
-        return
-    # Files unchanged since the last build had their bodies rendered then: only read the others.
-    # (os.scandir and plain strings: pathlib and a stat per file cost 0.15 s at 10 000 tasks;
-    # `records` keeps the stats for loading.)
-    cache, files = records.cache, []
-    for folder in ("content/tasks", "content/places"):
-        try:
-            entries = sorted(os.scandir(root / folder), key=lambda entry: entry.name)
-        except OSError:
-            continue  # loading reports it
-        for entry in entries:
-            if entry.name.endswith(".md") and records.digest_of(
-                    entry.path, f"{folder}/{entry.name}", _stat(entry)) is None:
-                files.append(Path(entry.path))
-    if len(files) < PARALLEL_FROM:
-        return  # a few edits: loading renders them, without forking
-    chunks = [files[i::jobs * 4] for i in range(jobs * 4)]
-    for rendered in run_all([lambda chunk=chunk: _render_bodies(chunk, cache) for chunk in chunks], jobs):
-        for key, body in rendered:
-            cache.put("bodies", key, body)
+def render_bodies(texts: list[tuple[bytes, str]], jobs: int) -> list[tuple[bytes, object]]:
+    """(key, Markdown) pairs rendered in forked workers: (key, body); nothing when they are few."""
+    if jobs <= 1 or len(texts) < PARALLEL_FROM:
+        return []  # a few edits: loading renders them, without forking
+    chunks = [texts[i::jobs * 4] for i in range(jobs * 4)]
+    return [pair for part in run_all([partial(_render_bodies, chunk) for chunk in chunks], jobs)
+            for pair in part]
 
 
-def _stat(entry: os.DirEntry) -> os.stat_result | None:
-    try:
-        return entry.stat()
-    except OSError:
-        return None
-
-
-def _render_bodies(paths: list[Path], cache: BuildCache) -> list:
+def _render_bodies(texts: list[tuple[bytes, str]]) -> list:
     from .markup import MarkdownRenderer
-    from .yamlfile import YamlError, read_text, split_front_matter
-
-    renderer, found = MarkdownRenderer(), []
-    for path in paths:
-        try:
-            body = split_front_matter(read_text(path.read_bytes())).body
-        except (OSError, UnicodeDecodeError, YamlError):
-            continue  # loading reports it, with its line
-        key = hashlib.sha256(body.encode("utf-8")).digest()
-        if cache.get("bodies", key) is MISSING:
-            found.append((key, renderer.render(body)))
-    return found
+    renderer = MarkdownRenderer()
+    return [(key, renderer.render(text)) for key, text in texts]

@@ -9,7 +9,7 @@ error; one that happens twice (fall-back) means its first occurrence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -151,6 +151,15 @@ class Schedule:
     start: Moment
     end: Moment
     repeat: Repeat | None = None
+    # Occurrences that do not depend on the build moment (no repeat, or one with an end),
+    # made once when loading: they travel with the task in the build cache, and placing
+    # 10 000 tasks in time no longer walks their repeat rules (≈ 0.1 s a build).
+    fixed: tuple[Occurrence, ...] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        # (Both until and count is a content mistake, reported by loading: no rule to walk.)
+        if self.repeat is None or (self.repeat.until is None) != (self.repeat.count is None):
+            object.__setattr__(self, "fixed", self._occurrences(None))
 
     @property
     def all_day(self) -> bool:
@@ -162,6 +171,9 @@ class Schedule:
 
     def occurrences(self, horizon: date | None = None) -> tuple[Occurrence, ...]:
         """Every occurrence, in order; an endless repeat stops at `horizon`."""
+        return self.fixed if self.fixed is not None else self._occurrences(horizon)
+
+    def _occurrences(self, horizon: date | None) -> tuple[Occurrence, ...]:
         if self.repeat is None:
             return (Occurrence(self.start, self.end),)
         return tuple(

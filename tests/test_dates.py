@@ -257,3 +257,23 @@ def test_words_repeat():
     assert NL.repeat(repeat, first) == (
         "elke zaterdag, tot en met 27 maart 2027, niet op 13 februari 2027 en 20 februari 2027")
     assert NL.repeat(Repeat("monthly", interval=2, count=4), first) == "om de 2 maanden op de 16e, 4 keer"
+
+
+def test_a_bounded_schedule_carries_its_occurrences_so_a_remembered_task_walks_no_rule(monkeypatch):
+    import pickle
+
+    from dateutil import rrule
+
+    start = datetime(2027, 1, 16, 9, 30, tzinfo=BRUSSELS)
+    schedule = Schedule(start, start + timedelta(hours=2), Repeat("weekly", count=3))
+    endless = Schedule(start, start + timedelta(hours=2), Repeat("weekly"))
+    remembered = pickle.loads(pickle.dumps(schedule))  # as the build cache hands it back
+
+    def no_rule(*args, **kwargs):
+        raise AssertionError("walked the repeat rule again")
+
+    monkeypatch.setattr(rrule, "rrule", no_rule)
+    assert [o.start.day for o in remembered.occurrences()] == [16, 23, 30]
+    assert remembered == schedule
+    with pytest.raises(AssertionError):  # an endless repeat depends on the build moment
+        endless.occurrences(date(2027, 3, 1))

@@ -57,3 +57,29 @@ def test_without_source_date_epoch_the_build_moment_is_the_start_of_the_hour():
     assert moment == datetime(2026, 11, 27, 13, 0, tzinfo=zone)
     assert build_moment(zone, environ={"SOURCE_DATE_EPOCH": "1795000000"}) == \
         datetime.fromtimestamp(1795000000, tz=timezone.utc)
+
+
+def test_a_cold_build_renders_the_markdown_on_every_core(tmp_path, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    from sitegen import BuildOptions, build
+    from sitegen.markup import MarkdownRenderer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    generate(320, tmp_path / "site")  # at least PARALLEL_FROM tasks
+    log = tmp_path / "renders.log"
+    original = MarkdownRenderer.render
+
+    def render(self, text):
+        with open(log, "a") as handle:  # forked workers append their own pid
+            handle.write(f"{os.getpid()}\n")
+        return original(self, text)
+
+    monkeypatch.setattr(MarkdownRenderer, "render", render)
+    build(BuildOptions(root=tmp_path / "site", jobs=2))
+    pids = log.read_text().split()
+    assert len(pids) >= 320 + 16  # every task and place body, once
+    assert pids.count(str(os.getpid())) < 20  # loading found them rendered by the workers
