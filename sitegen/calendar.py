@@ -45,8 +45,13 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     events = serialised_events(model, shown, history)
     site = model.site
 
+    # One order for every feed (first start, then slug): sorting each of 508 feeds by
+    # datetimes again cost 0.05 s at 10 000 tasks.
+    rank = {view.task.slug: number for number, view in enumerate(ordered(shown))}
+
     def feed(name: str, views) -> bytes:
-        return calendar_bytes(model, name, zone_bytes, [events[v.task.slug] for v in ordered(views)])
+        in_order = sorted(views, key=lambda v: rank[v.task.slug])
+        return calendar_bytes(model, name, zone_bytes, [events[v.task.slug] for v in in_order])
 
     files = {urls.route("calendar").path: feed(feed_name(model, "calendar"), shown)}
     in_feeds = {view.task.slug for view in shown}

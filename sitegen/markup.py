@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -122,8 +123,13 @@ def _demote_h1(text: str) -> str:
     return text.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 
+@lru_cache(maxsize=1024)
 def plain_text(body_html: str) -> str:
-    """The words of a rendered body, for feeds and descriptions."""
+    """The words of a rendered body, for feeds and descriptions.
+
+    Remembered: one task asks for it five times (page description, JSON-LD, calendar
+    event, poster, calendar links), ≈ 0.06 ms each, 3 s of a 10 000-task build.
+    """
     # Newlines in HTML are only spaces; blocks and list items make the lines.
     text = body_html.replace("\n", " ")
     # A loose list wraps each item in <p>: the item is still one line, not a paragraph.

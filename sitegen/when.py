@@ -151,14 +151,14 @@ class Schedule:
     start: Moment
     end: Moment
     repeat: Repeat | None = None
-    # Occurrences that do not depend on the build moment (no repeat, or one with an end),
+    # Occurrences of a repeat with an end (they do not depend on the build moment),
     # made once when loading: they travel with the task in the build cache, and placing
     # 10 000 tasks in time no longer walks their repeat rules (≈ 0.1 s a build).
     fixed: tuple[Occurrence, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
     def __post_init__(self):
-        # (Both until and count is a content mistake, reported by loading: no rule to walk.)
-        if self.repeat is None or (self.repeat.until is None) != (self.repeat.count is None):
+        # (No repeat: nothing to walk. Both until and count: a content mistake loading reports.)
+        if self.repeat is not None and (self.repeat.until is None) != (self.repeat.count is None):
             object.__setattr__(self, "fixed", self._occurrences(None))
 
     @property
