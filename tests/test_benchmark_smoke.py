@@ -80,3 +80,12 @@ def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
     with progress.ProgressBar(quick) as bar:
         bar("load")
     assert quick.text == ""
+
+
+def test_floor_times_each_library_call(tmp_path):
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks/floor.py"), "--count", "40",
+                           "--work", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for library in ("PyYAML", "Python-Markdown", "nh3", "icalendar", "segno: encode", "segno: write", "**sum**"):
+        assert f"| {library}" in done.stdout, done.stdout
+    assert "over" in done.stdout.lower() and "at least" in done.stdout
