@@ -406,7 +406,9 @@ def view_key(view) -> bytes | None:
     """The hash reuse.plan gave this task view (everything it is made from), if it did."""
     cache = _active.get()
     known = cache.view_digests.get(id(view)) if cache is not None else None
-    return known[1] if known is not None and known[0] is view else None
+    # Only plan's entries (marked by a third item): _ViewPickler's hash the view alone, not
+    # the site, places, build moment and history that plan's key holds too.
+    return known[1] if known is not None and known[0] is view and len(known) > 2 else None
 
 
 def remember(store: str, key, compute):

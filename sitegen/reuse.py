@@ -56,7 +56,7 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
                        history.of(source))
         # The key stands for the whole view in other cache keys (board, lists, events): it
         # holds everything the view is made from, and saves pickling 10 000 views again.
-        cache.view_digests[id(view)] = (view, key)
+        cache.view_digests[id(view)] = (view, key, "plan")  # the mark cache.view_key looks for
         remembered = cache.get(STORE, key)
         entries = _still_there(remembered, manifest, folder) if remembered is not MISSING else None
         if entries is None:

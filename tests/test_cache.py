@@ -334,3 +334,20 @@ def test_compiled_templates_are_kept_checked_and_compiled_again_when_edited(thre
     three.write("theme/templates/404.html", "{% extends 'default/404.html' %}{% block title %}Twee{% endblock %}")
     three.build()
     assert "Twee" in three.read("404.html")
+
+
+def test_an_event_remembered_without_a_plan_still_follows_its_place(three):
+    # check() renders without an output folder, so reuse.plan gives the views no key;
+    # the task's calendar event still shows its place, which is not part of the task.
+    from sitegen.build import check
+
+    feed = "tasks/boeken.ics"
+    first = check(three.options())
+    assert feed in first.files, sorted(first.files)
+    assert "Stationsstraat 1" in first.files[feed].decode()
+    three.place("bib", """
+        name: Bib Zedelgem
+        address: Markt 9, 8210 Zedelgem
+    """)
+    again = check(three.options()).files[feed].decode()
+    assert "Markt 9" in again and "Stationsstraat 1" not in again
