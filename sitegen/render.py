@@ -215,7 +215,16 @@ class Pages:
 
     def card(self, view: TaskView) -> None:
         """Render (and remember) a task's card now, e.g. in a worker, before the lists need it."""
-        self.cards(view)
+        # Outside any page's render(): a mistake in a site's _card.html is still a path:line problem.
+        try:
+            self.cards(view)
+        except TemplateError as error:
+            raise _template_failure(error, "_card.html") from None
+        except Exception as error:
+            failure = _template_failure(error, "_card.html")
+            if self.own_theme and Path(failure.path).resolve().is_relative_to(self.own_theme):
+                raise failure from None
+            raise
 
     def render(self, template: str, route: urls.Route, **context) -> bytes:
         key = self.memo.key(template, route, context) if self.memo else None

@@ -53,6 +53,20 @@ def test_failed_render_in_a_site_template_leaves_output_untouched(site):
     assert snapshot(site.out) == before
 
 
+def test_a_mistake_in_a_site_card_template_is_a_path_line_problem(site):
+    # Cards are rendered on their own (the `card` filter, and ahead in the task stage),
+    # outside any page: their template mistakes are still the site's, shown as path:line.
+    site.task("soep", TASK)
+    site.build()
+    before = snapshot(site.out)
+    site.write("theme/templates/_card.html", '<article>\n{{ view.task.titel }}\n</article>\n')
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    assert [str(p) for p in failure.value.problems] == [
+        "theme/templates/_card.html:2: template error: 'sitegen.model.Task object' has no attribute 'titel'"]
+    assert snapshot(site.out) == before
+
+
 def tree(folder) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
