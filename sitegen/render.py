@@ -46,12 +46,14 @@ class TemplateCode(BytecodeCache):
         if code is not None:
             bucket.code = code
             return
-        folder = _code_folder()
+        folder, fingerprint = _code_folder()
         if folder is not None:
             try:
                 data = (folder / f"{bucket.key}.jinja").read_bytes()
                 # Our own SHA-256 first: a damaged file is compiled again, never unmarshalled.
-                if hashlib.sha256(data[32:]).digest() == data[:32]:
+                # It covers the cache's fingerprint (library versions): Jinja2 itself checks only
+                # its bytecode format number, which stays the same across its releases.
+                if hashlib.sha256(fingerprint + data[32:]).digest() == data[:32]:
                     bucket.bytecode_from_string(data[32:])  # kept only if Jinja's magic and source checksum match
             except (OSError, ValueError, EOFError, TypeError):
                 bucket.reset()
@@ -60,21 +62,24 @@ class TemplateCode(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.memory[(bucket.key, bucket.checksum)] = bucket.code
-        folder = _code_folder()
+        folder, fingerprint = _code_folder()
         if folder is not None:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 temporary = folder / f"{bucket.key}.{os.getpid()}.tmp"
                 payload = bucket.bytecode_to_string()
-                temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
+                temporary.write_bytes(hashlib.sha256(fingerprint + payload).digest() + payload)
                 os.replace(temporary, folder / f"{bucket.key}.jinja")
             except OSError:
                 pass  # a cache: the next build compiles again
 
 
-def _code_folder() -> Path | None:
+def _code_folder() -> tuple[Path | None, bytes]:
+    """Where compiled templates are kept, and the fingerprint of the code that may read them."""
     cache = current()
-    return cache.folder / "templates" if cache is not None and cache.folder is not None else None
+    if cache is None or cache.folder is None:
+        return None, b""
+    return cache.folder / "templates", cache.fingerprint
 
 
 _TEMPLATE_CODE = TemplateCode()
