@@ -43,10 +43,14 @@ def own_paths(view: TaskView) -> list[str]:
 def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     """Split the tasks into those whose own outputs must be rendered and those kept as they are."""
     cache = current()
-    if cache is None or cache.outputs is None:
+    if cache is None:
         return TaskPlan(model.tasks)
     environment = environment_fingerprint(theme, model)
-    manifest, folder = cache.outputs.manifest, str(cache.outputs.out)  # str: pathlib costs 0.3 s here
+    # Without an output folder (check) nothing is kept, yet the views get a build's keys: the
+    # cards and events that run looks up are then the build's, which a shard it touches keeps.
+    outputs = cache.outputs
+    # str: pathlib costs 0.3 s here
+    manifest, folder = (outputs.manifest, str(outputs.out)) if outputs is not None else ({}, "")
     changed, kept, keys = [], {}, {}
     for view in model.tasks:
         source = view.task.source
@@ -57,6 +61,8 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
         # The key stands for the whole view in other cache keys (board, lists, events): it
         # holds everything the view is made from, and saves pickling 10 000 views again.
         cache.view_digests[id(view)] = (view, key, "plan")  # the mark cache.view_key looks for
+        if outputs is None:
+            continue
         remembered = cache.get(STORE, key)
         entries = _still_there(remembered, manifest, folder) if remembered is not MISSING else None
         if entries is None:
@@ -64,6 +70,8 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
             keys[view.task.slug] = key
         else:
             kept.update(entries)
+    if outputs is None:
+        return TaskPlan(model.tasks)
     for path, entry in kept.items():
         cache.put(KNOWN, path, entry[0])  # the search index and the writer need not hash them
     return TaskPlan(tuple(changed), kept, keys)

@@ -370,3 +370,28 @@ def test_compiled_templates_of_another_version_are_compiled_again(three, monkeyp
     shutil.rmtree(three.out)
     three.build()
     assert "task.html" in compiled and "board.html" in compiled
+
+
+def test_a_check_between_builds_keeps_what_the_next_build_needs(tmp_path, monkeypatch):
+    # `sitegen check` then `sitegen build` (as CI does): the check must not drop the cards
+    # and calendar events the build remembered, or the next one-edit build renders them all.
+    import jinja2
+
+    from sitegen.build import check
+    from sitegen import calendar
+
+    generate(60, tmp_path)
+    options = BuildOptions(root=tmp_path, jobs=1)
+    build(options)
+    check(options)
+    task = tmp_path / "content/tasks/taak-00010.md"
+    task.write_text(task.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    rendered, events = [], []
+    original = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render",
+                        lambda self, *a, **k: rendered.append(self.name) or original(self, *a, **k))
+    original_event = calendar.event
+    monkeypatch.setattr(calendar, "event", lambda *a: events.append(a[1]) or original_event(*a))
+    build(options)
+    assert rendered.count("_card.html") == 1
+    assert [view.task.slug for view in events] == ["taak-00010"]
