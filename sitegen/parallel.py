@@ -154,6 +154,7 @@ class _Child(BuildCache):
         self._parent = parent
         self.outputs = parent.outputs
         self.view_digests = parent.view_digests  # made before the fork: shared, not made again
+        self.environments = parent.environments  # likewise (memo.environment_fingerprint)
         self.hits: dict[str, list] = {}
 
     def get(self, store, key):

@@ -83,3 +83,28 @@ def test_a_cold_build_renders_the_markdown_on_every_core(tmp_path, monkeypatch):
     pids = log.read_text().split()
     assert len(pids) >= 320 + 16  # every task and place body, once
     assert pids.count(str(os.getpid())) < 20  # loading found them rendered by the workers
+
+
+def test_workers_reuse_the_environment_fingerprint_made_before_the_fork(tmp_path, monkeypatch):
+    # Reading and hashing every theme file costs ≈ 20 ms: made once by reuse.plan, it is
+    # inherited by every worker chunk instead of being made again by each one.
+    import sys
+    from pathlib import Path
+
+    from sitegen import BuildOptions, build, memo
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    generate(320, tmp_path / "site")  # at least PARALLEL_FROM tasks: task outputs in workers
+    log = tmp_path / "fingerprints.log"
+    original = memo._environment_fingerprint
+
+    def fingerprint(theme, model):
+        with open(log, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return original(theme, model)
+
+    monkeypatch.setattr(memo, "_environment_fingerprint", fingerprint)
+    build(BuildOptions(root=tmp_path / "site", jobs=2))
+    assert log.read_text().split() == [str(os.getpid())]
