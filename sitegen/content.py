@@ -135,7 +135,7 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
     for entry in entries:
         name = entry.name
         path = f"{folder}/{name}"
-        if name.startswith(".") or entry.is_dir():
+        if name.startswith(".") or _is_dir(entry):
             continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
         suffix = PurePosixPath(name).suffix
         if suffix != ".md":
@@ -147,6 +147,13 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
         if front is not None:
             files.append((path, front))
     return files
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False  # e.g. a symlink loop: reading it says why (as Path.is_dir did)
 
 
 def _stat(entry: os.DirEntry) -> os.stat_result | None:

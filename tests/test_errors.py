@@ -488,3 +488,12 @@ def test_a_quoted_day_that_does_not_exist(site):
     assert problems(site) == [
         "content/tasks/soep.md:5: '2027-02-30' is not a date that exists; check the day and the "
         "month (2027-01-16)"]
+
+
+def test_a_task_file_that_is_a_symlink_loop_is_a_problem_not_a_traceback(site):
+    # Asking whether such an entry is a folder fails (too many levels of symbolic links):
+    # it is an unreadable file like any other.
+    (site.root / "content/tasks/a.md").symlink_to("b.md")
+    (site.root / "content/tasks/b.md").symlink_to("a.md")
+    assert [line.split(": the file cannot be read")[0] for line in problems(site)] == [
+        "content/tasks/a.md:1", "content/tasks/b.md:1"]
