@@ -313,7 +313,9 @@ def shard_of(key) -> int:
     """Which of a store's files holds `key`: most keys are SHA-256 digests, some are paths."""
     if isinstance(key, bytes) and key:
         return key[0] % SHARDS
-    return zlib.crc32(key.encode() if isinstance(key, str) else repr(key).encode()) % SHARDS
+    # surrogateescape: a file name that is not UTF-8 reaches us with surrogates (a content problem, not a crash).
+    text = key if isinstance(key, str) else repr(key)
+    return zlib.crc32(text.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def activate(cache: BuildCache):

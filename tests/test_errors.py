@@ -497,3 +497,17 @@ def test_a_task_file_that_is_a_symlink_loop_is_a_problem_not_a_traceback(site):
     (site.root / "content/tasks/b.md").symlink_to("a.md")
     assert [line.split(": the file cannot be read")[0] for line in problems(site)] == [
         "content/tasks/a.md:1", "content/tasks/b.md:1"]
+
+
+def test_a_file_name_that_is_not_utf8_is_a_problem_not_a_traceback(site):
+    # A file unpacked from an old archive can have a Latin-1 name; Python hands it over
+    # with surrogate escapes, which the build cache's keys must cope with.
+    import os
+    site.task("soep", TASK + 'start: "2026-12-05 09:30"')
+    folder = os.fsencode(site.root / "content/tasks")
+    with open(os.path.join(folder, b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"---\n" + TASK.encode() + b'start: "2026-12-05 09:30"\n---\nSoep.\n')
+    os.utime(os.path.join(folder, b"caf\xe9.md"), (1_700_000_000, 1_700_000_000))  # settled: its stat is remembered
+    found = problems(site)
+    assert len(found) == 1 and found[0].startswith("content/tasks/caf"), found
+    assert problems(site) == found  # the same with what the first build remembered
