@@ -59,9 +59,10 @@ def run_beside(calls: list, jobs: int, beside: Callable[[], Any] | None = None) 
         thread = _Beside(beside)
         try:
             results = [call() for call in calls]
-        finally:
-            value = thread.result()  # even when a call failed: the other program must end first
-        return results, value
+        except BaseException:
+            thread.join()  # the other program ends first; the calls' failure is the one to report
+            raise
+        return results, thread.result()
     global _CALLS
     _CALLS = list(calls)
     try:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from sitegen.cli import main
 
+REPO = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's sitegen, installed or not
+
 
 def _sitegen(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=ENV,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -77,7 +82,7 @@ def test_new_place_then_a_task_there(site):
 
 def test_new_help_texts():
     for args in (["new", "--help"], ["new", "task", "--help"], ["new", "place", "--help"]):
-        done = subprocess.run([sys.executable, "-m", "sitegen", *args], capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-m", "sitegen", *args], env=ENV, capture_output=True, text=True)
         assert done.returncode == 0
         assert "never overwritten" in done.stdout or "--address" in done.stdout or "--place" in done.stdout
 

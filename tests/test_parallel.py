@@ -108,3 +108,14 @@ def test_workers_reuse_the_environment_fingerprint_made_before_the_fork(tmp_path
     monkeypatch.setattr(memo, "_environment_fingerprint", fingerprint)
     build(BuildOptions(root=tmp_path / "site", jobs=2))
     assert log.read_text().split() == [str(os.getpid())]
+
+
+def test_when_both_fail_the_calls_failure_is_the_one_reported():
+    def fail_beside():
+        raise RuntimeError("pagefind broke")
+
+    def fail_call():
+        raise ValueError("template mistake")
+
+    with pytest.raises(ValueError, match="template mistake"):
+        run_beside([fail_call], jobs=1, beside=fail_beside)
