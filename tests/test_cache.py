@@ -307,9 +307,18 @@ def test_a_store_a_build_did_not_touch_is_kept_for_the_next(tmp_path):
     assert serving.get("cards", "b") is MISSING
 
 
-def test_compiled_templates_are_kept_checked_and_compiled_again_when_edited(three, monkeypatch):
+def _record_compiles(monkeypatch) -> list[str]:
+    """The names of the templates Jinja2 compiles from now on (not loaded from the code cache)."""
     import jinja2
 
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k: compiled.append(name) or original(self, source, name, *a, **k))
+    return compiled
+
+
+def test_compiled_templates_are_kept_checked_and_compiled_again_when_edited(three, monkeypatch):
     from sitegen import render
     monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())  # as in a new process
     three.build()
@@ -321,10 +330,7 @@ def test_compiled_templates_are_kept_checked_and_compiled_again_when_edited(thre
         data[len(data) // 2] ^= 0xFF
         code.write_bytes(bytes(data))
     monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())
-    compiled = []
-    original = jinja2.Environment.compile
-    monkeypatch.setattr(jinja2.Environment, "compile",
-                        lambda self, source, name=None, *a, **k: compiled.append(name) or original(self, source, name, *a, **k))
+    compiled = _record_compiles(monkeypatch)
     shutil.rmtree(three.out)
     three.build()
     assert _files(three.out) == expected and "task.html" in compiled
@@ -356,17 +362,13 @@ def test_an_event_remembered_without_a_plan_still_follows_its_place(three):
 def test_compiled_templates_of_another_version_are_compiled_again(three, monkeypatch):
     # Jinja2 checks only its bytecode format number and the template source: code compiled
     # by another Jinja2 release (same format number) must not be run by this one.
-    import jinja2
 
     from sitegen import cache, render
     monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())
     three.build()
     monkeypatch.setattr(cache, "code_fingerprint", lambda: b"another Jinja2 release" + bytes(10))
     monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())  # as in a new process
-    compiled = []
-    original = jinja2.Environment.compile
-    monkeypatch.setattr(jinja2.Environment, "compile",
-                        lambda self, source, name=None, *a, **k: compiled.append(name) or original(self, source, name, *a, **k))
+    compiled = _record_compiles(monkeypatch)
     shutil.rmtree(three.out)
     three.build()
     assert "task.html" in compiled and "board.html" in compiled
