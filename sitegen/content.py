@@ -137,8 +137,8 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
         path = f"{folder}/{name}"
         if name.startswith(".") or _is_dir(entry):
             continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
-        suffix = PurePosixPath(name).suffix
-        if suffix != ".md":
+        if not name.endswith(".md"):
+            suffix = PurePosixPath(name).suffix  # (pathlib only here: 10 000 of them cost 0.05 s)
             if suffix.lower() in _ALMOST_MARKDOWN:
                 # A silently missing task is the worst bug: say why it is not read.
                 problems.warn(path, 1, messages.not_md(name, f"{PurePosixPath(name).stem}.md"))
