@@ -14,6 +14,7 @@ only when its own page did.
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import html
 import json
@@ -226,6 +227,9 @@ class _Rebuilder:
             self._build()
             if self.cache.stale_search:
                 self._build(quiet=True)
+            # Builds let the cycle collector rest (build.fewer_collections); a long serve
+            # session collects after each rebuild instead, or its memory creeps up.
+            gc.collect()
         finally:
             self.state.busy(False)
 
