@@ -5,10 +5,7 @@ Built at conftest's BUILD_NOW (2026-11-26 12:00, Brussels).
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from conftest import QuietHandler, serve_folder
 
 PLACES = {
     "bib": """\
@@ -112,25 +109,12 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'se
        "img-src 'self' data:; style-src 'self'")
 
 
-@contextmanager
 def serve(folder):
     """Serve a built folder on 127.0.0.1 (a free port) with the CSP header; yield the base URL."""
-    class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm"}
+    return serve_folder(folder, _WithCsp)
 
-        def end_headers(self):
-            self.send_header("Content-Security-Policy", CSP)
-            super().end_headers()
 
-        def log_message(self, *args):  # keep the test output quiet
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(folder)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+class _WithCsp(QuietHandler):
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 import tomllib
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, QuietHandler, serve_folder
 
 CONFIG = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
 
@@ -46,11 +42,8 @@ def csp(path: str) -> dict[str, str]:
     return {d.split()[0]: " ".join(d.split()[1:]) for d in policy.split(";") if d.strip()}
 
 
-class _Netlify(SimpleHTTPRequestHandler):
+class _Netlify(QuietHandler):
     """Static files with netlify.toml's headers, and 404.html for what is missing."""
-
-    def log_message(self, *args):
-        pass
 
     def end_headers(self):
         for name, value in headers_for(self.path.split("?", 1)[0]).items():
@@ -69,20 +62,8 @@ class _Netlify(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _Plain(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
 def served(folder: Path, handler=_Netlify):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_folder(folder, handler)
 
 
 def test_netlify_build_settings():
@@ -172,7 +153,7 @@ def test_only_the_embed_can_be_framed_by_a_partner(browser, demo_public, tmp_pat
             '<!doctype html><title>partner</title>'
             f'<iframe id="embed" src="{origin}/places/oranje/embed/"></iframe>'
             f'<iframe id="task" src="{origin}/tasks/soep-buurtmaaltijd/"></iframe>', encoding="utf-8")
-        with served(partner, _Plain) as partner_origin:
+        with served(partner, QuietHandler) as partner_origin:
             page = browser.new_page()
             page.goto(partner_origin.replace("127.0.0.1", "localhost") + "/", wait_until="networkidle")
             by_url = {frame.url: frame for frame in page.frames}

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
 import subprocess
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import segno
 
-from conftest import require
+from conftest import require, serve_folder
 from sitegen import posters
 
 BASE = "https://doeplekken.example.be"
@@ -23,24 +19,6 @@ LONG_BODY = "\n\n".join(
     f"Alinea {i}: we werken samen in kleine groepjes, met handschoenen en grijpers, en "
     "drinken daarna koffie. Iedereen is welkom, jong en oud, met of zonder ervaring." for i in range(14)
 ) + "\n\n" + "\n".join(f"- ding {i} om mee te brengen" for i in range(12)) + "\n"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def served(folder: Path):
-    """The built site on 127.0.0.1 (root-relative /static/ links need a server)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _tools():
@@ -138,7 +116,7 @@ def test_every_poster_prints_one_a4_page_with_a_qr_code_to_its_page(browser, str
         "places/park/poster/": f"{BASE}/places/park/",
         "places/t-hof/poster/": f"{BASE}/places/t-hof/",
     }
-    with served(stress_site.out) as origin:
+    with serve_folder(stress_site.out) as origin:
         for i, (path, url) in enumerate(wanted.items()):
             pdf = print_pdf(page, f"{origin}/{path}", tmp_path / f"poster{i}.pdf")
             assert_one_a4_page(pdf)
@@ -149,7 +127,7 @@ def test_every_poster_prints_one_a4_page_with_a_qr_code_to_its_page(browser, str
 def test_the_qr_code_is_at_least_3_cm_wide_on_paper(browser, stress_site):
     page = browser.new_page()
     page.emulate_media(media="print")
-    with served(stress_site.out) as origin:
+    with serve_folder(stress_site.out) as origin:
         page.goto(f"{origin}/tasks/lang/poster/")
         width_px = page.eval_on_selector("svg.qr", "e => e.getBoundingClientRect().width")
     page.close()
@@ -162,7 +140,7 @@ def test_the_demo_posters_all_fit_one_page(browser, demo_site, tmp_path):
     paths = sorted(p for p in demo_site.files() if p.endswith("/poster/index.html"))
     assert len(paths) >= 20
     page = browser.new_page()
-    with served(demo_site.out) as origin:
+    with serve_folder(demo_site.out) as origin:
         for i, path in enumerate(paths):
             assert_one_a4_page(print_pdf(page, f"{origin}/{path}", tmp_path / f"demo{i}.pdf"))
     page.close()
