@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -221,22 +222,14 @@ class Pages:
     def card(self, view: TaskView) -> None:
         """Render (and remember) a task's card now, e.g. in a worker, before the lists need it."""
         # Outside any page's render(): a mistake in a site's _card.html is still a path:line problem.
-        try:
+        with self._mistakes_as_problems("_card.html"):
             self.cards(view)
-        except TemplateError as error:
-            raise _template_failure(error, "_card.html") from None
-        except Exception as error:
-            failure = _template_failure(error, "_card.html")
-            if self.own_theme and Path(failure.path).resolve().is_relative_to(self.own_theme):
-                raise failure from None
-            raise
 
-    def render(self, template: str, route: urls.Route, **context) -> bytes:
-        key = self.memo.key(template, route, context) if self.memo else None
-        if key is not None and (remembered := self.memo.get(route, key)) is not None:
-            return remembered
+    @contextmanager
+    def _mistakes_as_problems(self, template: str):
+        """Turn a template mistake into a RenderFailure (path:line), not a traceback."""
         try:
-            html = self.env.get_template(template).render(page_url=route.url, **context)
+            yield
         except TemplateError as error:
             raise _template_failure(error, template) from None
         except Exception as error:
@@ -247,6 +240,13 @@ class Pages:
             if self.own_theme and Path(failure.path).resolve().is_relative_to(self.own_theme):
                 raise failure from None
             raise
+
+    def render(self, template: str, route: urls.Route, **context) -> bytes:
+        key = self.memo.key(template, route, context) if self.memo else None
+        if key is not None and (remembered := self.memo.get(route, key)) is not None:
+            return remembered
+        with self._mistakes_as_problems(template):
+            html = self.env.get_template(template).render(page_url=route.url, **context)
         data = html.encode("utf-8")
         if key is not None:
             self.memo.put(route, key, data)
