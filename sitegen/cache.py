@@ -139,19 +139,23 @@ class BuildCache:
         # b"" (a disabled cache) is a fingerprint too: hashing the package would be wasted.
         self.fingerprint = fingerprint if fingerprint is not None else code_fingerprint()
         self._old: dict[str, dict[int, dict]] = {}  # store → shard → entries, as read or last saved
-        self._new: dict[str, dict] = {}  # store → entries this build used or made
-        self._dirty: dict[str, set[int]] = {}  # store → shards with entries put by this build
-        self._replaced: set[str] = set()  # stores this build set whole
-        self._kept: dict[str, set] = {}  # store → keys in use, not read (see keep)
+        self._end_build()
         self.discarded: list[str] = []  # stores found corrupted or stale, for the tests and --verbose
         self.outputs = None  # output.OutputIndex of the folder being built, when building
         self.autosave = True  # False: kept in memory between builds (serve), written by flush()
         self.stale_search = False  # this build reused an out-of-date search index (serve only)
         self.search_deferred = False  # serve: that stale index is to be refreshed by the next build
         self.holds_manifest = False  # this process saved the manifest of the last build it wrote
+        self._unsaved: set[tuple[str, int]] = set()  # (store, shard) changed since the last flush
+
+    def _end_build(self) -> None:
+        """Forget what belongs to one build only (the next build starts from the stores)."""
+        self._new: dict[str, dict] = {}  # store → entries this build used or made
+        self._dirty: dict[str, set[int]] = {}  # store → shards with entries put by this build
+        self._replaced: set[str] = set()  # stores this build set whole
+        self._kept: dict[str, set] = {}  # store → keys in use, not read (see keep)
         self.view_digests: dict = {}  # id(task view) → (view, hash): see _ViewPickler
         self.environments: dict = {}  # (id(model), theme dirs) → (model, fingerprint): memo.py
-        self._unsaved: set[tuple[str, int]] = set()  # (store, shard) changed since the last flush
 
     @classmethod
     def for_site(cls, root: Path) -> BuildCache:
@@ -274,9 +278,7 @@ class BuildCache:
                         store in self._replaced and old != entries):
                     self._unsaved.add((store, shard))
                 self._old[store][shard] = entries
-        self._new, self._dirty, self._replaced, self._kept = {}, {}, set(), {}
-        self.view_digests = {}  # the next build has new views
-        self.environments = {}
+        self._end_build()
         self.holds_manifest = "manifest" in self._old
         if self.autosave:
             self.flush()
@@ -289,9 +291,7 @@ class BuildCache:
 
     def abandon(self) -> None:
         """End a failed build: forget what it made, keep what the last good build had."""
-        self._new, self._dirty, self._replaced, self._kept = {}, {}, set(), {}
-        self.view_digests = {}
-        self.environments = {}
+        self._end_build()
 
     def flush(self) -> None:
         """Write the shards changed since the last flush."""
