@@ -21,7 +21,7 @@ from .history import read_history
 from .memo import reuse_search_index
 from .model import SiteModel
 from .output import SiteFiles, WriteReport, stage, staging_folder, write_site
-from .parallel import PARALLEL_FROM, cores, run_all, run_beside
+from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
@@ -147,14 +147,6 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
     for path, (digest, _) in staged.items():
         cache.put(KNOWN, path, digest)  # travels back with the worker's cache entries
     return staged
-
-
-def chunks(views, jobs: int) -> list[tuple]:
-    """Views dealt round-robin into a few chunks per worker (even when costs vary), or one chunk."""
-    if not views:
-        return []
-    count = 1 if jobs <= 1 or len(views) < PARALLEL_FROM else jobs * 4
-    return [tuple(views[i::count]) for i in range(count)]
 
 
 def render_pages(model: SiteModel, theme: Theme) -> dict[str, bytes]:

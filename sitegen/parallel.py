@@ -189,12 +189,19 @@ class _Rebuilt:
         return error
 
 
+def chunks(items, jobs: int) -> list[tuple]:
+    """Items dealt round-robin into a few chunks per worker (even when costs vary), or one chunk."""
+    if not items:
+        return []
+    count = 1 if jobs <= 1 or len(items) < PARALLEL_FROM else jobs * 4
+    return [tuple(items[i::count]) for i in range(count)]
+
+
 def render_bodies(texts: list[tuple[bytes, str]], jobs: int) -> list[tuple[bytes, object]]:
     """(key, Markdown) pairs rendered in forked workers: (key, body); nothing when they are few."""
     if jobs <= 1 or len(texts) < PARALLEL_FROM:
         return []  # a few edits: loading renders them, without forking
-    chunks = [texts[i::jobs * 4] for i in range(jobs * 4)]
-    return [pair for part in run_all([partial(_render_bodies, chunk) for chunk in chunks], jobs)
+    return [pair for part in run_all([partial(_render_bodies, chunk) for chunk in chunks(texts, jobs)], jobs)
             for pair in part]
 
 
