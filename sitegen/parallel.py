@@ -1,4 +1,5 @@
-"""Use every core: run independent render stages and Markdown bodies in forked workers.
+"""Use every core: run independent render stages and Markdown bodies in forked workers,
+and work that mostly waits on another program (Pagefind) beside them (run_beside).
 
 Workers are forked, so they inherit the loaded model instead of receiving it
 pickled; only their results travel back. Small sites stay in one process, where
