@@ -137,6 +137,15 @@ def test_python_m_sitegen_reports_problems_on_stderr(site):
     assert not site.out.exists()
 
 
+def test_python_m_sitegen_flushes_its_summary_before_its_quick_exit(site):
+    # cli.run leaves with os._exit (no slow teardown): what it printed must still arrive.
+    site.task("soep", TASK)
+    result = run("build", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("built 1 tasks")
+    assert result.stdout.endswith("\n")
+
+
 def test_template_mistake_in_a_site_override_has_no_traceback(site):
     site.task("soep", TASK)
     site.write("theme/templates/task.html",
