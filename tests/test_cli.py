@@ -15,9 +15,10 @@ from sitegen.cli import main
 TASK = "title: Soep koken\nplace: t-hof\ncategory: koken\nstart: '2027-01-16 09:30'\n"
 
 
-def run(*args, cwd, command=(sys.executable, "-m", "sitegen")):
+def run(*args, cwd, command=(sys.executable, "-m", "sitegen"), **env_changes):
     """Run the real command in a fresh process, as a coordinator would."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # works installed or not
+    env = {**os.environ, "PYTHONPATH": str(REPO), **env_changes}  # works installed or not
+    env = {name: value for name, value in env.items() if value is not None}
     return subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
 
@@ -140,7 +141,7 @@ def test_python_m_sitegen_reports_problems_on_stderr(site):
 def test_python_m_sitegen_flushes_its_summary_before_its_quick_exit(site):
     # cli.run leaves with os._exit (no slow teardown): what it printed must still arrive.
     site.task("soep", TASK)
-    result = run("build", cwd=site.root)
+    result = run("build", cwd=site.root, PYTHONUNBUFFERED=None)  # buffered, as in a pipe
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("built 1 tasks")
     assert result.stdout.endswith("\n")
