@@ -75,16 +75,26 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     site = load_settings(options.root, problems, options.base_url)
     renderer = renderer or MarkdownRenderer()  # the build passes one that remembers bodies
     sources: dict[str, str] = {}
-    place_files = _read_folder(options.root, "content/places", problems, sources)
     if site is None:
-        _read_folder(options.root, "content/tasks", problems, sources)  # still report broken files
+        _read_folder(options.root, "content/places", problems, sources)  # still report broken files
+        _read_folder(options.root, "content/tasks", problems, sources)
         return None, problems  # categories and zone are unknown: checking tasks would mislead
 
+    # A place is checked against the site settings only (its pictures: see _shows_pictures).
+    place_context = records.context(site, options.root) if records else None
+    place_files = _read_folder(options.root, "content/places", problems, sources, records, place_context)
     # The bodies to render (Markdown is the costly part of loading): on every core when many.
-    renderer.prepare([front.body for _, front in place_files])
+    renderer.prepare([front.body for _, front in place_files if not isinstance(front, Remembered)])
     places = {}
     for path, front in place_files:
-        place = _load_place(path, front, site, options, renderer, problems)
+        if isinstance(front, Remembered):
+            place = front.replay(problems)
+        else:
+            mark = (len(problems.found), len(problems.warnings))
+            place = _load_place(path, front, site, options, renderer, problems)
+            if records is not None and not _shows_pictures(front):
+                records.put(path, sources[path], place_context, front.body, place,
+                            problems.found[mark[0]:], problems.warnings[mark[1]:])
         if place:
             places[place.slug] = place
     # Places whose file exists but has problems: a task there must not be told

@@ -397,3 +397,35 @@ def test_a_check_between_builds_keeps_what_the_next_build_needs(tmp_path, monkey
     build(options)
     assert rendered.count("_card.html") == 1
     assert [view.task.slug for view in events] == ["taak-00010"]
+
+
+def test_unchanged_places_are_not_parsed_again_and_keep_their_problems(three, monkeypatch):
+    from sitegen import content
+    from sitegen.problems import BuildFailed
+
+    settled = time.time() - 60  # older than the racy-mtime window: their stats are remembered
+    three.place("kerk", "name: Kerk\naddress: Kerkplein 1, 8210 Zedelgem\nhours: elke dag\n")
+    for file in (three.root / "content").rglob("*.md"):
+        os.utime(file, (settled, settled))
+    three.build()
+    loaded = []
+    original = content._load_place
+    monkeypatch.setattr(content, "_load_place", lambda path, *rest: loaded.append(path) or original(path, *rest))
+    three.build()
+    assert loaded == []
+    # An edited place is read again, and shows its new text.
+    bib = three.root / "content/places/bib.md"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Bib Zedelgem", "Bibliotheek Zedelgem"),
+                   encoding="utf-8")
+    three.build()
+    assert loaded == ["content/places/bib.md"]
+    assert "Bibliotheek Zedelgem" in (three.out / "places/bib/index.html").read_text(encoding="utf-8")
+    # A place with a mistake keeps reporting it, build after build.
+    kerk = three.root / "content/places/kerk.md"
+    kerk.write_text(kerk.read_text(encoding="utf-8").replace("hours: elke dag", "hours: [1, 2]"),
+                    encoding="utf-8")
+    os.utime(kerk, (settled + 1, settled + 1))
+    for _ in range(2):
+        with pytest.raises(BuildFailed) as failed:
+            three.build()
+        assert [(p.path, p.line) for p in failed.value.problems] == [("content/places/kerk.md", 4)]
