@@ -197,6 +197,10 @@ class BuildCache:
         self._new[store] = dict(values)
         self._replaced.add(store)
 
+    def know(self, digests: dict[str, bytes]) -> None:
+        """Hashes of outputs this build keeps or made, by path (in memory only, like put(KNOWN, …))."""
+        self._new.setdefault(KNOWN, {}).update(digests)
+
     def known_digests(self) -> dict[str, bytes]:
         """Hashes of outputs this build already knows (from the page memo), by path."""
         return self._new.get(KNOWN, {})
@@ -422,11 +426,18 @@ def remember(store: str, key, compute):
     cache = current()
     if cache is None:
         return compute()
-    key = hash_of(key)
-    value = cache.get(store, key)
+    return remember_by_digest(store, hash_of(key), compute)
+
+
+def remember_by_digest(store: str, digest: bytes, compute):
+    """remember() for a key already hashed (e.g. view_key's): hashing it again costs a pickle."""
+    cache = current()
+    if cache is None:
+        return compute()
+    value = cache.get(store, digest)
     if value is MISSING:
         value = compute()
-        cache.put(store, key, value)
+        cache.put(store, digest, value)
     return value
 
 

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from . import urls
-from .cache import KNOWN, MISSING, current, repr_key
+from .cache import MISSING, current, repr_key
 from .history import History
 from .memo import environment_fingerprint
 from .model import SiteModel, TaskView
@@ -54,10 +54,10 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     changed, kept, keys = [], {}, {}
     for view in model.tasks:
         source = view.task.source
-        # The view is a function of the task's file (and the records' context, part of the
-        # environment) and the build moment; next/past are in the key as a belt and braces.
-        key = repr_key(environment, source, model.sources.get(source), view.next, view.past,
-                       history.of(source))
+        # The view is a function of the task's file (and the records' context: site, places)
+        # and the build moment, all in the environment (repr of each view's next occurrence
+        # as well cost 0.02 s at 10 000 tasks).
+        key = repr_key(environment, source, model.sources.get(source), history.of(source))
         # The key stands for the whole view in other cache keys (board, lists, events): it
         # holds everything the view is made from, and saves pickling 10 000 views again.
         cache.view_digests[id(view)] = (view, key, "plan")  # the mark cache.view_key looks for
@@ -72,8 +72,7 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
             kept.update(entries)
     if outputs is None:
         return TaskPlan(model.tasks)
-    for path, entry in kept.items():
-        cache.put(KNOWN, path, entry[0])  # the search index and the writer need not hash them
+    cache.know({path: entry[0] for path, entry in kept.items()})  # the search index and writer need not hash them
     return TaskPlan(tuple(changed), kept, keys)
 
 
