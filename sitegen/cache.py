@@ -397,6 +397,7 @@ def build_cache(options, out: Path | None, cache: BuildCache | None = None):
         if where != str(out.resolve()):
             manifest, folders = {}, {}
         cache.outputs = OutputIndex(out, manifest, walk=walk, folders=folders)
+        cache.outputs.check_beside()  # stats the output folder while the content loads
     cache.stale_search = False
     token = activate(cache)
     try:
@@ -406,6 +407,8 @@ def build_cache(options, out: Path | None, cache: BuildCache | None = None):
         raise
     finally:
         deactivate(token)
+        if cache.outputs is not None:
+            cache.outputs.close()
 
 
 def view_key(view) -> bytes | None:

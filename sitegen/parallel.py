@@ -110,6 +110,51 @@ class _Beside(threading.Thread):
         return self._value
 
 
+class Background:
+    """A call run in a forked process while this one goes on; result() waits for its value.
+
+    For work that mostly waits on the system (tens of thousands of stats), which a thread
+    could not overlap with the build: it needs the GIL back after every call. Runs the
+    call here instead — at result() — when fork is missing, when other threads run (a fork
+    copies only this one: a lock another holds would stay held in the child), when asked
+    from another process (a worker forked meanwhile), or when the child failed.
+    """
+
+    def __init__(self, call: Callable[[], Any]):
+        self._call, self._owner, self._pid = call, os.getpid(), None
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            return
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # the child: send the value, leave without running the parent's exit code
+            try:
+                os.close(read)
+                data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
+                with open(write, "wb") as pipe:
+                    pipe.write(data)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self):
+        if self._pid is None or os.getpid() != self._owner:
+            return self._call()
+        pid, self._pid = self._pid, None
+        with open(self._read, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        try:
+            return pickle.loads(data)
+        except Exception:  # the child died before sending all of it
+            return self._call()
+
+
 def _run_one(index: int):
     _give_back_memory()  # what the worker's previous call left: its pages, events and cards
     cache = current()

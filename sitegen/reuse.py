@@ -20,7 +20,7 @@ from .cache import MISSING, current, repr_key
 from .history import History
 from .memo import environment_fingerprint
 from .model import SiteModel, TaskView
-from .output import Manifest, entry_if_same
+from .output import Manifest
 from .theme import Theme
 
 STORE = "task-outputs"
@@ -49,8 +49,6 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     # Without an output folder (check) nothing is kept, yet the views get a build's keys: the
     # cards and events that run looks up are then the build's, which a shard it touches keeps.
     outputs = cache.outputs
-    # str: pathlib costs 0.3 s here
-    manifest, folder = (outputs.manifest, str(outputs.out)) if outputs is not None else ({}, "")
     changed, kept, keys = [], {}, {}
     for view in model.tasks:
         source = view.task.source
@@ -64,7 +62,7 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
         if outputs is None:
             continue
         remembered = cache.get(STORE, key)
-        entries = _still_there(remembered, manifest, folder) if remembered is not MISSING else None
+        entries = outputs.entries_if_same(remembered) if remembered is not MISSING else None
         if entries is None:
             changed.append(view)
             keys[view.task.slug] = key
@@ -86,14 +84,3 @@ def record(task_plan: TaskPlan, files) -> None:
         paths = [path for path in own_paths(view) if path in files]
         cache.put(STORE, task_plan.keys[view.task.slug], tuple(
             (path, known.get(path) or hashlib.sha256(files[path]).digest()) for path in paths))
-
-
-def _still_there(remembered, manifest: Manifest, folder) -> Manifest | None:
-    """The manifest entries of the remembered files, if each is on disk exactly as written."""
-    entries = {}
-    for path, digest in remembered:
-        entry = entry_if_same(manifest, str(folder), path, digest)
-        if entry is None:
-            return None
-        entries[path] = entry
-    return entries

@@ -429,3 +429,21 @@ def test_unchanged_places_are_not_parsed_again_and_keep_their_problems(three, mo
         with pytest.raises(BuildFailed) as failed:
             three.build()
         assert [(p.path, p.line) for p in failed.value.problems] == [("content/places/kerk.md", 4)]
+
+
+def test_the_output_check_in_another_process_still_finds_hand_edits(three, tmp_path, monkeypatch):
+    from sitegen import output
+
+    monkeypatch.setattr(output, "CHECK_BESIDE_FROM", 0)  # as at 10 000 tasks: stats in a forked child
+    checked_in = tmp_path / "checked-in"
+    original = output.check_folder
+    monkeypatch.setattr(output, "check_folder", lambda *args: (
+        checked_in.write_text(str(os.getpid())), original(*args))[1])
+    three.build()
+    expected = _files(three.out)
+    (three.out / "tasks/soep/index.html").write_text("kapot", encoding="utf-8")  # in place
+    (three.out / "tasks/brieven.ics").unlink()
+    (three.out / "tasks/vreemd.html").write_text("niet van ons", encoding="utf-8")
+    three.build()
+    assert checked_in.read_text() != str(os.getpid())
+    assert _files(three.out) == expected

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sitegen.content import build_moment
-from sitegen.parallel import run_beside
+from sitegen.parallel import Background, run_beside
 
 
 def _wait_for(path: str) -> bool:
@@ -49,6 +49,36 @@ def test_a_failure_beside_is_raised_after_the_calls_end():
     with pytest.raises(ValueError, match="pagefind broke"):
         run_beside([lambda: time.sleep(0.05) or finished.append(1)], jobs=1, beside=fail)
     assert finished == [1]
+
+
+def test_background_runs_the_call_in_another_process_while_this_one_goes_on(tmp_path):
+    signal = tmp_path / "parent-went-on"
+    running = Background(lambda: _wait_for(str(signal)) and os.getpid())
+    signal.touch()  # after Background() returned: the call was already waiting for it
+    assert running.result() not in (os.getpid(), False)
+
+
+def test_background_runs_the_call_here_when_other_threads_run():
+    # A fork copies only the calling thread: a lock another one holds could never be released.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert Background(os.getpid).result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_background_runs_the_call_here_when_the_child_dies():
+    parent = os.getpid()
+
+    def call():
+        if os.getpid() != parent:
+            os._exit(3)  # killed before it could answer
+        return "made here"
+
+    assert Background(call).result() == "made here"
 
 
 def test_without_source_date_epoch_the_build_moment_is_the_start_of_the_hour():
