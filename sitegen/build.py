@@ -20,8 +20,8 @@ from .content import LoadOptions, find_asset, load_site
 from .history import read_history
 from .memo import reuse_search_index
 from .model import SiteModel
-from .output import SiteFiles, WriteReport, stage, staging_folder, write_site
-from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside
+from .output import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
+from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
@@ -109,15 +109,23 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         # and nothing else runs. Beside Pagefind (which keeps the other core busy) they run
         # here: as fast at 10 000 tasks, without two more workers (peak memory 545 → 461 MiB).
         # After a few edits they are mostly remembered pages, and forking would cost more.
-        site_jobs = jobs if len(tasks.changed) >= PARALLEL_FROM and search is None else 1
-        parts, index = run_beside([
-            partial(render_pages, model, theme),
-            partial(render_feeds, model, theme, history),
-            partial(render_posters, model, theme),
-            partial(render_reach, model, theme, history),  # the Atom feed orders by last commit
-        ], jobs=site_jobs, beside=search)
-        for part in parts:
-            files.update(part)
+        here = [partial(render_pages, model, theme), partial(render_posters, model, theme)]
+        away = [partial(render_feeds, model, theme, history),
+                partial(render_reach, model, theme, history)]  # the Atom feed orders by last commit
+        if len(tasks.changed) < PARALLEL_FROM and staging is not None:
+            # A few edits: two of the stages in one forked process, which sends back only
+            # what changed (staged) and what the output folder holds already (kept).
+            parts, index = run_split(here, [partial(_set_aside, call, staging) for call in away],
+                                     beside=search)
+            for part in parts[:len(here)]:
+                files.update(part)
+            for part in parts[len(here):]:
+                files.add_set_aside(part)
+        else:
+            site_jobs = jobs if len(tasks.changed) >= PARALLEL_FROM and search is None else 1
+            parts, index = run_beside(here + away, jobs=site_jobs, beside=search)
+            for part in parts:
+                files.update(part)
         files.update(copy_static(theme))
         files.update(copy_media(model, options, theme))
         files.update(render_sitemap(model, files))  # every page rendered above
@@ -147,6 +155,15 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
     for path, (digest, _) in staged.items():
         cache.put(KNOWN, path, digest)  # travels back with the worker's cache entries
     return staged
+
+
+def _set_aside(render: Callable[[], dict[str, bytes]], staging: Path):
+    """render()'s files as set_aside gives them (run in a forked process: see run_split)."""
+    cache = current()
+    kept, staged = set_aside(render(), staging, cache.outputs, cache.known_digests())
+    for path, (digest, _) in staged.items():
+        cache.put(KNOWN, path, digest)  # travels back with the cache entries
+    return kept, staged
 
 
 def render_pages(model: SiteModel, theme: Theme) -> dict[str, bytes]:

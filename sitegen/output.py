@@ -156,6 +156,12 @@ class SiteFiles(Mapping):
     def add_staged(self, staged: dict[str, tuple[bytes, int]]) -> None:
         self.staged.update(staged)
 
+    def add_set_aside(self, part: tuple[Manifest, dict[str, tuple[bytes, int]]]) -> None:
+        """What set_aside returned: files kept where they are, and files staged."""
+        kept, staged = part
+        self.kept.update(kept)
+        self.staged.update(staged)
+
     def discard_staging(self) -> None:
         """Remove the staging folder (after writing, or when the build failed)."""
         if self.staging is not None:
@@ -224,6 +230,25 @@ def stage(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]
             handle.write(data)
         staged[relative] = (hashlib.sha256(data).digest(), len(data))
     return staged
+
+
+def set_aside(files: dict[str, bytes], staging: Path, index: OutputIndex,
+              known: dict[str, bytes]) -> tuple[Manifest, dict[str, tuple[bytes, int]]]:
+    """Files the output folder holds exactly as they are (their manifest entries), and the others staged.
+
+    For stages run in another process: only those two small maps travel back, and an
+    unchanged file is neither sent, nor written, nor hashed again by the writer.
+    `known`: sha256 of files already hashed (remembered pages).
+    """
+    kept: Manifest = {}
+    changed: dict[str, bytes] = {}
+    for path, data in files.items():
+        entry = index.entry_if_same(path, known.get(path) or hashlib.sha256(data).digest())
+        if entry is not None and entry[1] == len(data):
+            kept[path] = entry
+        else:
+            changed[path] = data
+    return kept, stage(staging, changed)
 
 
 def _alive(pid: int) -> bool:

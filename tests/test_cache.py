@@ -447,3 +447,27 @@ def test_the_output_check_in_another_process_still_finds_hand_edits(three, tmp_p
     three.build()
     assert checked_in.read_text() != str(os.getpid())
     assert _files(three.out) == expected
+
+
+def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_cold_one(tmp_path, monkeypatch):
+    from generate import FIXED_NOW
+
+    build_module = sys.modules["sitegen.build"]  # (sitegen.build names the function too)
+
+    site, cold = tmp_path / "site", tmp_path / "cold"
+    generate(320, site)  # at least PARALLEL_FROM tasks: a few edits split the site-wide stages
+    build(BuildOptions(root=site, jobs=2, now=FIXED_NOW))
+    rendered_in = tmp_path / "feeds-rendered-in"
+    original = build_module.render_feeds
+    monkeypatch.setattr(build_module, "render_feeds", lambda *args: (
+        rendered_in.write_text(str(os.getpid())), original(*args))[1])
+    upcoming = sorted(site.glob("content/tasks/*.md"))[7]
+    text = upcoming.read_text(encoding="utf-8")
+    title = text.split("title: ", 1)[1].split("\n", 1)[0]
+    upcoming.write_text(text.replace(title, '"Nieuwe titel"', 1), encoding="utf-8")
+    build(BuildOptions(root=site, jobs=2, now=FIXED_NOW))
+    assert rendered_in.read_text() != str(os.getpid())
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns("public", CACHE_DIR))
+    build(BuildOptions(root=cold, jobs=1, cache=False, now=FIXED_NOW))
+    assert _files(site / "public") == _files(cold / "public")
+    assert b"Nieuwe titel" in (site / "public/calendar.ics").read_bytes()

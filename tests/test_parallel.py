@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sitegen.content import build_moment
-from sitegen.parallel import Background, run_beside
+from sitegen.cache import BuildCache, activate, current, deactivate, remember
+from sitegen.parallel import Background, run_beside, run_split
 
 
 def _wait_for(path: str) -> bool:
@@ -79,6 +80,51 @@ def test_background_runs_the_call_here_when_the_child_dies():
         return "made here"
 
     assert Background(call).result() == "made here"
+
+
+def test_run_split_runs_away_in_another_process_beside_here_and_brings_its_cache_entries_back(tmp_path):
+    signal = str(tmp_path / "here-started")
+    parent = os.getpid()
+    cache = BuildCache.disabled()
+    cache.put("events", b"old", "remembered")
+    token = activate(cache)
+    try:
+        results, value = run_split(
+            here=[lambda: open(signal, "w").close() or os.getpid()],
+            away=[lambda: _wait_for(signal) and os.getpid(),  # waits for here: they overlap
+                  lambda: remember("events", "new", lambda: "made away"),
+                  lambda: current().get("events", b"old")],
+            beside=lambda: os.getpid())
+    finally:
+        deactivate(token)
+    assert results[0] == parent and results[1] not in (parent, False)
+    assert results[2:] == ["made away", "remembered"] and value == parent
+    # What the other process made is this build's now, without computing it again.
+    token = activate(cache)
+    try:
+        assert remember("events", "new", lambda: "made again") == "made away"
+    finally:
+        deactivate(token)
+
+
+def test_run_split_raises_a_failure_away_here():
+    def fail():
+        raise ValueError("feeds broke")
+
+    with pytest.raises(ValueError, match="feeds broke"):
+        run_split(here=[lambda: 1], away=[fail])
+
+
+def test_run_split_gives_the_same_results_when_it_cannot_fork():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # another thread: no fork
+    other.start()
+    try:
+        results, _ = run_split(here=[lambda: "here"], away=[os.getpid])
+    finally:
+        stop.set()
+        other.join()
+    assert results == ["here", os.getpid()]
 
 
 def test_without_source_date_epoch_the_build_moment_is_the_start_of_the_hour():
