@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 
 from . import search, urls
-from .cache import KNOWN, MISSING, BuildCache, current, hash_of, repr_key, view_key
+from .cache import KNOWN, MISSING, BuildCache, current, hash_of, view_key
 from .model import SiteModel
 from .theme import Theme
 
@@ -146,8 +146,8 @@ class CardMemo:
                 known = (view, self.render(view))
                 self.here[id(view)] = known
             return known[1]
-        planned = view_key(view)  # reuse.plan's key for the view: cheap
-        key = repr_key(self.fingerprint, planned) if planned else hash_of(self.fingerprint, view)
+        # reuse.plan's key for the view holds the environment fingerprint already: as it is.
+        key = view_key(view) or hash_of(self.fingerprint, view)
         html = self.cache.get(CARDS, key)
         if html is MISSING:
             html = self.render(view)

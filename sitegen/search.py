@@ -83,8 +83,9 @@ def searchable(view: TaskView) -> bool:
 def months(view: TaskView, now: datetime) -> list[str]:
     """The months ('2026-12') in which the task still happens, for the month filter."""
     found: set[str] = set()
+    after = sort_key(view.next)
     for occurrence in view.occurrences:
-        if sort_key(occurrence) < sort_key(view.next) or is_over(occurrence, now):
+        if (len(view.occurrences) > 1 and sort_key(occurrence) < after) or is_over(occurrence, now):
             continue
         first, last = occurrence.day, occurrence.last_day
         # A multi-day task counts in every month it touches.
@@ -92,7 +93,10 @@ def months(view: TaskView, now: datetime) -> list[str]:
         while (year, month) <= (last.year, last.month):
             found.add(f"{year:04d}-{month:02d}")
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return sorted(found) or [view.next.day.strftime("%Y-%m")]
+    if not found:
+        day = view.next.day
+        return [f"{day.year:04d}-{day.month:02d}"]
+    return sorted(found)
 
 
 def month_options(views, now: datetime) -> list[date]:
