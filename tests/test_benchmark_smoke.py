@@ -37,8 +37,8 @@ def test_runner_prints_its_table(tmp_path):
         capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     table = done.stdout
-    for row in ("sitegen cold build", "sitegen build after editing one task",
-                "sitegen serve: edit saved → page served"):
+    for row in ("sitegen cold build", "sitegen build after editing one past task",
+                "sitegen build after editing one upcoming task", "sitegen serve: edit saved → page served"):
         assert f"| 40 | {row} |" in table
     if shutil.which("hugo"):
         assert "| 40 | Hugo |" in table and "Pagefind CLI over Hugo's site" in table
