@@ -129,7 +129,9 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         files.update(copy_static(theme))
         files.update(copy_media(model, options, theme))
         files.update(render_sitemap(model, files))  # every page rendered above
-        files.update(index or {})
+        if index is not None:
+            files.update(index.files)
+            files.keep(index.kept)
     except RenderFailure as failure:
         files.discard_staging()
         raise BuildFailed([Problem(_site_relative(failure.path, options.root),

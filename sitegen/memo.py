@@ -23,6 +23,7 @@ from .theme import Theme
 
 CARDS = "cards"  # cache store: a task card's HTML, by the environment and the task view
 SHARDS = "search"  # cache store: one shard's Pagefind bundle, by the hash of its pages
+SHARD_HEADS = "search-heads"  # cache store: a shard's file hashes and URLs (search.ShardHead), by the same key
 SHARDS_LAST = "search-last"  # cache store: the shards of the last index (serve reuses it while re-indexing)
 
 class PageMemo:
@@ -85,13 +86,15 @@ def _environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
 
 
 def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
-                       stale_ok: bool = False) -> dict[str, bytes]:
+                       stale_ok: bool = False) -> search.SearchOutput:
     """The search index, re-indexing only the shards whose pages changed since the last build.
 
     search.py splits the searchable pages into shards, each keyed by a hash of its own
-    pages; a remembered shard is reused as it is (which also keeps its bytes stable).
-    With `stale_ok` (serve), when some shard changed, the last build's index is reused
-    once and the cache says so (`stale_search`); the next build indexes for real.
+    pages; a remembered shard is reused as it is (which also keeps its bytes stable),
+    and when the output folder still holds its files, they are kept there without
+    reading its bundle from the cache. With `stale_ok` (serve), when some shard changed,
+    the last build's index is reused once and the cache says so (`stale_search`); the
+    next build indexes for real.
     """
     cache = current()
     if cache is None:
@@ -100,10 +103,26 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
 
     def remembered(key: bytes):
         value = cache.get(SHARDS, key)
-        return None if value is MISSING else value
+        if value is MISSING:
+            return None
+        if not cache.has(SHARD_HEADS, key):  # e.g. its store was found damaged: made again
+            cache.put(SHARD_HEADS, key, value.head())
+        return value
 
     def remember(key: bytes, index) -> None:
         cache.put(SHARDS, key, index)
+        cache.put(SHARD_HEADS, key, index.head())
+
+    def kept(shard: search.Shard):
+        head = cache.get(SHARD_HEADS, shard.key)
+        if head is MISSING or cache.outputs is None:
+            return None
+        entries = cache.outputs.entries_if_same(
+            (search.published(shard, name), digest) for name, digest in head.digests)
+        if entries is None:
+            return None
+        cache.keep(SHARDS, shard.key)  # its bundle stays for the next build, unread
+        return head, entries
 
     shards = search.plan_shards(model, files, known)
     if stale_ok and not cache.search_deferred:
@@ -114,10 +133,10 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
             if reused and all(index is not None for index in reused):
                 cache.stale_search = True
                 cache.search_deferred = True  # the refresh right after this build indexes for real
-                return search.assemble(reused, [number for number, _ in last])
+                return search.SearchOutput(search.assemble(reused, [number for number, _ in last]))
     cache.search_deferred = False
     cache.put(SHARDS_LAST, "last", tuple((shard.number, shard.key) for shard in shards))
-    return build_index(model, files, remembered=remembered, remember=remember, shards=shards)
+    return build_index(model, files, remembered=remembered, remember=remember, shards=shards, kept=kept)
 
 
 class CardMemo:

@@ -156,10 +156,14 @@ class SiteFiles(Mapping):
     def add_staged(self, staged: dict[str, tuple[bytes, int]]) -> None:
         self.staged.update(staged)
 
+    def keep(self, entries: Manifest) -> None:
+        """Files the output folder holds as the last build wrote them (their manifest entries)."""
+        self.kept.update(entries)
+
     def add_set_aside(self, part: tuple[Manifest, dict[str, tuple[bytes, int]]]) -> None:
         """What set_aside returned: files kept where they are, and files staged."""
         kept, staged = part
-        self.kept.update(kept)
+        self.keep(kept)
         self.staged.update(staged)
 
     def discard_staging(self) -> None:

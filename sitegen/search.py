@@ -27,7 +27,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -73,6 +73,31 @@ class ShardIndex:
 
     files: dict[str, bytes]
     urls: dict[str, str]
+
+    def head(self) -> ShardHead:
+        return ShardHead(tuple((name, hashlib.sha256(data).digest()) for name, data in self.files.items()),
+                         self.urls)
+
+
+@dataclass(frozen=True)
+class ShardHead:
+    """What a shard's bundle is without its bytes: each file's sha256, and its result id → URL map.
+
+    An unchanged shard whose files the output folder still holds needs no more (memo.py):
+    its bundle, ≈ 0.8 MB a shard, is neither read from the cache nor written again.
+    """
+
+    digests: tuple[tuple[str, bytes], ...]  # (name inside the bundle, sha256)
+    urls: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchOutput:
+    """The index files made now (path under public/ → bytes), and those kept as the output holds them."""
+
+    files: dict[str, bytes]
+    kept: dict[str, tuple] = field(default_factory=dict)  # path → the last build's manifest entry
+    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of some of `files`, by path
 
 
 def searchable(view: TaskView) -> bool:
@@ -156,11 +181,13 @@ def build_search_index(model: SiteModel, files: dict[str, bytes],
                        remembered: Callable[[bytes], ShardIndex | None] | None = None,
                        remember: Callable[[bytes, ShardIndex], None] | None = None,
                        digests: dict[str, bytes] | None = None,
-                       shards: list[Shard] | None = None) -> dict[str, bytes]:
+                       shards: list[Shard] | None = None,
+                       kept: Callable[[Shard], tuple[ShardHead, dict] | None] | None = None) -> SearchOutput:
     """Index the searchable task pages; return the index files (path under public/ → bytes).
 
     `remembered(key)` may return a shard indexed by an earlier build (memo.py); only the
     other shards are indexed, and each new one is handed to `remember(key, index)`.
+    `kept(shard)`: its head and manifest entries when the output folder holds its files.
     `shards`: plan_shards' answer when the caller already has it.
     """
     remove_stale_staging(_fast_temp())  # even when every shard is remembered
@@ -168,37 +195,53 @@ def build_search_index(model: SiteModel, files: dict[str, bytes],
         shards = plan_shards(model, files, digests)
     if not shards:
         # Pagefind refuses an empty site; the board's script then filters the cards alone.
-        return {}
-    indexes: dict[int, ShardIndex] = {}
+        return SearchOutput({})
+    parts: dict[int, ShardIndex | ShardHead] = {}
+    kept_files: dict[str, tuple] = {}
     missing = []
     for shard in shards:
+        held = kept(shard) if kept else None
+        if held is not None:
+            parts[shard.number], entries = held
+            kept_files.update(entries)
+            continue
         found = remembered(shard.key) if remembered else None
         if found is None:
             missing.append(shard)
         else:
-            indexes[shard.number] = found
+            parts[shard.number] = found
     for shard, index in zip(missing, index_shards(missing, model.site.language, files)):
-        indexes[shard.number] = index
+        parts[shard.number] = index
         if remember:
             remember(shard.key, index)
-    return assemble([indexes[shard.number] for shard in shards], [shard.number for shard in shards])
+    written = assemble([parts[shard.number] for shard in shards], [shard.number for shard in shards])
+    return SearchOutput(written, kept_files)
 
 
-def assemble(indexes: list[ShardIndex], numbers: list[int]) -> dict[str, bytes]:
-    """The published bundle: the first shard at /pagefind/, the others in folders under it."""
+def published(shard: Shard, name: str) -> str:
+    """Where a file of a shard's bundle goes under public/ (assemble's layout)."""
+    return f"{BUNDLE}/{name}" if shard.primary else f"{BUNDLE}/shard-{shard.number:02d}/{name}"
+
+
+def assemble(indexes: list[ShardIndex | ShardHead], numbers: list[int]) -> dict[str, bytes]:
+    """The published bundle: the first shard at /pagefind/, the others in folders under it.
+
+    A ShardHead stands for a shard kept as it is: only its URLs join the map.
+    """
     written: dict[str, bytes] = {}
     merged: list[str] = []
     found: dict[str, str] = {}
     clashes: set[str] = set()
     for position, (index, number) in enumerate(zip(indexes, numbers)):
+        files = index.files if isinstance(index, ShardIndex) else {}
         if position == 0:
             folder = BUNDLE
-            written.update((f"{folder}/{name}", data) for name, data in index.files.items())
+            written.update((f"{folder}/{name}", data) for name, data in files.items())
         else:
             name_of_folder = f"shard-{number:02d}"
             merged.append(f"{name_of_folder}/")
             folder = f"{BUNDLE}/{name_of_folder}"
-            written.update((f"{folder}/{name}", data) for name, data in index.files.items() if _is_data(name))
+            written.update((f"{folder}/{name}", data) for name, data in files.items() if _is_data(name))
         for result_id, url in index.urls.items():
             if found.setdefault(result_id, url) != url:
                 clashes.add(result_id)  # one id in two shards: board.js asks Pagefind instead

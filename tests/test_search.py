@@ -262,6 +262,33 @@ def test_a_build_with_every_shard_remembered_reads_no_kept_page(shards, monkeypa
     assert [p for p in reads if p.startswith("tasks/")] == []  # kept pages stay on disk
 
 
+def test_a_shard_the_output_holds_is_kept_without_reading_its_bundle(shards, monkeypatch):
+    from sitegen import memo
+    from sitegen.cache import MISSING, BuildCache
+
+    expected = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
+    loaded = []  # bundles read from the cache
+    original = BuildCache.get
+
+    def get(cache, store, key):
+        value = original(cache, store, key)
+        if store == memo.SHARDS and value is not MISSING:
+            loaded.append(key)
+        return value
+
+    monkeypatch.setattr(BuildCache, "get", get)
+    task = shards.root / "content/tasks/boeken-kaften.md"  # in shard 1
+    task.write_text(task.read_text(encoding="utf-8") + "\nOok schoolboeken.\n", encoding="utf-8")
+    shards.build()
+    assert loaded == [] and len(shards.runs) == 3  # shard 0 kept as it is, shard 1 indexed again
+    # A kept shard's file gone from public/: its bundle is read from the cache and written again.
+    (shards.out / "pagefind/pagefind-entry.json").unlink()
+    result = shards.build()
+    assert len(loaded) == 1 and len(shards.runs) == 3  # read, not indexed again
+    assert result.files["pagefind/pagefind-entry.json"] == expected["pagefind/pagefind-entry.json"]
+    assert (shards.out / "pagefind/pagefind-entry.json").read_bytes() == expected["pagefind/pagefind-entry.json"]
+
+
 def test_another_pagefind_binary_indexes_every_shard_again(shards, monkeypatch, tmp_path):
     shards.build()
     shards.runs.clear()
