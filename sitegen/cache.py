@@ -263,9 +263,7 @@ class BuildCache:
         for store, values in self._new.items():
             if store.startswith("_"):
                 continue
-            by_shard: dict[int, dict] = {}
-            for key, value in values.items():
-                by_shard.setdefault(shard_of(key), {})[key] = value
+            by_shard = _by_shard(values)
             if store in self._replaced:  # every shard is set: the ones now empty too
                 for shard in range(SHARDS):
                     by_shard.setdefault(shard, {})
@@ -311,6 +309,19 @@ class BuildCache:
         self._unsaved.clear()
         with contextlib.suppress(FileNotFoundError):
             (self.folder / _WRITING).unlink()  # the saved manifest describes the folder again
+
+
+def _by_shard(values: dict) -> dict[int, dict]:
+    """values split as shard_of splits them (inlined: a one-edit build saves ≈ 80 000 entries)."""
+    shards: list[dict] = [{} for _ in range(SHARDS)]
+    for key, value in values.items():
+        if type(key) is bytes and key:
+            shards[key[0] % SHARDS][key] = value
+        elif type(key) is str:
+            shards[zlib.crc32(key.encode("utf-8", "surrogateescape")) % SHARDS][key] = value
+        else:
+            shards[shard_of(key)][key] = value
+    return {shard: entries for shard, entries in enumerate(shards) if entries}
 
 
 def shard_of(key) -> int:

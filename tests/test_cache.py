@@ -471,3 +471,12 @@ def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_co
     build(BuildOptions(root=cold, jobs=1, cache=False, now=FIXED_NOW))
     assert _files(site / "public") == _files(cold / "public")
     assert b"Nieuwe titel" in (site / "public/calendar.ics").read_bytes()
+
+
+def test_saving_splits_entries_into_the_shards_reading_looks_in():
+    from sitegen.cache import _by_shard, shard_of
+
+    keys = [bytes([n]) * 32 for n in range(40)] + [f"tasks/taak-{n:05d}/index.html" for n in range(40)]
+    keys += ["content/tasks/caf\udce9.md", ("a", 1), b""]  # a file name that is not UTF-8, a tuple
+    split = _by_shard({key: n for n, key in enumerate(keys)})
+    assert {key: shard for shard, entries in split.items() for key in entries} == {key: shard_of(key) for key in keys}
