@@ -271,7 +271,7 @@ class Pages:
 
     def category(self, category: Choice) -> tuple[str, bytes]:
         route = urls.route(category)
-        tasks = [v for v in self.model.upcoming if v.task.category == category.slug]
+        tasks = [v for v in self.model.in_category(category.slug) if not v.past]  # as upcoming, in order
         return route.path, self.render("category.html", route, category=category, tasks=tasks)
 
     def not_found(self) -> tuple[str, bytes]:

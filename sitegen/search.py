@@ -108,9 +108,10 @@ def searchable(view: TaskView) -> bool:
 def months(view: TaskView, now: datetime) -> list[str]:
     """The months ('2026-12') in which the task still happens, for the month filter."""
     found: set[str] = set()
-    after = sort_key(view.next)
+    single = len(view.occurrences) == 1  # most tasks: no need to order occurrences
+    after = None if single else sort_key(view.next)
     for occurrence in view.occurrences:
-        if (len(view.occurrences) > 1 and sort_key(occurrence) < after) or is_over(occurrence, now):
+        if (not single and sort_key(occurrence) < after) or is_over(occurrence, now):
             continue
         first, last = occurrence.day, occurrence.last_day
         # A multi-day task counts in every month it touches.
