@@ -28,6 +28,11 @@ _TEMP_SUFFIX = ".sitegen-tmp"
 Manifest = dict[str, tuple[bytes, int, int]]  # path → (sha256, size, mtime_ns)
 
 
+class Kept(tuple):
+    """In a stage's files, for a file the output folder holds as the last build wrote it:
+    its manifest entry (sha256, size, mtime_ns) stands in for its bytes."""
+
+
 @dataclass(frozen=True)
 class WriteReport:
     written: int
@@ -151,14 +156,17 @@ class SiteFiles(Mapping):
         self.staged: dict[str, tuple[bytes, int]] = {}
 
     def update(self, more) -> None:
-        self.fresh.update(more)
+        kept = {path: data for path, data in more.items() if isinstance(data, Kept)}
+        self.fresh.update(more if not kept else
+                          {path: data for path, data in more.items() if path not in kept})
+        self.keep(kept)
 
     def add_staged(self, staged: dict[str, tuple[bytes, int]]) -> None:
         self.staged.update(staged)
 
     def keep(self, entries: Manifest) -> None:
         """Files the output folder holds as the last build wrote them (their manifest entries)."""
-        self.kept.update(entries)
+        self.kept.update((path, tuple(entry)) for path, entry in entries.items())
 
     def add_set_aside(self, part: tuple[Manifest, dict[str, tuple[bytes, int]]]) -> None:
         """What set_aside returned: files kept where they are, and files staged."""
@@ -247,6 +255,9 @@ def set_aside(files: dict[str, bytes], staging: Path, index: OutputIndex,
     kept: Manifest = {}
     changed: dict[str, bytes] = {}
     for path, data in files.items():
+        if isinstance(data, Kept):
+            kept[path] = tuple(data)
+            continue
         entry = index.entry_if_same(path, known.get(path) or hashlib.sha256(data).digest())
         if entry is not None and entry[1] == len(data):
             kept[path] = entry

@@ -431,7 +431,7 @@ def test_unchanged_places_are_not_parsed_again_and_keep_their_problems(three, mo
         assert [(p.path, p.line) for p in failed.value.problems] == [("content/places/kerk.md", 4)]
 
 
-def test_the_output_check_in_another_process_still_finds_hand_edits(three, tmp_path, monkeypatch):
+def test_the_output_check_in_another_process_still_finds_hand_edits(three, tmp_path, monkeypatch, forking):
     from sitegen import output
 
     monkeypatch.setattr(output, "CHECK_BESIDE_FROM", 0)  # as at 10 000 tasks: stats in a forked child
@@ -449,7 +449,8 @@ def test_the_output_check_in_another_process_still_finds_hand_edits(three, tmp_p
     assert _files(three.out) == expected
 
 
-def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_cold_one(tmp_path, monkeypatch):
+def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_cold_one(
+        tmp_path, monkeypatch, forking):
     from generate import FIXED_NOW
 
     build_module = sys.modules["sitegen.build"]  # (sitegen.build names the function too)
@@ -480,3 +481,22 @@ def test_saving_splits_entries_into_the_shards_reading_looks_in():
     keys += ["content/tasks/caf\udce9.md", ("a", 1), b""]  # a file name that is not UTF-8, a tuple
     split = _by_shard({key: n for n, key in enumerate(keys)})
     assert {key: shard for shard, entries in split.items() for key in entries} == {key: shard_of(key) for key in keys}
+
+
+def test_only_the_feeds_showing_an_edited_task_are_made_again(three, tmp_path, monkeypatch):
+    from sitegen import calendar
+
+    three.build()
+    made = []
+    original = calendar.calendar_bytes
+    monkeypatch.setattr(calendar, "calendar_bytes", lambda model, name, *rest: (
+        made.append(name), original(model, name, *rest))[1])
+    three.build()
+    assert made == []  # nothing changed: every feed kept where it is
+    task = three.root / "content/tasks/soep.md"
+    task.write_text(task.read_text(encoding="utf-8").replace("Soep koken", "Soep en brood"), encoding="utf-8")
+    three.build()
+    # The site's feed, its place's and category's, and its own: not the other place's or category's.
+    assert len(made) == 4 and any("Soep en brood" in name for name in made)
+    assert _files(three.out) == _cold(three, tmp_path, "cold")
+    assert b"Soep en brood" in (three.out / "places/t-hof.ics").read_bytes()

@@ -52,7 +52,7 @@ def test_a_failure_beside_is_raised_after_the_calls_end():
     assert finished == [1]
 
 
-def test_background_runs_the_call_in_another_process_while_this_one_goes_on(tmp_path):
+def test_background_runs_the_call_in_another_process_while_this_one_goes_on(tmp_path, forking):
     signal = tmp_path / "parent-went-on"
     running = Background(lambda: _wait_for(str(signal)) and os.getpid())
     signal.touch()  # after Background() returned: the call was already waiting for it
@@ -71,7 +71,7 @@ def test_background_runs_the_call_here_when_other_threads_run():
         other.join()
 
 
-def test_background_runs_the_call_here_when_the_child_dies():
+def test_background_runs_the_call_here_when_the_child_dies(forking):
     parent = os.getpid()
 
     def call():
@@ -82,7 +82,7 @@ def test_background_runs_the_call_here_when_the_child_dies():
     assert Background(call).result() == "made here"
 
 
-def test_run_split_runs_away_in_another_process_beside_here_and_brings_its_cache_entries_back(tmp_path):
+def test_run_split_runs_away_in_another_process_beside_here_and_brings_its_cache_entries_back(tmp_path, forking):
     signal = str(tmp_path / "here-started")
     parent = os.getpid()
     cache = BuildCache.disabled()
