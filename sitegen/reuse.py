@@ -49,6 +49,8 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     # Without an output folder (check) nothing is kept, yet the views get a build's keys: the
     # cards and events that run looks up are then the build's, which a shard it touches keeps.
     outputs = cache.outputs
+    if outputs is not None:
+        outputs.state  # the folder check: waited for here, so the workers forked later share it
     changed, kept, keys = [], {}, {}
     for view in model.tasks:
         source = view.task.source
