@@ -256,9 +256,11 @@ class BuildCache:
     def save(self) -> None:
         """End a successful build: keep what it used (dropping the rest of what it used), on disk unless serving.
 
-        Pruning is per shard: a shard this build did not touch at all stays as it was
-        (on disk, and in memory when serving): a warm build whose board page was
-        remembered looks up no card, yet the next edit needs the other 9 999 cards.
+        Pruning is per shard, and only where this build used most of the shard: a shard it
+        did not touch, or touched little, keeps its entries (on disk, and in memory when
+        serving): a warm build whose board page was remembered looks up no card, yet the
+        next edit needs the other 9 999 cards. Entries are keyed by what they were made
+        from, so one kept too long is never wrong, only unused until a build prunes it.
         """
         for store, values in self._new.items():
             if store.startswith("_"):
@@ -276,6 +278,12 @@ class BuildCache:
                 for key in kept.get(shard, ()):
                     if key not in entries and key in old:
                         entries[key] = old[key]
+                if store not in self._replaced and len(entries) * 2 < len(old):
+                    # This build used little of the shard (e.g. an edited past task's new card
+                    # and event, while the board and feeds were remembered whole): that says
+                    # nothing of the rest, which the next edit of an upcoming task needs.
+                    # A build that uses most of it (re-renders the board) drops the unused.
+                    entries = {**old, **entries}
                 if shard in dirty or old.keys() != entries.keys() or (
                         store in self._replaced and old != entries):
                     self._unsaved.add((store, shard))

@@ -500,3 +500,42 @@ def test_only_the_feeds_showing_an_edited_task_are_made_again(three, tmp_path, m
     assert len(made) == 4 and any("Soep en brood" in name for name in made)
     assert _files(three.out) == _cold(three, tmp_path, "cold")
     assert b"Soep en brood" in (three.out / "places/t-hof.ics").read_bytes()
+
+
+def test_editing_a_past_task_then_an_upcoming_one_renders_one_card_each(tmp_path, monkeypatch):
+    from generate import FIXED_NOW
+
+    from sitegen import render
+
+    generate(120, tmp_path)
+    options = BuildOptions(root=tmp_path, jobs=1, now=FIXED_NOW)
+    build(options)
+    result = build(options)
+    past = next(view for view in result.model.tasks if view.past)
+    upcoming = next(view for view in result.model.tasks if not view.past)
+    cards = []
+    original = render.Pages._render_card
+    monkeypatch.setattr(render.Pages, "_render_card", lambda pages, view: (
+        cards.append(view.task.slug), original(pages, view))[1])
+    for view in (past, upcoming):
+        path = tmp_path / view.task.source
+        path.write_text(path.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+        build(options)
+    # The past task's build used one card of its shard: the others stay for the board.
+    assert cards == [past.task.slug, upcoming.task.slug]
+
+
+def test_card_versions_of_repeated_edits_do_not_pile_up(tmp_path):
+    from generate import FIXED_NOW
+
+    generate(120, tmp_path)
+    options = BuildOptions(root=tmp_path, jobs=1, now=FIXED_NOW)
+    result = build(options)
+    path = tmp_path / next(view for view in result.model.tasks if not view.past).task.source
+    counts = []
+    for edit in range(6):
+        path.write_text(path.read_text(encoding="utf-8").replace("\ntitle: ", f"\ntitle: {edit} ", 1),
+                        encoding="utf-8")
+        build(options)
+        counts.append(len(BuildCache.for_site(tmp_path).get_store("cards")))
+    assert counts[-1] <= counts[1]  # each edit's board uses most cards: older versions go
