@@ -278,11 +278,16 @@ class BuildCache:
                 for key in kept.get(shard, ()):
                     if key not in entries and key in old:
                         entries[key] = old[key]
-                if store not in self._replaced and len(entries) * 2 < len(old):
-                    # This build used little of the shard (e.g. an edited past task's new card
-                    # and event, while the board and feeds were remembered whole): that says
-                    # nothing of the rest, which the next edit of an upcoming task needs.
-                    # A build that uses most of it (re-renders the board) drops the unused.
+            # A build that used little of a store (e.g. an edited task's new card and event,
+            # while the board and feeds were remembered) says nothing of the rest, which the
+            # next edit may need: it adds without dropping. One that used most of it (made
+            # every list again, in a new hour) drops what it did not use.
+            used = sum(len(entries) for entries in by_shard.values())
+            merge = store not in self._replaced and used * 2 < sum(
+                len(self._shard(store, shard)) for shard in by_shard)
+            for shard, entries in by_shard.items():
+                old = self._shard(store, shard)
+                if merge:
                     entries = {**old, **entries}
                 if shard in dirty or old.keys() != entries.keys() or (
                         store in self._replaced and old != entries):

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -526,6 +527,8 @@ def test_editing_a_past_task_then_an_upcoming_one_renders_one_card_each(tmp_path
 
 
 def test_card_versions_of_repeated_edits_do_not_pile_up(tmp_path):
+    from datetime import timedelta
+
     from generate import FIXED_NOW
 
     generate(120, tmp_path)
@@ -539,3 +542,6 @@ def test_card_versions_of_repeated_edits_do_not_pile_up(tmp_path):
         build(options)
         counts.append(len(BuildCache.for_site(tmp_path).get_store("cards")))
     assert counts[-1] <= counts[1]  # each edit's board uses most cards: older versions go
+    # A build that makes every list again (the next hour's) keeps only what it used.
+    build(replace(options, now=FIXED_NOW + timedelta(hours=1)))
+    assert len(BuildCache.for_site(tmp_path).get_store("cards")) <= len(result.model.tasks)
