@@ -13,12 +13,12 @@ from pathlib import Path
 
 from . import messages, urls
 from .cache import (KNOWN, MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
-                    build_cache, current, digest_views)
+                    build_cache, current, digest_views, view_key)
 from . import reuse
-from .calendar import render_feeds, render_task_feeds
+from .calendar import EVENTS, render_feeds, render_task_feeds
 from .content import LoadOptions, find_asset, load_site
 from .history import read_history
-from .memo import reuse_search_index
+from .memo import CARDS, reuse_search_index
 from .model import SiteModel
 from .output import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
 from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
@@ -101,6 +101,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
                 files.update(part)
         reuse.record(tasks, files)
         digest_views(model.tasks)  # before forking: each site-wide stage keys pages by them
+        keep_cards_and_events(model)
         # Pagefind indexes the task pages, all made by now: it runs beside the site-wide stages.
         _stage(options, "site")
         search = (partial(reuse_search_index, build_search_index, model, files,  # when pages changed
@@ -108,7 +109,8 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         # The site-wide pages and feeds: independent, side by side in workers when much changed
         # and nothing else runs. Beside Pagefind (which keeps the other core busy) they run
         # here: as fast at 10 000 tasks, without two more workers (peak memory 545 → 461 MiB).
-        # After a few edits they are mostly remembered pages, and forking would cost more.
+        # After a few edits they are mostly remembered pages: a pool would cost more than it
+        # saves, so one forked process takes the feeds and reach pages (run_split below).
         here = [partial(render_pages, model, theme), partial(render_posters, model, theme)]
         away = [partial(render_feeds, model, theme, history),
                 partial(render_reach, model, theme, history)]  # the Atom feed orders by last commit
@@ -157,6 +159,24 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
     for path, (digest, _) in staged.items():
         cache.put(KNOWN, path, digest)  # travels back with the worker's cache entries
     return staged
+
+
+def keep_cards_and_events(model: SiteModel) -> None:
+    """Keep every task's card and calendar event for the next build, read or not.
+
+    A build whose board and feeds are remembered looks up no card or event, yet the next
+    edit of an upcoming task needs all of them: without this, saving a shard that holds an
+    edited task's new card dropped the ≈ 600 others in it (the next build made them again).
+    Old versions of edited tasks are not kept: they go when their shard is saved.
+    """
+    cache = current()
+    if cache is None:
+        return
+    for view in model.tasks:
+        key = view_key(view)
+        if key is not None:
+            cache.keep(CARDS, key)
+            cache.keep(EVENTS, key)
 
 
 def _set_aside(render: Callable[[], dict[str, bytes]], staging: Path):

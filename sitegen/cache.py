@@ -256,11 +256,9 @@ class BuildCache:
     def save(self) -> None:
         """End a successful build: keep what it used (dropping the rest of what it used), on disk unless serving.
 
-        Pruning is per shard, and only where this build used most of the shard: a shard it
-        did not touch, or touched little, keeps its entries (on disk, and in memory when
-        serving): a warm build whose board page was remembered looks up no card, yet the
-        next edit needs the other 9 999 cards. Entries are keyed by what they were made
-        from, so one kept too long is never wrong, only unused until a build prunes it.
+        Pruning is per shard: a shard this build did not touch at all stays as it was (on
+        disk, and in memory when serving). What a build needs without looking it up (the
+        cards of a remembered board, the events of a kept feed) it marks with keep().
         """
         for store, values in self._new.items():
             if store.startswith("_"):
@@ -278,17 +276,8 @@ class BuildCache:
                 for key in kept.get(shard, ()):
                     if key not in entries and key in old:
                         entries[key] = old[key]
-            # A build that used little of a store (e.g. an edited task's new card and event,
-            # while the board and feeds were remembered) says nothing of the rest, which the
-            # next edit may need: it adds without dropping. One that used most of it (made
-            # every list again, in a new hour) drops what it did not use.
-            used = sum(len(entries) for entries in by_shard.values())
-            merge = store not in self._replaced and used * 2 < sum(
-                len(self._shard(store, shard)) for shard in by_shard)
             for shard, entries in by_shard.items():
                 old = self._shard(store, shard)
-                if merge:
-                    entries = {**old, **entries}
                 if shard in dirty or old.keys() != entries.keys() or (
                         store in self._replaced and old != entries):
                     self._unsaved.add((store, shard))

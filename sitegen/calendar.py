@@ -34,6 +34,7 @@ PRODID = "-//Doe-plek board//sitegen//NL"
 PAST_WINDOW = timedelta(days=30)  # feeds keep tasks that ended this recently
 REFRESH = timedelta(hours=12)  # how often we ask calendar apps to look again
 _END = b"END:VCALENDAR\r\n"
+EVENTS = "ics-events"  # cache store: a task's VEVENT bytes, by reuse.plan's view key
 FEEDS = "feeds"  # cache store: the sha256 of a site, place or category feed, by FeedMemo.key
 
 
@@ -152,8 +153,8 @@ def serialised_events(model: SiteModel, views, history: History) -> dict[str, by
         # again cost 0.1 s at 10 000 tasks, and hashing that key again 0.03 s.
         key = view_key(view)
         events[view.task.slug] = (
-            remember_by_digest("ics-events", key, compute) if key is not None else
-            remember("ics-events", (model.site, model.places[view.task.place], model.now, view,
+            remember_by_digest(EVENTS, key, compute) if key is not None else
+            remember(EVENTS, (model.site, model.places[view.task.place], model.now, view,
                                     history.of(view.task.source)), compute))
     return events
 

@@ -87,10 +87,10 @@ class OutputIndex:
         return {} if self.walk else self.folders  # walking finds added files anyway
 
     def close(self) -> None:
-        """Wait for a check still running (a build that failed before it needed the answer)."""
+        """Stop a check still running (a build that failed before it needed the answer)."""
         pending, self._pending = self._pending, None
         if pending is not None:
-            pending.result()
+            pending.cancel()
 
     def entry_if_same(self, path: str, digest: bytes):
         """The manifest entry of `path` if the file is on disk exactly as the last build wrote it."""
@@ -431,14 +431,17 @@ def _scan(out: Path) -> dict[str, tuple[int, int, bool]]:
     stack = [(out, "")]
     while stack:
         folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                relative = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), relative + "/"))
-                else:
-                    stat = entry.stat(follow_symlinks=False)
-                    found[relative] = (stat.st_size, stat.st_mtime_ns, entry.is_file(follow_symlinks=False))
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # a folder we may not read (not one of ours): left as it is
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), relative + "/"))
+            else:
+                stat = entry.stat(follow_symlinks=False)
+                found[relative] = (stat.st_size, stat.st_mtime_ns, entry.is_file(follow_symlinks=False))
     return found
 
 

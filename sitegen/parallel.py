@@ -8,6 +8,7 @@ starting workers would cost more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import ctypes
 import ctypes.util
@@ -15,6 +16,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -83,7 +85,7 @@ def run_beside(calls: list, jobs: int, beside: Callable[[], Any] | None = None) 
             cache.merge(fresh)
             for store, keys in hits.items():
                 for key in keys:
-                    cache.get(store, key)  # used by the worker: kept for the next build
+                    cache.keep(store, key)  # used by the worker: kept for the next build, not read here
         results.append(result)
     return results, value
 
@@ -102,7 +104,7 @@ def run_split(here: list, away: list, beside: Callable[[], Any] | None = None) -
     try:
         results = [call() for call in here]
     except BaseException:
-        elsewhere.result()  # reaped; the failure here is the one to report
+        elsewhere.cancel()  # the failure here is the one to report
         if thread is not None:
             thread.join()
         raise
@@ -161,14 +163,16 @@ class Background:
 
     For work that mostly waits on the system (tens of thousands of stats), which a thread
     could not overlap with the build: it needs the GIL back after every call. Runs the
-    call here instead — at result() — when fork is missing, when other threads run (a fork
-    copies only this one: a lock another holds would stay held in the child), when asked
-    from another process (a worker forked meanwhile), or when the child failed.
+    call here instead — at result() — when fork is missing, when threads other than ours
+    run (a fork copies only this one: a lock another holds would stay held in the child),
+    when asked from another process (a worker forked meanwhile), or when the child failed.
+    An interrupted child (Ctrl-C reaches the whole process group) makes result() raise
+    KeyboardInterrupt rather than do the work again.
     """
 
     def __init__(self, call: Callable[[], Any]):
         self._call, self._owner, self._pid = call, os.getpid(), None
-        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        if "fork" not in multiprocessing.get_all_start_methods() or not _only_our_threads():
             return
         read, write = os.pipe()
         try:
@@ -178,13 +182,17 @@ class Background:
             os.close(write)
             return
         if pid == 0:  # the child: send the value, leave without running the parent's exit code
+            status = 1
             try:
                 os.close(read)
                 data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
                 with open(write, "wb") as pipe:
                     pipe.write(data)
+                status = 0
+            except KeyboardInterrupt:
+                status = _INTERRUPTED
             finally:
-                os._exit(0)
+                os._exit(status)
         os.close(write)
         self._pid, self._read = pid, read
 
@@ -192,13 +200,52 @@ class Background:
         if self._pid is None or os.getpid() != self._owner:
             return self._call()
         pid, self._pid = self._pid, None
-        with open(self._read, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
+        received = False
+        try:
+            with open(self._read, "rb") as pipe:
+                data = pipe.read()
+            received = True
+        finally:
+            status = _reap(pid, kill=not received)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _INTERRUPTED:
+            raise KeyboardInterrupt
         try:
             return pickle.loads(data)
         except Exception:  # the child died before sending all of it
             return self._call()
+
+    def cancel(self) -> None:
+        """Stop the child and forget its work (a build that failed before it needed it)."""
+        if self._pid is None or os.getpid() != self._owner:
+            return
+        pid, self._pid = self._pid, None
+        os.close(self._read)
+        _reap(pid, kill=True)
+
+
+_INTERRUPTED = 130  # a child's exit status after Ctrl-C
+# Threads of ours that may run beside a fork: they hold no lock the child could need
+# (the progress bar only writes to stderr, which the child never touches).
+FORK_SAFE_THREADS = frozenset({"sitegen-progress"})
+
+
+def _only_our_threads() -> bool:
+    current = threading.current_thread()
+    return all(thread is current or thread.name in FORK_SAFE_THREADS for thread in threading.enumerate())
+
+
+def _reap(pid: int, kill: bool) -> int:
+    """Wait for a child (killed first if asked); its wait status."""
+    if kill:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return 0
 
 
 def _run_one(index: int):

@@ -97,7 +97,6 @@ class SearchOutput:
 
     files: dict[str, bytes]
     kept: dict[str, tuple] = field(default_factory=dict)  # path → the last build's manifest entry
-    digests: dict[str, bytes] = field(default_factory=dict)  # sha256 of some of `files`, by path
 
 
 def searchable(view: TaskView) -> bool:

@@ -117,7 +117,7 @@ def forking(monkeypatch):
     rightly refuses to fork beside other threads (it then runs its call in-process).
     """
     from sitegen import parallel
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(parallel, "_only_our_threads", lambda: True)
 
 
 @pytest.fixture

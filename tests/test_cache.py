@@ -545,3 +545,31 @@ def test_card_versions_of_repeated_edits_do_not_pile_up(tmp_path):
     # A build that makes every list again (the next hour's) keeps only what it used.
     build(replace(options, now=FIXED_NOW + timedelta(hours=1)))
     assert len(BuildCache.for_site(tmp_path).get_store("cards")) <= len(result.model.tasks)
+
+
+def test_the_cache_does_not_grow_from_hour_to_hour_after_many_edits(tmp_path):
+    from datetime import timedelta
+
+    from generate import FIXED_NOW
+
+    generate(40, tmp_path)
+    options = BuildOptions(root=tmp_path, jobs=1, now=FIXED_NOW)
+    result = build(options)
+    path = tmp_path / next(view for view in result.model.tasks if view.past).task.source
+    for edit in range(50):  # each edit's pages, cards and events are new entries
+        path.write_text(path.read_text(encoding="utf-8") + f"\nZin {edit}.\n", encoding="utf-8")
+        build(options)
+
+    def sizes():
+        cache = BuildCache.for_site(tmp_path)
+        return {store: len(cache.get_store(store)) for store in ("pages", "cards", "ics-events", "bodies")}
+
+    hourly = []
+    for hour in range(1, 5):
+        build(replace(options, now=FIXED_NOW + timedelta(hours=hour)))
+        hourly.append(sizes())
+    # Each hour makes every page, card and event again: what the hour before made goes
+    # (a shard no new entry falls in keeps its few until one does: 40 tasks, 16 shards).
+    for store in hourly[0]:
+        assert max(sizes[store] for sizes in hourly) <= 1.25 * hourly[0][store], (store, hourly)
+    assert hourly[-1]["cards"] <= 1.25 * len(result.model.tasks)

@@ -82,6 +82,53 @@ def test_background_runs_the_call_here_when_the_child_dies(forking):
     assert Background(call).result() == "made here"
 
 
+def test_background_interrupted_raises_rather_than_doing_the_work_again(forking):
+    parent = os.getpid()
+
+    def call():
+        if os.getpid() != parent:
+            raise KeyboardInterrupt  # Ctrl-C reaches the child too
+        return "made again"
+
+    with pytest.raises(KeyboardInterrupt):
+        Background(call).result()
+
+
+def test_background_cancel_stops_and_reaps_the_child(forking):
+    running = Background(lambda: time.sleep(30))
+    pid = running._pid
+    assert pid is not None
+    started = time.monotonic()
+    running.cancel()
+    assert time.monotonic() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def test_background_forks_beside_the_progress_bar_thread(monkeypatch):
+    from sitegen import parallel
+    from sitegen.progress import ProgressBar
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            pass
+
+        def flush(self):
+            pass
+
+    with ProgressBar(Terminal()) as bar:
+        # The threads of the sitegen command: this one and the bar's (not Playwright's,
+        # which earlier browser tests leave in this process).
+        monkeypatch.setattr(parallel.threading, "enumerate", lambda: [threading.current_thread(), bar._thread])
+        assert Background(os.getpid).result() != os.getpid()
+        other = threading.Thread(target=lambda: None, name="someone-else")
+        monkeypatch.setattr(parallel.threading, "enumerate", lambda: [threading.current_thread(), other])
+        assert Background(os.getpid).result() == os.getpid()
+
+
 def test_run_split_runs_away_in_another_process_beside_here_and_brings_its_cache_entries_back(tmp_path, forking):
     signal = str(tmp_path / "here-started")
     parent = os.getpid()
