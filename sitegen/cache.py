@@ -14,7 +14,8 @@ What it holds, each keyed by a hash of everything the value was made from:
   memo hit is read from the output only when size and mtime prove it is ours;
 
 plus a few remembered pieces of output (QR codes, poster blocks, calendar events and
-heads, the sitemap), each by every input it was made from.
+heads, each feed's hash, each search shard's file hashes, the sitemap), each by every
+input it was made from.
 
 Each store is split by key into SHARDS files (`records.07.pickle`), read when first
 needed and rewritten only when an entry in them changed. Every file starts with a header naming the cache format and a fingerprint of the
