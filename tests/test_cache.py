@@ -573,3 +573,17 @@ def test_the_cache_does_not_grow_from_hour_to_hour_after_many_edits(tmp_path):
     for store in hourly[0]:
         assert max(sizes[store] for sizes in hourly) <= 1.25 * hourly[0][store], (store, hourly)
     assert hourly[-1]["cards"] <= 1.25 * len(result.model.tasks)
+
+
+def test_on_one_core_the_output_check_runs_in_the_build_s_process(three, tmp_path, monkeypatch, forking):
+    from sitegen import output, parallel
+
+    monkeypatch.setattr(output, "CHECK_BESIDE_FROM", 0)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    checked_in = tmp_path / "checked-in"
+    original = output.check_folder
+    monkeypatch.setattr(output, "check_folder", lambda *args: (
+        checked_in.write_text(str(os.getpid())), original(*args))[1])
+    three.build()
+    three.build()
+    assert checked_in.read_text() == str(os.getpid())
