@@ -87,14 +87,8 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     renderer.prepare([front.body for _, front in place_files if not isinstance(front, Remembered)])
     places = {}
     for path, front in place_files:
-        if isinstance(front, Remembered):
-            place = front.replay(problems)
-        else:
-            mark = (len(problems.found), len(problems.warnings))
-            place = _load_place(path, front, site, options, renderer, problems)
-            if records is not None and not _shows_pictures(front):
-                records.put(path, sources[path], place_context, front.body, place,
-                            problems.found[mark[0]:], problems.warnings[mark[1]:])
+        place = _loaded(path, front, problems, records, place_context, sources,
+                        lambda: _load_place(path, front, site, options, renderer, problems))
         if place:
             places[place.slug] = place
     # Places whose file exists but has problems: a task there must not be told
@@ -106,15 +100,8 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     renderer.prepare([front.body for _, front in task_files if not isinstance(front, Remembered)])
     tasks = []
     for path, front in task_files:
-        if isinstance(front, Remembered):
-            task = front.replay(problems)
-        else:
-            mark = (len(problems.found), len(problems.warnings))
-            task = _load_task(path, front, site, places, broken, options, renderer, problems)
-            # A task showing a picture also depends on that file existing: always checked afresh.
-            if records is not None and not _shows_pictures(front):
-                records.put(path, sources[path], context, front.body, task,
-                            problems.found[mark[0]:], problems.warnings[mark[1]:])
+        task = _loaded(path, front, problems, records, context, sources,
+                       lambda: _load_task(path, front, site, places, broken, options, renderer, problems))
         if task and (options.drafts or not task.draft):
             tasks.append(task)
     if problems:
@@ -124,6 +111,20 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     views = sorted((view_task(t, now) for t in tasks), key=_task_order)
     ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.casefold()))
     return SiteModel(site, ordered_places, tuple(views), now, sources), problems
+
+
+def _loaded(path: str, front, problems: Problems, records: RecordCache | None, context: bytes | None,
+            sources: dict, load):
+    """A task or place as an earlier build loaded it (its problems replayed), or load()ed now and remembered."""
+    if isinstance(front, Remembered):
+        return front.replay(problems)
+    mark = (len(problems.found), len(problems.warnings))
+    record = load()
+    # A file showing a picture also depends on that file existing: always checked afresh.
+    if records is not None and not _shows_pictures(front):
+        records.put(path, sources[path], context, front.body, record,
+                    problems.found[mark[0]:], problems.warnings[mark[1]:])
+    return record
 
 
 def _shows_pictures(front: FrontMatter) -> bool:
