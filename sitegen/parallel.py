@@ -76,16 +76,9 @@ def run_beside(calls: list, jobs: int, beside: Callable[[], Any] | None = None) 
             outcomes = list(pending)
     finally:
         _CALLS = []
-    cache = current()
     results = []
     for result, fresh, hits, error in outcomes:
-        if error is not None:
-            raise (error.error() if isinstance(error, _Rebuilt) else error)
-        if cache is not None:
-            cache.merge(fresh)
-            for store, keys in hits.items():
-                for key in keys:
-                    cache.keep(store, key)  # used by the worker: kept for the next build, not read here
+        _take_back(fresh, hits, error)
         results.append(result)
     return results, value
 
@@ -110,6 +103,12 @@ def run_split(here: list, away: list, beside: Callable[[], Any] | None = None) -
         raise
     values, fresh, hits, error = elsewhere.result()
     value = thread.result() if thread is not None else None
+    _take_back(fresh, hits, error)
+    return results + values, value
+
+
+def _take_back(fresh: dict, hits: dict, error) -> None:
+    """What calls run in another process left: their failure raised here, or their cache entries."""
     if error is not None:
         raise (error.error() if isinstance(error, _Rebuilt) else error)
     cache = current()
@@ -118,7 +117,6 @@ def run_split(here: list, away: list, beside: Callable[[], Any] | None = None) -
         for store, keys in hits.items():
             for key in keys:
                 cache.keep(store, key)  # used over there: kept for the next build, not read here
-    return results + values, value
 
 
 def _run_calls(calls: list):
