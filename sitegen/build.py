@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import (KNOWN, MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
+from .cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
                     build_cache, current, digest_views, view_key)
 from . import reuse
 from .calendar import EVENTS, render_feeds, render_task_feeds
@@ -152,12 +152,14 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
         pages.card(view)  # remembered for the board, place and category lists: made on every core
     files.update(render_task_feeds(model, views, history))
     files.update(render_task_posters(pages, model, views))  # the same templates and memo
-    if staging is None:
-        return files
+    return files if staging is None else _stage_known(staging, files)
+
+
+def _stage_known(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]]:
+    """Write files into the staging folder; their hashes join the cache's known ones
+    (and travel back with a forked process's cache entries)."""
     staged = stage(staging, files)
-    cache = current()
-    for path, (digest, _) in staged.items():
-        cache.put(KNOWN, path, digest)  # travels back with the worker's cache entries
+    current().know({path: digest for path, (digest, _) in staged.items()})
     return staged
 
 
@@ -182,10 +184,8 @@ def keep_cards_and_events(model: SiteModel) -> None:
 def _set_aside(render: Callable[[], dict[str, bytes]], staging: Path):
     """render()'s files as set_aside gives them (run in a forked process: see run_split)."""
     cache = current()
-    kept, staged = set_aside(render(), staging, cache.outputs, cache.known_digests())
-    for path, (digest, _) in staged.items():
-        cache.put(KNOWN, path, digest)  # travels back with the cache entries
-    return kept, staged
+    kept, changed = set_aside(render(), cache.outputs, cache.known_digests())
+    return kept, _stage_known(staging, changed)
 
 
 def render_pages(model: SiteModel, theme: Theme) -> dict[str, bytes]:

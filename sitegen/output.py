@@ -245,26 +245,24 @@ def stage(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]
     return staged
 
 
-def set_aside(files: dict[str, bytes], staging: Path, index: OutputIndex,
-              known: dict[str, bytes]) -> tuple[Manifest, dict[str, tuple[bytes, int]]]:
-    """Files the output folder holds exactly as they are (their manifest entries), and the others staged.
+def set_aside(files: dict[str, bytes], index: OutputIndex,
+              known: dict[str, bytes]) -> tuple[Manifest, dict[str, bytes]]:
+    """Files the output folder holds exactly as they are (their manifest entries), and the others.
 
-    For stages run in another process: only those two small maps travel back, and an
-    unchanged file is neither sent, nor written, nor hashed again by the writer.
-    `known`: sha256 of files already hashed (remembered pages).
+    For stages run in another process: only the kept entries and the others' hashes (once
+    staged) travel back, and an unchanged file is neither sent, nor written, nor hashed again
+    by the writer. `known`: sha256 of files already hashed (remembered pages).
     """
     kept: Manifest = {}
     changed: dict[str, bytes] = {}
     for path, data in files.items():
-        if isinstance(data, Kept):
-            kept[path] = tuple(data)
-            continue
-        entry = index.entry_if_same(path, known.get(path) or hashlib.sha256(data).digest())
-        if entry is not None and entry[1] == len(data):
+        entry = (tuple(data) if isinstance(data, Kept) else
+                 index.entry_if_same(path, known.get(path) or hashlib.sha256(data).digest()))
+        if entry is not None:
             kept[path] = entry
         else:
             changed[path] = data
-    return kept, stage(staging, changed)
+    return kept, changed
 
 
 def _alive(pid: int) -> bool:
