@@ -255,7 +255,7 @@ class BuildCache:
             self.discarded.append(store)
 
     def save(self) -> None:
-        """End a successful build: keep what it used (dropping the rest of what it used), on disk unless serving.
+        """End a successful build: keep what it used or keep()s, on disk unless serving.
 
         Pruning is per shard: a shard this build did not touch at all stays as it was (on
         disk, and in memory when serving). What a build needs without looking it up (the
@@ -269,16 +269,12 @@ class BuildCache:
                 for shard in range(SHARDS):
                     by_shard.setdefault(shard, {})
             dirty = self._dirty.get(store, set())
-            kept: dict[int, list] = {}
-            for key in self._kept.get(store, ()):
-                kept.setdefault(shard_of(key), []).append(key)
+            kept = _by_shard(dict.fromkeys(self._kept.get(store, ())))
             for shard, entries in by_shard.items():
                 old = self._shard(store, shard)
                 for key in kept.get(shard, ()):
                     if key not in entries and key in old:
                         entries[key] = old[key]
-            for shard, entries in by_shard.items():
-                old = self._shard(store, shard)
                 if shard in dirty or old.keys() != entries.keys() or (
                         store in self._replaced and old != entries):
                     self._unsaved.add((store, shard))
