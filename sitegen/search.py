@@ -219,8 +219,16 @@ def build_search_index(model: SiteModel, files: dict[str, bytes],
 
 
 def published(shard: Shard, name: str) -> str:
-    """Where a file of a shard's bundle goes under public/ (assemble's layout)."""
-    return f"{BUNDLE}/{name}" if shard.primary else f"{BUNDLE}/shard-{shard.number:02d}/{name}"
+    """Where a file of a shard's bundle goes under public/."""
+    return f"{_folder(shard.primary, shard.number)}/{name}"
+
+
+def _folder(primary: bool, number: int) -> str:
+    """The primary shard is the bundle at /pagefind/; the others are folders under it."""
+    return BUNDLE if primary else f"{BUNDLE}/{_MERGED_FOLDER.format(number)}"
+
+
+_MERGED_FOLDER = "shard-{:02d}"
 
 
 def assemble(indexes: list[ShardIndex | ShardHead], numbers: list[int]) -> dict[str, bytes]:
@@ -234,14 +242,11 @@ def assemble(indexes: list[ShardIndex | ShardHead], numbers: list[int]) -> dict[
     clashes: set[str] = set()
     for position, (index, number) in enumerate(zip(indexes, numbers)):
         files = index.files if isinstance(index, ShardIndex) else {}
-        if position == 0:
-            folder = BUNDLE
-            written.update((f"{folder}/{name}", data) for name, data in files.items())
-        else:
-            name_of_folder = f"shard-{number:02d}"
-            merged.append(f"{name_of_folder}/")
-            folder = f"{BUNDLE}/{name_of_folder}"
-            written.update((f"{folder}/{name}", data) for name, data in files.items() if _is_data(name))
+        folder = _folder(position == 0, number)
+        if position:
+            merged.append(f"{_MERGED_FOLDER.format(number)}/")
+            files = {name: data for name, data in files.items() if _is_data(name)}
+        written.update((f"{folder}/{name}", data) for name, data in files.items())
         for result_id, url in index.urls.items():
             if found.setdefault(result_id, url) != url:
                 clashes.add(result_id)  # one id in two shards: board.js asks Pagefind instead
