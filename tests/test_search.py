@@ -297,3 +297,33 @@ def test_another_pagefind_binary_indexes_every_shard_again(shards, monkeypatch, 
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(other))
     shards.build()
     assert len(shards.runs) == 2  # shards remembered from the other binary are not reused
+
+
+def test_month_options_are_the_months_of_the_month_filter():
+    """The board's month list (with its shortcut for one-off tasks) offers exactly the months
+    the task pages' `month` filter values name: one-off, across months and years, repeats, past."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from sitegen.model import Task, view_task
+    from sitegen.when import Repeat, Schedule
+
+    zone = ZoneInfo("Europe/Brussels")
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=zone)
+    at = lambda day, hour=9: datetime.combine(day, datetime.min.time(), zone).replace(hour=hour)  # noqa: E731
+    schedules = [
+        Schedule(at(date(2026, 12, 5)), at(date(2026, 12, 5), 12)),  # one morning
+        Schedule(date(2027, 1, 31), date(2027, 2, 1)),  # two days, across a month
+        Schedule(at(date(2027, 12, 31), 20), at(date(2028, 1, 1), 2)),  # a night, across a year
+        Schedule(date(2026, 11, 20), date(2026, 12, 3)),  # began before now, still on
+        Schedule(date(2026, 10, 1), date(2026, 10, 1)),  # past
+        Schedule(at(date(2026, 10, 7)), at(date(2026, 10, 7), 11), Repeat("monthly", count=5)),  # partly past
+        Schedule(date(2027, 3, 1), date(2027, 3, 1), Repeat("weekly", until=date(2027, 4, 12))),
+    ]
+    views = [view_task(Task(f"t{number}", f"t{number}.md", "Taak", "plek", "koken", schedule), now)
+             for number, schedule in enumerate(schedules)]
+    expected = sorted({month for view in views for month in search.months(view, now)})
+    assert [day.strftime("%Y-%m") for day in search.month_options(views, now)] == expected
+    assert "2026-11" in expected and "2028-01" in expected and "2026-10" in expected  # the cases ran
+    assert all(day.day == 1 for day in search.month_options(views, now))
+    assert search.month_options([], now) == []
