@@ -20,7 +20,7 @@ from .content import LoadOptions, find_asset, load_site
 from .history import read_history
 from .memo import CARDS, reuse_search_index
 from .model import SiteModel
-from .output import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
+from .output import Kept, SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
 from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
@@ -96,7 +96,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         for part in run_all([partial(render_task_outputs, model, theme, history, chunk, staging)
                              for chunk in chunks(tasks.changed, jobs)], jobs=jobs):
             if staging is not None:
-                files.add_staged(part)
+                files.add_set_aside(part)
             else:
                 files.update(part)
         reuse.record(tasks, files)
@@ -145,14 +145,20 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
 
 
 def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=None) -> dict:
-    """What shows one task only: its page, its .ics feed and its poster (staged: their hashes), and its card."""
+    """What shows one task only: its page, its .ics feed and its poster, and its card.
+
+    With `staging`: as set_aside gives them (files the output holds as they are, the others staged).
+    """
     pages = Pages(theme, model)
     files = dict(pages.task(view) for view in views)
     for view in views:
         pages.card(view)  # remembered for the board, place and category lists: made on every core
     files.update(render_task_feeds(model, views, history))
     files.update(render_task_posters(pages, model, views))  # the same templates and memo
-    return files if staging is None else _stage_known(staging, files)
+    if staging is None:
+        return files
+    kept = {path: tuple(data) for path, data in files.items() if isinstance(data, Kept)}  # e.g. a poster
+    return kept, _stage_known(staging, {path: data for path, data in files.items() if path not in kept})
 
 
 def _stage_known(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]]:

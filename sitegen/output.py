@@ -108,17 +108,6 @@ class OutputIndex:
             entries[path] = entry
         return entries
 
-    def read_if_same(self, path: str, digest: bytes) -> bytes | None:
-        """The bytes at `path`, if they are the ones with `digest` that the last build wrote."""
-        entry = self.entry_if_same(path, digest)
-        if entry is None:
-            return None
-        try:
-            data = (self.out / path).read_bytes()
-        except OSError:
-            return None
-        return data if len(data) == entry[1] else None
-
 
 CHECK_BESIDE_FROM = 4000  # manifest entries; below that a fork costs more than the stats it moves
 
@@ -161,9 +150,6 @@ class SiteFiles(Mapping):
         self.fresh.update(more if not kept else
                           {path: data for path, data in more.items() if path not in kept})
         self.keep(kept)
-
-    def add_staged(self, staged: dict[str, tuple[bytes, int]]) -> None:
-        self.staged.update(staged)
 
     def keep(self, entries: Manifest) -> None:
         """Files the output folder holds as the last build wrote them (their manifest entries)."""

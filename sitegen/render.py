@@ -25,6 +25,7 @@ from .markup import summary
 from .cache import current
 from .memo import CardMemo, PageMemo
 from .model import Choice, Place, SiteModel, TaskView
+from .output import Kept
 from .theme import Theme
 from .words import Words
 
@@ -241,7 +242,8 @@ class Pages:
                 raise failure from None
             raise
 
-    def render(self, template: str, route: urls.Route, **context) -> bytes:
+    def render(self, template: str, route: urls.Route, **context) -> bytes | Kept:
+        """The page's bytes, or a Kept when the output folder holds it as it would be rendered."""
         key = self.memo.key(template, route, context) if self.memo else None
         if key is not None and (remembered := self.memo.get(route, key)) is not None:
             return remembered

@@ -587,3 +587,25 @@ def test_on_one_core_the_output_check_runs_in_the_build_s_process(three, tmp_pat
     three.build()
     three.build()
     assert checked_in.read_text() == str(os.getpid())
+
+
+def test_remembered_pages_the_output_holds_are_neither_read_nor_rewritten(three, tmp_path, monkeypatch):
+    """After an edit, the place pages and posters the edit does not show are kept where they
+    are, unread; a hand-edited one is rendered and written again."""
+    three.build()
+    soep = three.root / "content/tasks/soep.md"
+    soep.write_text(soep.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
+    poster = three.out / "places/bib/poster/index.html"
+    poster.write_bytes(b"hand-edited")
+    read = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    before = _mtimes(three.out)
+    three.build(jobs=1)
+    unread = {"places/bib/index.html", "categories/plooien/index.html", "places/bib/embed/index.html"}
+    assert not [path for path in read if path.is_relative_to(three.out)
+                and path.relative_to(three.out).as_posix() in unread]
+    after = _mtimes(three.out)
+    assert all(after[path] == before[path] for path in unread)
+    assert after["places/bib/poster/index.html"] != before["places/bib/poster/index.html"]
+    assert _files(three.out) == _cold(three, tmp_path, "cold")
