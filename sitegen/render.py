@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -247,6 +248,17 @@ class Pages:
         key = self.memo.key(template, route, context) if self.memo else None
         if key is not None and (remembered := self.memo.get(route, key)) is not None:
             return remembered
+        return self._render(template, route, key, context)
+
+    def render_settled(self, template: str, route: urls.Route, context: Callable[[], dict]) -> bytes | Kept:
+        """render() for a page made only of what every template sees (site settings, places,
+        categories: the memo's environment fingerprint): context() is called only to render it."""
+        key = self.memo.key(template, route, {}) if self.memo else None
+        if key is not None and (remembered := self.memo.get(route, key)) is not None:
+            return remembered
+        return self._render(template, route, key, context())
+
+    def _render(self, template: str, route: urls.Route, key: bytes | None, context: dict) -> bytes:
         with self._mistakes_as_problems(template):
             html = self.env.get_template(template).render(page_url=route.url, **context)
         data = html.encode("utf-8")

@@ -609,3 +609,21 @@ def test_remembered_pages_the_output_holds_are_neither_read_nor_rewritten(three,
     assert all(after[path] == before[path] for path in unread)
     assert after["places/bib/poster/index.html"] != before["places/bib/poster/index.html"]
     assert _files(three.out) == _cold(three, tmp_path, "cold")
+
+
+def test_the_subscribe_page_is_made_again_only_when_its_settings_or_places_change(three, monkeypatch):
+    from sitegen import calendar
+
+    three.build()
+    made = []
+    original = calendar.feed_links
+    monkeypatch.setattr(calendar, "feed_links", lambda model, thing: made.append(thing) or original(model, thing))
+    task = three.root / "content/tasks/soep.md"
+    task.write_text(task.read_text(encoding="utf-8").replace("Soep koken", "Soep en brood"), encoding="utf-8")
+    three.build()
+    assert made == []  # a task edit: the remembered page stays where it is
+    place = three.root / "content/places/bib.md"
+    place.write_text(place.read_text(encoding="utf-8").replace("Bib Zedelgem", "Bibliotheek Zedelgem"),
+                     encoding="utf-8")
+    three.build()
+    assert made and "Bibliotheek Zedelgem" in three.read("subscribe/index.html")
