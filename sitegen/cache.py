@@ -39,6 +39,7 @@ import zlib
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 CACHE_DIR = ".sitegen-cache"
 FORMAT = b"sitegen-cache 2\n"
@@ -49,6 +50,7 @@ MANIFEST_FOLDER = "//folder"  # the manifest's entry naming the output folder it
 MANIFEST_FOLDERS = "//folders"  # the manifest's entry: each output sub-folder's mtime after the write
 _WRITING = "writing"  # present while the output folder may hold files the saved manifest lacks
 _SETTLED_NS = 2_000_000_000  # a source file older than this is trusted by size and mtime
+RECORDS = "records"  # cache store: each content file's SourceRecord (stat, hash, loaded record), by its path
 KNOWN = "_known"  # this build's output path → sha256, never saved (a leading _ keeps a store in memory)
 
 _active: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("sitegen_cache", default=None)
@@ -469,12 +471,29 @@ class Remembered:
         return self.record
 
 
+class SourceRecord(NamedTuple):
+    """What the last build knew of one content file: its stat, hash and, when loaded, its record."""
+
+    size: int | None  # None: its mtime was too recent to trust (read and hashed each build)
+    mtime_ns: int | None
+    digest: str
+    context: bytes | None  # what it was checked against (RecordCache.context); None: no record
+    remembered: Remembered | None
+
+
 class RecordCache:
-    """Loaded tasks by (path, file hash, context hash): unchanged files skip YAML and checks."""
+    """Loaded tasks and places by path, with the file's hash and what it was checked against:
+    an unchanged file skips YAML and checks, and one whose size and mtime are unchanged is
+    not even read.
+
+    One entry per file (its stat and its record together): a one-edit build at 10 000 tasks
+    rewrites one shard of it, and loading looks each file up once.
+    """
 
     def __init__(self, cache: BuildCache):
         self.cache = cache
         self._stats: dict[str, os.stat_result] = {}  # taken this build: saw() reuses the stat taken before the read
+        self._settled: dict[str, tuple[int, int] | None] = {}  # read this build: (size, mtime_ns) to trust, or None
 
     def context(self, *parts) -> bytes:
         return hash_of(*parts)
@@ -486,27 +505,35 @@ class RecordCache:
         except OSError:
             return None
         self._stats[path] = stat
-        seen = self.cache.get("stats", path)
-        if seen is MISSING or seen[:2] != (stat.st_size, stat.st_mtime_ns):
+        seen = self.cache.get(RECORDS, path)
+        if seen is MISSING or seen.size != stat.st_size or seen.mtime_ns != stat.st_mtime_ns:
             return None
-        return seen[2]
+        return seen.digest
 
     def saw(self, file: Path, path: str, digest: str) -> None:
         """Remember size, mtime and hash of a file just read, unless its mtime is too recent to trust."""
         stat = self._stats.get(path) or os.stat(file)  # taken before the read: a later change moves it
         # Racy-git rule: a file changed again within the clock's granularity of this
         # read could keep its size and mtime, so only settled files are remembered.
-        if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
-            self.cache.put("stats", path, (stat.st_size, stat.st_mtime_ns, digest))
+        settled = (stat.st_size, stat.st_mtime_ns) if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS else (None, None)
+        self._settled[path] = settled
+        seen = self.cache.get(RECORDS, path)
+        if seen is MISSING or seen.digest != digest:
+            seen = SourceRecord(None, None, digest, None, None)  # no record for this text yet: put() adds it
+        self.cache.put(RECORDS, path, seen._replace(size=settled[0], mtime_ns=settled[1]))
 
     def get(self, path: str, digest: str, context: bytes) -> Remembered | None:
-        found = self.cache.get("records", repr_key(path, digest, context))
-        if found is MISSING:
+        found = self.cache.get(RECORDS, path)
+        if found is MISSING or found.digest != digest or found.context != context or found.remembered is None:
             return None
-        self.cache.keep("bodies", found.body_key)  # still in use: kept for the next edit, not read
-        return found
+        self.cache.keep("bodies", found.remembered.body_key)  # still in use: kept for the next edit, not read
+        return found.remembered
 
     def put(self, path: str, digest: str, context: bytes, body: str, record, found, warnings) -> None:
         body_key = hashlib.sha256(body.encode("utf-8")).digest()
-        self.cache.put("records", repr_key(path, digest, context),
-                       Remembered(record, tuple(found), tuple(warnings), body_key))
+        seen = self.cache.get(RECORDS, path)
+        # Read this build: the stat saw() took; else the one its hash was trusted by.
+        size, mtime_ns = self._settled.get(path) or (
+            (seen.size, seen.mtime_ns) if seen is not MISSING and seen.digest == digest else (None, None))
+        self.cache.put(RECORDS, path, SourceRecord(size, mtime_ns, digest, context,
+                                                   Remembered(record, tuple(found), tuple(warnings), body_key)))

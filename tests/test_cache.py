@@ -249,6 +249,9 @@ def test_a_one_edit_build_rewrites_few_cache_files_and_keeps_the_bodies_it_did_n
     rewritten = edit("taak-00011")
     stores = {p.name for p in folder.glob("*.pickle")}
     assert 0 < len(rewritten) < len(stores) / 4, sorted(rewritten)
+    # The edited file's stat, hash and record are one entry: one shard of one store.
+    assert len([name for name in rewritten if name.startswith("records.")]) == 1, sorted(rewritten)
+    assert not any(name.startswith("stats.") for name in stores)
     # The other tasks' bodies were not read by those builds, yet are still there: a change
     # to another task's front matter only does not run Markdown again.
     other = tmp_path / "content/tasks/taak-00020.md"
