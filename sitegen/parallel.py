@@ -294,6 +294,9 @@ class _Child(BuildCache):
                 self.hits.setdefault(store, []).append(key)
         return value
 
+    def keep(self, store, key) -> None:
+        self.hits.setdefault(store, []).append(key)  # the parent keeps it (_take_back)
+
 
 def _portable(error: Exception):
     """The error in a form that survives pickling, even when its __init__ takes other arguments."""

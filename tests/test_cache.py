@@ -476,6 +476,11 @@ def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_co
     build(BuildOptions(root=cold, jobs=1, cache=False, now=FIXED_NOW))
     assert _files(site / "public") == _files(cold / "public")
     assert b"Nieuwe titel" in (site / "public/calendar.ics").read_bytes()
+    # What the forked process kept without reading travelled back: where every feed's events lie.
+    layouts = BuildCache.for_site(site).get_store("feed-layouts")
+    feeds = {p.relative_to(site / "public").as_posix() for p in (site / "public").rglob("*.ics")
+             if p.parent.name != "tasks"}
+    assert layouts.keys() == feeds
 
 
 def test_saving_splits_entries_into_the_shards_reading_looks_in():
@@ -630,3 +635,28 @@ def test_the_subscribe_page_is_made_again_only_when_its_settings_or_places_chang
                      encoding="utf-8")
     three.build()
     assert made and "Bibliotheek Zedelgem" in three.read("subscribe/index.html")
+
+
+def test_a_changed_feed_takes_the_other_events_from_its_last_version(three, tmp_path, monkeypatch):
+    """After an edit, the feeds showing the task are made from their files as last written
+    plus the edited event: no other event is looked up. A hand-edited feed is made whole."""
+    from sitegen import calendar
+
+    three.build()
+    looked_up = []
+    original = calendar.serialised_events
+    monkeypatch.setattr(calendar, "serialised_events", lambda model, views, history: (
+        looked_up.extend(view.task.slug for view in views), original(model, views, history))[1])
+    task = three.root / "content/tasks/soep.md"
+    task.write_text(task.read_text(encoding="utf-8").replace("Soep koken", "Soep en brood"), encoding="utf-8")
+    three.build(jobs=1)
+    assert set(looked_up) == {"soep"}  # its own feed, then the site's, place's and category's
+    assert _files(three.out) == _cold(three, tmp_path, "cold")
+
+    looked_up.clear()
+    site_feed = three.out / "calendar.ics"
+    site_feed.write_bytes(site_feed.read_bytes().replace(b"Brieven plooien", b"Brieven PLOOIEN"))
+    task.write_text(task.read_text(encoding="utf-8").replace("Soep en brood", "Soep"), encoding="utf-8")
+    three.build(jobs=1)
+    assert {"soep", "brieven", "boeken"} <= set(looked_up)  # the site's feed: every event again
+    assert _files(three.out) == _cold(three, tmp_path, "cold2")
