@@ -498,6 +498,17 @@ class RecordCache:
     def context(self, *parts) -> bytes:
         return hash_of(*parts)
 
+    def unchanged(self, path: str, stat: os.stat_result, context: bytes) -> tuple[str, Remembered] | None:
+        """The hash and record of a file whose size and mtime are what the last build saw,
+        loaded against the same context (site settings, places): then it is neither read
+        nor parsed, and looked up once (digest_of and get, in one)."""
+        seen = self.cache.get(RECORDS, path)
+        if (seen is MISSING or seen.remembered is None or seen.size != stat.st_size
+                or seen.mtime_ns != stat.st_mtime_ns or seen.context != context):
+            return None
+        self.cache.keep("bodies", seen.remembered.body_key)  # still in use: kept for the next edit, not read
+        return seen.digest, seen.remembered
+
     def digest_of(self, file: Path | str, path: str, stat: os.stat_result | None = None) -> str | None:
         """The file's sha256 from the last build, when its size and mtime are exactly what it saw."""
         try:

@@ -154,7 +154,12 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
                 # A silently missing task is the worst bug: say why it is not read.
                 problems.warn(path, 1, messages.not_md(name, f"{PurePosixPath(name).stem}.md"))
             continue
-        front = _read_file(entry.path, path, problems, sources, records, context, _stat(entry))
+        stat = _stat(entry)
+        known = records.unchanged(path, stat, context) if records is not None and stat is not None else None
+        if known is not None:  # most files of a build after an edit: one lookup each
+            sources[path], front = known
+        else:
+            front = _read_file(entry.path, path, problems, sources, records, context, stat)
         if front is not None:
             files.append((path, front))
     return files
