@@ -240,7 +240,7 @@ class BuildCache:
         except OSError:
             return {}
         header = FORMAT + self.fingerprint
-        payload = data[len(header) + 32:]
+        payload = memoryview(data)[len(header) + 32:]  # not a copy: the records store is 22 MB at 10 000 tasks
         if (not data.startswith(header)
                 or hashlib.sha256(payload).digest() != data[len(header):len(header) + 32]):
             self._discard(store)
