@@ -101,6 +101,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
                 files.update(part)
         reuse.record(tasks, files)
         digest_views(model.tasks)  # before forking: each site-wide stage keys pages by them
+        model.group()  # likewise the lists by place and category
         keep_cards_and_events(model)
         # Pagefind indexes the task pages, all made by now: it runs beside the site-wide stages.
         _stage(options, "site")

@@ -190,6 +190,14 @@ class SiteModel:
         return tuple(sorted((v for v in self.tasks if v.past),
                             key=lambda v: sort_key(v.next), reverse=True))
 
+    def group(self) -> None:
+        """Make the upcoming list and the by-place and by-category groups now: made before a
+        fork, they are made once (after it, each process made its own, touching every task:
+        ≈ 40 ms of copy-on-write faults at 10 000 tasks)."""
+        self.upcoming
+        self._by("place")
+        self._by("category")
+
     def at_place(self, slug: str) -> tuple[TaskView, ...]:
         return self._by("place").get(slug, ())
 
