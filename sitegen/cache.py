@@ -493,7 +493,7 @@ class RecordCache:
     def __init__(self, cache: BuildCache):
         self.cache = cache
         self._stats: dict[str, os.stat_result] = {}  # taken this build: saw() reuses the stat taken before the read
-        self._settled: dict[str, tuple[int, int] | None] = {}  # read this build: (size, mtime_ns) to trust, or None
+        self._settled: dict[str, tuple] = {}  # read this build: (size, mtime_ns) to trust, or (None, None)
 
     def context(self, *parts) -> bytes:
         return hash_of(*parts)

@@ -94,7 +94,9 @@ class FeedMemo:
     After an edit at 10 000 tasks, 3 of 508 feeds change (the site's, the task's place's and
     category's): the others are kept where they are, without joining ≈ 25 MB of events
     again, nor hashing them. Keyed by reuse.plan's view keys (each names everything its
-    event is made from); without them (check) every feed is made.
+    event is made from); without them (check) every feed is made. A feed that is made
+    remembers where each event lies in its file (FEED_LAYOUTS): the three that change take
+    their other events from there (last_events), not from the event store.
     """
 
     def __init__(self, cache, zone: bytes, keys: dict[str, bytes | None]):
