@@ -81,7 +81,8 @@ def load_site(options: LoadOptions, now: datetime | None = None,
         return None, problems  # categories and zone are unknown: checking tasks would mislead
 
     # A place is checked against the site settings only (its pictures: see _shows_pictures).
-    place_context = records.context(site, options.root) if records else None
+    # The site's folder as an absolute path: `--root site` and `--root /abs/site` are one site.
+    place_context = records.context(site, options.root.resolve()) if records else None
     place_files = _read_folder(options.root, "content/places", problems, sources, records, place_context)
     # The bodies to render (Markdown is the costly part of loading): on every core when many.
     renderer.prepare([front.body for _, front in place_files if not isinstance(front, Remembered)])
@@ -95,7 +96,7 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     # the place "does not exist".
     broken = {PurePosixPath(p).stem for p in sources if p.startswith("content/places/")} - places.keys()
     # Everything a task is checked against besides its own file.
-    context = records.context(site, sorted(places), sorted(broken), options.root) if records else None
+    context = records.context(site, sorted(places), sorted(broken), options.root.resolve()) if records else None
     task_files = _read_folder(options.root, "content/tasks", problems, sources, records, context)
     renderer.prepare([front.body for _, front in task_files if not isinstance(front, Remembered)])
     tasks = []

@@ -86,7 +86,8 @@ def _environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     for directory in theme.dirs:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
-    digest.update(hash_of(model.site, model.places, model.now, [str(d) for d in theme.dirs]))
+    # Absolute theme folders: a build run from another folder (a relative --root) is the same build.
+    digest.update(hash_of(model.site, model.places, model.now, [str(d.resolve()) for d in theme.dirs]))
     return digest.digest()
 
 

@@ -660,3 +660,23 @@ def test_a_changed_feed_takes_the_other_events_from_its_last_version(three, tmp_
     three.build(jobs=1)
     assert {"soep", "brieven", "boeken"} <= set(looked_up)  # the site's feed: every event again
     assert _files(three.out) == _cold(three, tmp_path, "cold2")
+
+
+def test_the_same_site_named_by_a_relative_or_an_absolute_path_shares_its_cache(three, monkeypatch):
+    """`sitegen build --root site` and `--root /abs/site` (or `cd site; sitegen build`) are
+    one site: the second renders nothing and parses no file again."""
+    import jinja2
+
+    from sitegen import content
+
+    monkeypatch.chdir(three.root.parent)
+    relative = Path(three.root.name)
+    build(BuildOptions(root=relative, now=three.options().now))
+    rendered, parsed = [], []
+    original = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render",
+                        lambda self, *a, **k: rendered.append(self.name) or original(self, *a, **k))
+    original_split = content.split_front_matter
+    monkeypatch.setattr(content, "split_front_matter", lambda text: parsed.append(text) or original_split(text))
+    build(BuildOptions(root=three.root.resolve(), now=three.options().now))
+    assert rendered == [] and parsed == []
