@@ -278,8 +278,10 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     settled: dict[str, int] = {}  # folders whose mtime is still what the last build left
     if manifest and index.folders and not index.walk:
         state = index.state  # one stat of each file and folder, taken while the build loaded
-        existing = _stat_each(out, [*rendered, *staged], [p for p in manifest if p not in files],
-                              manifest, state.moved)
+        # The last build's files this one does not make (set operations on the keys:
+        # asking `in files` 38 000 times cost 7 ms).
+        stale = manifest.keys() - rendered.keys() - staged.keys() - kept.keys()
+        existing = _stat_each(out, [*rendered, *staged], stale, manifest, state.moved)
         existing.update(state.added)
         settled.update(state.settled)
     else:
@@ -326,7 +328,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     if index and index.folders and not index.walk:
         # The last build's folders, and those of files it did not have (finding every folder
         # from 31 000 paths cost 20 ms). A folder emptied since is gone: its stat fails below.
-        folders = set(index.folders) | _folders_holding(path for path in fresh if path not in manifest)
+        folders = set(index.folders) | _folders_holding(fresh.keys() - manifest.keys())
     else:
         folders = _folders_holding(fresh)
     return WriteReport(written, unchanged, removed, fresh, _folder_times(out, folders, settled, touched))
