@@ -680,3 +680,33 @@ def test_the_same_site_named_by_a_relative_or_an_absolute_path_shares_its_cache(
     monkeypatch.setattr(content, "split_front_matter", lambda text: parsed.append(text) or original_split(text))
     build(BuildOptions(root=three.root.resolve(), now=three.options().now))
     assert rendered == [] and parsed == []
+
+
+def test_feeds_spliced_over_a_series_of_edits_equal_cold_builds(three, tmp_path):
+    """Each change a coordinator makes — a new title, another place, an earlier date (the
+    events reorder), a new task, a removed one, a renamed place — leaves every feed as a
+    cold build makes it, though the changed feeds are made from their last versions."""
+    tasks = three.root / "content/tasks"
+
+    def change(slug: str, old: str, new: str) -> None:
+        path = tasks / f"{slug}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    steps = [
+        lambda: change("soep", "Soep koken", "Soep en brood"),
+        lambda: change("brieven", "place: t-hof", "place: bib"),
+        lambda: change("boeken", "2026-12-11", "2026-12-02"),  # now the first event of every feed it is in
+        lambda: _task(three, "fietsen", "Fietsen herstellen", place="bib"),
+        lambda: (tasks / "soep.md").unlink(),
+        lambda: (three.root / "content/places/bib.md").write_text(
+            (three.root / "content/places/bib.md").read_text(encoding="utf-8").replace(
+                "Bib Zedelgem", "Bibliotheek"), encoding="utf-8"),
+    ]
+    three.build()
+    for number, step in enumerate(steps):
+        step()
+        three.build(jobs=1)
+        feeds = {path: data for path, data in _files(three.out).items() if path.endswith(".ics")}
+        cold = {path: data for path, data in _cold(three, tmp_path, f"cold{number}").items()
+                if path.endswith(".ics")}
+        assert feeds == cold, f"after step {number}"
