@@ -227,7 +227,7 @@ class _Rebuilder:
             self._build()
             if self.cache.stale_search:
                 self._build(quiet=True)
-            # Builds let the cycle collector rest (build.fewer_collections); a long serve
+            # Builds let the cycle collector rest (build.no_collections); a long serve
             # session collects after each rebuild instead, or its memory creeps up.
             gc.collect()
         finally:
