@@ -262,11 +262,12 @@ def no_collections():
     """Let Python's cycle collector rest during a build.
 
     A build makes millions of objects that live until its end (the loaded tasks, the
-    cache entries, the rendered pages) and almost no cycles: ≈ 200 unreachable objects
-    after a one-edit build at 10 000 tasks, ≈ 200 after a cold one (same peak memory with
-    and without collecting). With the default thresholds the collector walked the live
-    objects again and again (a one-edit build 12 % slower); with a threshold of 50 000 it
-    still ran 52 times, 40 ms. The caller collects after, if it lives on (serve).
+    cache entries, the rendered pages) and few cycles: its cache and template environments,
+    and a small one per Markdown body rendered (a few dozen objects a task in a cold build;
+    its peak memory at 10 000 tasks is the same with and without collecting). With the
+    default thresholds the collector walked the live objects again and again (a one-edit
+    build 12 % slower); with a threshold of 50 000 it still ran 52 times, 40 ms. The caller
+    collects after, if it lives on (serve).
     """
     enabled = gc.isenabled()
     gc.disable()  # forked workers inherit it: nor do they write to the pages they share
