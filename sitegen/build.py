@@ -229,6 +229,9 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult
     with no_collections(), build_cache(options, options.out_dir, cache) as cache:
         _stage(options, "load")
         model, warnings = load(options)
+        # The loaded site lives until the end: the collections forked workers run between
+        # their calls (parallel._give_back_memory) need not walk it, nor copy its pages.
+        gc.freeze()
         _stage(options, "render")
         files = render(model, options)
         _stage(options, "write")
@@ -251,6 +254,7 @@ def check(options: BuildOptions) -> BuildResult:
     options = replace(options, search_index=False)
     with no_collections(), build_cache(options, None) as cache:
         model, warnings = load(options)
+        gc.freeze()
         files = render(model, options)
         files.discard_staging()
         cache.save()
@@ -274,8 +278,8 @@ def no_collections():
     try:
         yield
     finally:
-        # Everything the build made, now in the youngest generation, moves to the oldest:
-        # else the first collection after it walks them all (≈ 0.1 s after a one-edit build).
+        # Everything the build made (frozen, or in the youngest generation) moves to the
+        # oldest: else the first collection after it walks it all (≈ 0.1 s after an edit).
         gc.freeze()
         gc.unfreeze()
         if enabled:
