@@ -492,8 +492,6 @@ class RecordCache:
 
     def __init__(self, cache: BuildCache):
         self.cache = cache
-        self._stats: dict[str, os.stat_result] = {}  # taken this build: saw() reuses the stat taken before the read
-        self._settled: dict[str, tuple] = {}  # read this build: (size, mtime_ns) to trust, or (None, None)
 
     def context(self, *parts) -> bytes:
         return hash_of(*parts)
@@ -501,7 +499,8 @@ class RecordCache:
     def unchanged(self, path: str, stat: os.stat_result, context: bytes) -> tuple[str, Remembered] | None:
         """The hash and record of a file whose size and mtime are what the last build saw,
         loaded against the same context (site settings, places): then it is neither read
-        nor parsed, and looked up once (digest_of and get, in one)."""
+        nor parsed, and looked up once. Any other file is read and hashed (saw), then its
+        record looked up by hash (get): a touched but unchanged file is not parsed again."""
         seen = self.cache.get(RECORDS, path)
         if (seen is MISSING or seen.remembered is None or seen.size != stat.st_size
                 or seen.mtime_ns != stat.st_mtime_ns or seen.context != context):
@@ -509,25 +508,12 @@ class RecordCache:
         self.cache.keep("bodies", seen.remembered.body_key)  # still in use: kept for the next edit, not read
         return seen.digest, seen.remembered
 
-    def digest_of(self, file: Path | str, path: str, stat: os.stat_result | None = None) -> str | None:
-        """The file's sha256 from the last build, when its size and mtime are exactly what it saw."""
-        try:
-            stat = stat or self._stats.get(path) or os.stat(file)
-        except OSError:
-            return None
-        self._stats[path] = stat
-        seen = self.cache.get(RECORDS, path)
-        if seen is MISSING or seen.size != stat.st_size or seen.mtime_ns != stat.st_mtime_ns:
-            return None
-        return seen.digest
-
-    def saw(self, file: Path, path: str, digest: str) -> None:
-        """Remember size, mtime and hash of a file just read, unless its mtime is too recent to trust."""
-        stat = self._stats.get(path) or os.stat(file)  # taken before the read: a later change moves it
+    def saw(self, path: str, stat: os.stat_result, digest: str) -> None:
+        """Remember size, mtime (as stat-ed before the read) and hash of a file just read,
+        unless its mtime is too recent to trust."""
         # Racy-git rule: a file changed again within the clock's granularity of this
         # read could keep its size and mtime, so only settled files are remembered.
         settled = (stat.st_size, stat.st_mtime_ns) if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS else (None, None)
-        self._settled[path] = settled
         seen = self.cache.get(RECORDS, path)
         if seen is MISSING or seen.digest != digest:
             seen = SourceRecord(None, None, digest, None, None)  # no record for this text yet: put() adds it
@@ -540,11 +526,9 @@ class RecordCache:
         self.cache.keep("bodies", found.remembered.body_key)  # still in use: kept for the next edit, not read
         return found.remembered
 
-    def put(self, path: str, digest: str, context: bytes, body: str, record, found, warnings) -> None:
+    def put(self, path: str, context: bytes, body: str, record, found, warnings) -> None:
+        """Remember what a file read this build (saw) loaded to, checked against `context`."""
         body_key = hashlib.sha256(body.encode("utf-8")).digest()
-        seen = self.cache.get(RECORDS, path)
-        # Read this build: the stat saw() took; else the one its hash was trusted by.
-        size, mtime_ns = self._settled.get(path) or (
-            (seen.size, seen.mtime_ns) if seen is not MISSING and seen.digest == digest else (None, None))
-        self.cache.put(RECORDS, path, SourceRecord(size, mtime_ns, digest, context,
-                                                   Remembered(record, tuple(found), tuple(warnings), body_key)))
+        seen = self.cache.get(RECORDS, path)  # its stat and hash, as saw() put them
+        self.cache.put(RECORDS, path, seen._replace(
+            context=context, remembered=Remembered(record, tuple(found), tuple(warnings), body_key)))

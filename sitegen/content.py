@@ -88,7 +88,7 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     renderer.prepare([front.body for _, front in place_files if not isinstance(front, Remembered)])
     places = {}
     for path, front in place_files:
-        place = _loaded(path, front, problems, records, place_context, sources,
+        place = _loaded(path, front, problems, records, place_context,
                         lambda: _load_place(path, front, site, options, renderer, problems))
         if place:
             places[place.slug] = place
@@ -101,7 +101,7 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     renderer.prepare([front.body for _, front in task_files if not isinstance(front, Remembered)])
     tasks = []
     for path, front in task_files:
-        task = _loaded(path, front, problems, records, context, sources,
+        task = _loaded(path, front, problems, records, context,
                        lambda: _load_task(path, front, site, places, broken, options, renderer, problems))
         if task and (options.drafts or not task.draft):
             tasks.append(task)
@@ -114,8 +114,7 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     return SiteModel(site, ordered_places, tuple(views), now, sources), problems
 
 
-def _loaded(path: str, front, problems: Problems, records: RecordCache | None, context: bytes | None,
-            sources: dict, load):
+def _loaded(path: str, front, problems: Problems, records: RecordCache | None, context: bytes | None, load):
     """A task or place as an earlier build loaded it (its problems replayed), or load()ed now and remembered."""
     if isinstance(front, Remembered):
         return front.replay(problems)
@@ -123,7 +122,7 @@ def _loaded(path: str, front, problems: Problems, records: RecordCache | None, c
     record = load()
     # A file showing a picture also depends on that file existing: always checked afresh.
     if records is not None and not _shows_pictures(front):
-        records.put(path, sources[path], context, front.body, record,
+        records.put(path, context, front.body, record,
                     problems.found[mark[0]:], problems.warnings[mark[1]:])
     return record
 
@@ -183,20 +182,21 @@ def _stat(entry: os.DirEntry) -> os.stat_result | None:
 def _read_file(file: Path | str, path: str, problems: Problems, sources: dict,
                records: RecordCache | None = None, context: bytes | None = None,
                stat: os.stat_result | None = None):
-    """One content file's front matter (or what an earlier build remembered); None when unreadable."""
+    """One content file's front matter (or what an earlier build remembered); None when unreadable.
+
+    (A file unchanged since the last build is not read at all: RecordCache.unchanged.)
+    """
     try:
-        # A file whose size and mtime are what the last build saw is not read again.
-        digest = records.digest_of(file, path, stat) if records is not None else None
-        data = None
-        if digest is None:
-            data = Path(file).read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if records is not None:
-                records.saw(file, path, digest)
+        if records is not None:
+            stat = stat or os.stat(file)  # taken before the read: a change after it moves it
+        data = Path(file).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if records is not None:
+            records.saw(path, stat, digest)
         sources[path] = digest
         if records is not None and (remembered := records.get(path, digest, context)):
             return remembered
-        front = split_front_matter(read_text(data if data is not None else Path(file).read_bytes()))
+        front = split_front_matter(read_text(data))
     except UnicodeDecodeError:
         problems.add(path, 1, messages.NOT_UTF8)
         return None
