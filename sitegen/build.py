@@ -20,7 +20,7 @@ from .content import LoadOptions, find_asset, load_site
 from .history import read_history
 from .memo import CARDS, plan_search_shards, reuse_search_index
 from .model import SiteModel
-from .output import Kept, SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
+from .output import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
 from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
@@ -159,10 +159,7 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
         pages.card(view)  # remembered for the board, place and category lists: made on every core
     files.update(render_task_feeds(model, views, history))
     files.update(render_task_posters(pages, model, views))  # the same templates and memo
-    if staging is None:
-        return files
-    kept = {path: tuple(data) for path, data in files.items() if isinstance(data, Kept)}  # e.g. a poster
-    return kept, _stage_known(staging, {path: data for path, data in files.items() if path not in kept})
+    return files if staging is None else _set_aside(lambda: files, staging)
 
 
 def _stage_known(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]]:
