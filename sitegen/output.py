@@ -276,7 +276,9 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     fresh: Manifest = {path: entry for path, entry in kept.items() if path not in rendered}
     staged = files.staged if isinstance(files, SiteFiles) else {}
     settled: dict[str, int] = {}  # folders whose mtime is still what the last build left
-    if manifest and index.folders and not index.walk:
+    # The last build's manifest and folder times describe the folder: neither is walked.
+    described = bool(manifest and index.folders and not index.walk)
+    if described:
         state = index.state  # one stat of each file and folder, taken while the build loaded
         # The last build's files this one does not make (set operations on the keys:
         # asking `in files` 38 000 times cost 7 ms).
@@ -325,7 +327,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
             touched.update(_parents(relative))
             removed += 1
     _remove_empty_dirs(out, emptied)
-    if index and index.folders and not index.walk:
+    if described:
         # The last build's folders, and those of files it did not have (finding every folder
         # from 31 000 paths cost 20 ms). A folder emptied since is gone: its stat fails below.
         folders = set(index.folders) | _folders_holding(fresh.keys() - manifest.keys())
