@@ -245,20 +245,20 @@ class Pages:
 
     def render(self, template: str, route: urls.Route, **context) -> bytes | Kept:
         """The page's bytes, or a Kept when the output folder holds it as it would be rendered."""
-        key = self.memo.key(template, route, context) if self.memo else None
-        if key is not None and (remembered := self.memo.get(route, key)) is not None:
-            return remembered
-        return self._render(template, route, key, context)
+        return self._render(template, route, context, lambda: context)
 
     def render_settled(self, template: str, route: urls.Route, context: Callable[[], dict]) -> bytes | Kept:
         """render() for a page made only of what every template sees (site settings, places,
         categories: the memo's environment fingerprint): context() is called only to render it."""
-        key = self.memo.key(template, route, {}) if self.memo else None
+        return self._render(template, route, {}, context)
+
+    def _render(self, template: str, route: urls.Route, keyed: dict,
+                context: Callable[[], dict]) -> bytes | Kept:
+        """The page remembered by the memo under `keyed` (with its template and route), or rendered."""
+        key = self.memo.key(template, route, keyed) if self.memo else None
         if key is not None and (remembered := self.memo.get(route, key)) is not None:
             return remembered
-        return self._render(template, route, key, context())
-
-    def _render(self, template: str, route: urls.Route, key: bytes | None, context: dict) -> bytes:
+        context = context()
         with self._mistakes_as_problems(template):
             html = self.env.get_template(template).render(page_url=route.url, **context)
         data = html.encode("utf-8")
