@@ -108,7 +108,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         # Which pages each search shard holds and its key: found here, before any fork (in the
         # search thread, walking every task then cost 45 ms of copy-on-write faults).
         search = (partial(reuse_search_index, build_search_index, model, files,  # when pages changed
-                          stale_ok=options.search_later, shards=plan_search_shards(model, files))
+                          plan_search_shards(model, files), stale_ok=options.search_later)
                   if options.search_index else None)
         # The site-wide pages and feeds: independent, side by side in workers when much changed
         # and nothing else runs. Beside Pagefind (which keeps the other core busy) they run

@@ -97,8 +97,8 @@ def plan_search_shards(model: SiteModel, files: dict[str, bytes]) -> list[search
     return search.plan_shards(model, files, cache.known_digests() if cache is not None else None)
 
 
-def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
-                       stale_ok: bool = False, shards: list[search.Shard] | None = None) -> search.SearchOutput:
+def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes], shards: list[search.Shard],
+                       stale_ok: bool = False) -> search.SearchOutput:
     """The search index, re-indexing only the shards whose pages changed since the last build.
 
     search.py splits the searchable pages into shards, each keyed by a hash of its own
@@ -106,12 +106,11 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
     and when the output folder still holds its files, they are kept there without
     reading its bundle from the cache. With `stale_ok` (serve), when some shard changed,
     the last build's index is reused once and the cache says so (`stale_search`); the
-    next build indexes for real. `shards`: plan_search_shards' answer, when already made.
+    next build indexes for real. `shards`: plan_search_shards' answer.
     """
     cache = current()
     if cache is None:
         return build_index(model, files, shards=shards)
-    known = cache.known_digests()
 
     def remembered(key: bytes):
         value = cache.get(SHARDS, key)
@@ -136,7 +135,6 @@ def reuse_search_index(build_index, model: SiteModel, files: dict[str, bytes],
         cache.keep(SHARDS, shard.key)  # its bundle stays for the next build, unread
         return head, entries
 
-    shards = shards if shards is not None else search.plan_shards(model, files, known)
     if stale_ok and not cache.search_deferred:
         # Checked without cache.get: a miss must not keep unused shards alive.
         if any(not cache.has(SHARDS, shard.key) for shard in shards):
