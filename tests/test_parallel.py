@@ -242,3 +242,20 @@ def test_when_both_fail_the_calls_failure_is_the_one_reported():
 
     with pytest.raises(ValueError, match="template mistake"):
         run_beside([fail_call], jobs=1, beside=fail_beside)
+
+
+def test_what_a_forked_call_keeps_unread_survives_the_parents_save(forking):
+    """keep() in a process run_split forked travels back: the parent's save keeps the entry."""
+    cache = BuildCache.disabled()  # in memory: save() prunes as on disk
+    cache.put("cards", b"k-kept", "kept over there")
+    cache.put("cards", b"k-unused", "used by nobody")  # the same shard (first byte)
+    cache.save()
+    token = activate(cache)
+    try:
+        run_split(here=[lambda: current().put("cards", b"k-new", "made here")],  # that shard is saved
+                  away=[lambda: current().keep("cards", b"k-kept")])
+        current().save()
+        assert current().get("cards", b"k-kept") == "kept over there"
+        assert current().has("cards", b"k-unused") is False
+    finally:
+        deactivate(token)
