@@ -36,8 +36,9 @@ PAST_WINDOW = timedelta(days=30)  # feeds keep tasks that ended this recently
 REFRESH = timedelta(hours=12)  # how often we ask calendar apps to look again
 _END = b"END:VCALENDAR\r\n"
 EVENTS = "ics-events"  # cache store: a task's VEVENT bytes, by reuse.plan's view key
-FEEDS = "feeds"  # cache store: the sha256 of a site, place or category feed, by FeedMemo.key
-FEED_LAYOUTS = "feed-layouts"  # cache store: a feed file's sha256, its events' view keys and bounds, by path
+# cache store: a site, place or category feed as last written, by path: its FeedMemo key,
+# sha256, and its events' view keys and byte bounds (a changed feed is spliced from it)
+FEEDS = "feeds"
 
 
 def render_feeds(model: SiteModel, theme: Theme, history: History | None = None) -> dict[str, bytes]:
@@ -95,8 +96,8 @@ class FeedMemo:
     category's): the others are kept where they are, without joining ≈ 25 MB of events
     again, nor hashing them. Keyed by reuse.plan's view keys (each names everything its
     event is made from); without them (check) every feed is made. A feed that is made
-    remembers where each event lies in its file (FEED_LAYOUTS): the three that change take
-    their other events from there (last_events), not from the event store.
+    remembers where each event lies in its file (FEEDS): the three that change take their
+    other events from there (last_events), not from the event store.
     """
 
     def __init__(self, cache, zone: bytes, keys: dict[str, bytes | None]):
@@ -118,49 +119,45 @@ class FeedMemo:
         return hashlib.sha256(b"".join([self.zone, name.encode("utf-8"), b"\0", *keys])).digest()
 
     def kept(self, route: urls.Route, key: bytes | None) -> Kept | None:
-        if key is None:
-            return None
-        digest = self.cache.get(FEEDS, key)
-        entry = self.cache.outputs.entry_if_same(route.path, digest) if digest is not MISSING else None
-        if entry is None:
-            return None
-        self.cache.keep(FEED_LAYOUTS, route.path)  # the file stays: so does where its events are
-        return Kept(entry)
+        written = self._written(route) if key is not None else None
+        return Kept(written[1]) if written is not None and written[0][0] == key else None
 
     def last_events(self, route: urls.Route) -> dict[bytes, memoryview]:
         """The events of the feed file the last build wrote, by view key, if the output
         folder holds it as written (as trusted as a kept file: manifest size and mtime)."""
-        if self.cache is None:
+        written = self._written(route) if self.cache is not None else None
+        if written is None:
             return {}
-        layout = self.cache.get(FEED_LAYOUTS, route.path)
-        entry = self.cache.outputs.entry_if_same(route.path, layout[0]) if layout is not MISSING else None
-        if entry is None:
-            return {}
+        (_, _, keys, bounds), entry = written
         try:
             data = memoryview((self.cache.outputs.out / route.path).read_bytes())
         except OSError:
             return {}
-        _, keys, bounds = layout
         bounds = array("Q", bounds)  # event i lies between bounds[i] and bounds[i + 1]
         if len(data) != entry[1] or len(keys) != 32 * (len(bounds) - 1) or bounds[-1] > len(data):
             return {}
         return {keys[32 * number:32 * number + 32]: data[bounds[number]:bounds[number + 1]]
                 for number in range(len(bounds) - 1)}
 
-    def put(self, route: urls.Route, key: bytes | None, data: bytes, views=(), events=()) -> None:
+    def _written(self, route: urls.Route):
+        """What the last build wrote at this path, and its manifest entry, if the output holds it so."""
+        last = self.cache.get(FEEDS, route.path)
+        entry = self.cache.outputs.entry_if_same(route.path, last[1]) if last is not MISSING else None
+        return (last, entry) if entry is not None else None
+
+    def put(self, route: urls.Route, key: bytes | None, data: bytes, views, events) -> None:
         if key is None:
             return
         digest = hashlib.sha256(data).digest()
-        self.cache.put(FEEDS, key, digest)
         self.cache.know({route.path: digest})
-        keys = [self.keys.get(view.task.slug) for view in views]
-        if all(keys):  # where each event lies in the file (calendar_bytes: they end before _END)
-            bound = len(data) - len(_END) - sum(map(len, events))
-            bounds = array("Q", [bound])
-            for event_bytes in events:
-                bound += len(event_bytes)
-                bounds.append(bound)
-            self.cache.put(FEED_LAYOUTS, route.path, (digest, b"".join(keys), bounds.tobytes()))
+        # Where each event lies in the file (calendar_bytes: they end just before _END).
+        bound = len(data) - len(_END) - sum(map(len, events))
+        bounds = array("Q", [bound])
+        for event_bytes in events:
+            bound += len(event_bytes)
+            bounds.append(bound)
+        keys = b"".join(self.keys[view.task.slug] for view in views)  # all there: key is not None
+        self.cache.put(FEEDS, route.path, (key, digest, keys, bounds.tobytes()))
 
 
 @cache

@@ -477,7 +477,7 @@ def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_co
     assert _files(site / "public") == _files(cold / "public")
     assert b"Nieuwe titel" in (site / "public/calendar.ics").read_bytes()
     # What the forked process kept without reading travelled back: where every feed's events lie.
-    layouts = BuildCache.for_site(site).get_store("feed-layouts")
+    layouts = BuildCache.for_site(site).get_store("feeds")
     feeds = {p.relative_to(site / "public").as_posix() for p in (site / "public").rglob("*.ics")
              if p.parent.name != "tasks"}
     assert layouts.keys() == feeds
