@@ -308,7 +308,7 @@ def bench(count: int, work: Path, with_hugo: bool, rounds: int) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| N | run | wall | pages/s | peak RSS (ours) | Pagefind RSS | vs Hugo + Pagefind |",
+    lines = ["| N | run | wall | pages/s | peak memory (ours, PSS) | Pagefind (PSS) | vs Hugo + Pagefind |",
              "|---:|---|---:|---:|---:|---:|---:|"]
     for row in rows:
         pages = row["pages"]
