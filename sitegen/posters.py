@@ -8,7 +8,9 @@ JavaScript; the CSS clips whatever still does not fit.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -44,8 +46,32 @@ def qr_svg(url: str, title: str) -> Markup:
 def _qr_svg(url: str, title: str) -> str:
     import segno  # here: most builds find every code remembered, and importing segno costs 8 ms
     code = segno.make_qr(url, error=QR_ERROR, boost_error=False, mask=QR_MASK)
-    return code.svg_inline(scale=1, border=QR_BORDER, omitsize=True,
-                           svgclass="qr", lineclass="qr-line", title=title)
+    size = len(code.matrix) + 2 * QR_BORDER
+    return (f'<svg viewBox="0 0 {size} {size}" class="qr"><title>{escape(title)}</title>'
+            f'<path class="qr-line" stroke="#000" d="{_dark_runs_path(code.matrix)}"/></svg>')
+
+
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+def _dark_runs_path(matrix) -> str:
+    """The SVG path that strokes each row's runs of dark modules, 1 unit thick.
+
+    The same bytes as segno's `svg_inline(scale=1, border=QR_BORDER, omitsize=True, ...)`
+    (tests compare them), written from the matrix in one pass: segno's writer walked it
+    module by module, 0.3 ms a code, 3 s of CPU in a 10 000-task cold build.
+    """
+    moves = []
+    pen_x = pen_y = 0  # where the last stroke ended; moves after the first are relative
+    for y, row in enumerate(matrix, start=QR_BORDER):
+        for run in _DARK_RUN.finditer(row):
+            x = run.start() + QR_BORDER
+            if moves:
+                moves.append(f"m{x - pen_x} {y - pen_y}h{run.end() - run.start()}")
+            else:  # the first row always starts dark (a finder pattern): an absolute move
+                moves.append(f"M{x} {y}.5h{run.end() - run.start()}")
+            pen_x, pen_y = run.end() + QR_BORDER, y
+    return "".join(moves)
 
 
 def short_url(base_url: str, url: str) -> str:

@@ -204,6 +204,17 @@ def test_fixed_mask_codes_decode_for_many_urls(tmp_path):
     assert done.stdout.splitlines() == wanted
 
 
+def test_qr_svg_is_byte_for_byte_what_segno_writes():
+    """Our one-pass path writer (posters._dark_runs_path) draws exactly segno's own SVG."""
+    urls = [f"{BASE}/tasks/{'-'.join(['taak'] * (i % 13 + 1))}-{i}/" for i in range(300)]
+    urls += ["https://x.be/", f"https://www.doe-plekken.be/places/{'lange-naam-' * 12}/", "mailto:a@b.be"]
+    for url in urls:
+        code = segno.make_qr(url, error=posters.QR_ERROR, boost_error=False, mask=posters.QR_MASK)
+        title = f"Affiche <{url}> & meer"
+        assert posters._qr_svg(url, title) == code.svg_inline(
+            scale=1, border=posters.QR_BORDER, omitsize=True, svgclass="qr", lineclass="qr-line", title=title)
+
+
 def test_qr_svg_has_a_quiet_zone_and_scales():
     svg = posters.qr_svg(f"{BASE}/tasks/x/", "x")
     size = segno.make_qr(f"{BASE}/tasks/x/", error="m", boost_error=False).symbol_size(scale=1, border=0)[0]
