@@ -70,7 +70,8 @@ def run_beside(calls: list, jobs: int, beside: Callable[[], Any] | None = None) 
     _CALLS = list(calls)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(calls)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(calls)), mp_context=context,
+                                 initializer=gc.freeze) as pool:
             pending = pool.map(_run_one, range(len(calls)))  # submits all: the workers are forked now
             value = beside() if beside is not None else None
             outcomes = list(pending)
@@ -255,7 +256,12 @@ def _run_one(index: int):
 
 def _give_back_memory() -> None:
     """Return freed memory to the system: without it each worker grows by ≈ 120 MiB over a
-    10 000-task build (glibc keeps freed blocks for the process)."""
+    10 000-task build (glibc keeps freed blocks for the process).
+
+    Workers start with everything they inherited frozen (run_beside's initializer), so
+    this collection walks only what the worker made: walking the parent's unfrozen heap
+    of loaded tasks took 0.15 s a call while bodies render (1.2 s of CPU cold).
+    """
     gc.collect()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
