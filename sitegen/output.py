@@ -268,10 +268,14 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     lists and this build does not make are the stale ones, and kept files
     (SiteFiles.kept, checked by whoever kept them) are not even looked at.
     """
-    out.mkdir(parents=True, exist_ok=True)
     manifest = index.manifest if index else {}
     known = index.known if index else {}
     kept = files.kept if isinstance(files, SiteFiles) else {}
+    if isinstance(files, SiteFiles) and files.staging is not None and not kept and _is_new(out):
+        report = _move_staging_into_place(files, out)
+        if report is not None:
+            return report
+    out.mkdir(parents=True, exist_ok=True)
     rendered = files.fresh if isinstance(files, SiteFiles) else files
     fresh: Manifest = {path: entry for path, entry in kept.items() if path not in rendered}
     staged = files.staged if isinstance(files, SiteFiles) else {}
@@ -334,6 +338,42 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     else:
         folders = _folders_holding(fresh)
     return WriteReport(written, unchanged, removed, fresh, _folder_times(out, folders, settled, touched))
+
+
+def _is_new(out: Path) -> bool:
+    """The output folder is missing, or an empty folder (not a link to one)."""
+    if not os.path.lexists(out):
+        return True
+    if out.is_symlink() or not out.is_dir():
+        return False
+    with os.scandir(out) as entries:
+        return next(entries, None) is None
+
+
+def _move_staging_into_place(files: SiteFiles, out: Path) -> WriteReport | None:
+    """A first build into a new folder: the staging folder becomes the output folder, whole.
+
+    The workers staged the task pages, posters and feeds there; the other files join them
+    and one rename puts the site in place (the same promise: nothing is there until all
+    of it is). Moving 38 000 files and making their 21 000 folders one by one took 2 s at
+    10 000 tasks, on one core. None when the rename is refused (another file system, a
+    mount point): the caller then writes file by file.
+    """
+    staging = files.staging
+    digests = {path: digest for path, (digest, _) in files.staged.items()}
+    digests.update((path, digest) for path, (digest, _) in stage(staging, files.fresh).items())
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging, out)  # replaces an empty folder
+    except OSError:
+        return None
+    files.staging = None  # SiteFiles reads its staged files from the output folder now
+    root = str(out)
+    manifest: Manifest = {}
+    for relative, digest in digests.items():
+        stat = os.stat(f"{root}/{relative}")
+        manifest[relative] = (digest, stat.st_size, stat.st_mtime_ns)
+    return WriteReport(len(manifest), 0, 0, manifest, _folder_times(out, _folders_holding(manifest)))
 
 
 def _parents(relative: str) -> list[str]:

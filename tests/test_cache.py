@@ -284,6 +284,25 @@ def test_workers_stage_their_files_beside_the_output_and_give_the_one_process_si
     assert 3 <= report.written < 20 and report.removed == 0
 
 
+def test_a_first_build_into_a_new_folder_moves_the_staging_folder_there_whole(tmp_path, monkeypatch):
+    from sitegen import output
+    generate(320, tmp_path)  # at least PARALLEL_FROM tasks: workers render and stage
+    one_by_one = []
+    real_replace = output._replace
+    monkeypatch.setattr(output, "_replace", lambda *a, **k: one_by_one.append(a[0]) or real_replace(*a, **k))
+    first = build(BuildOptions(root=tmp_path, jobs=2))
+    assert one_by_one == [] and first.report.written == len(_files(tmp_path / "public", skip_search=False))
+    assert not list(tmp_path.glob(".public.staging-*"))
+    # The same bytes as a build that writes file by file into a folder holding something else.
+    other = tmp_path / "www"
+    other.mkdir()
+    (other / "old.txt").write_text("van vroeger", encoding="utf-8")
+    build(BuildOptions(root=tmp_path, jobs=2, out=other))
+    assert one_by_one and _files(other, skip_search=False) == _files(tmp_path / "public", skip_search=False)
+    # The manifest describes the moved folder: the next build trusts it and writes nothing.
+    assert build(BuildOptions(root=tmp_path, jobs=2)).report.written == 0
+
+
 def test_serve_never_flushes_an_emptied_store(tmp_path):
     from sitegen.cache import BuildCache
     folder = tmp_path / "cache"
