@@ -34,6 +34,7 @@ from .words import Words
 PRODID = "-//Doe-plek board//sitegen//NL"
 PAST_WINDOW = timedelta(days=30)  # feeds keep tasks that ended this recently
 REFRESH = timedelta(hours=12)  # how often we ask calendar apps to look again
+_BEGIN = b"BEGIN:VCALENDAR\r\n"
 _END = b"END:VCALENDAR\r\n"
 EVENTS = "ics-events"  # cache store: a task's VEVENT bytes, by reuse.plan's view key
 # cache store: a site, place or category feed as last written, by path: its FeedMemo key,
@@ -235,17 +236,25 @@ def calendar_bytes(model: SiteModel, name: str, zone_bytes: bytes, events: list[
 
 
 def _head(model: SiteModel, name: str) -> bytes:
+    """A feed's VCALENDAR with its properties, as icalendar writes it (ending in END:VCALENDAR)."""
+    # Only the name differs between feeds: the rest is made once (0.11 → 0.04 ms a feed).
+    names = Calendar()
+    names.add("name", name)
+    names.add("x-wr-calname", name)
+    return _fixed_head(model.site.timezone) + names.to_ical()[len(_BEGIN):]
+
+
+@cache
+def _fixed_head(zone: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", model.site.timezone)
+    cal.add("x-wr-timezone", zone)
     cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(REFRESH))
-    return cal.to_ical()
+    return cal.to_ical()[:-len(_END)]
 
 
 def event(model: SiteModel, view: TaskView, revision: Revision | None) -> Event:
