@@ -30,7 +30,7 @@ from generate import FIXED_NOW, generate  # noqa: E402  (a script next to this o
 
 from sitegen.calendar import event  # noqa: E402
 from sitegen.content import LoadOptions, load_site  # noqa: E402
-from sitegen.posters import QR_BORDER, QR_ERROR, QR_MASK  # noqa: E402
+from sitegen.posters import QR_ERROR, QR_MASK, _dark_runs_path  # noqa: E402
 from sitegen.urls import absolute, route  # noqa: E402
 
 
@@ -79,8 +79,9 @@ def main(argv: list[str] | None = None) -> None:
           (lambda url=url: segno.make_qr(url, error=QR_ERROR, boost_error=False, mask=QR_MASK)
            for url in urls), results)
     per_svg = []
-    timed("segno: write the code as inline SVG",
-          (lambda code=code: code.svg_inline(scale=1, border=QR_BORDER, omitsize=True)
+    # segno's own svg_inline took 0.27 ms; posters.py writes the same bytes in one pass.
+    timed("the QR code's SVG path from segno's matrix (posters.py)",
+          (lambda code=code: _dark_runs_path(code.matrix)
            for code in codes * (len(urls) // len(codes))), per_svg)
     results += per_svg
 
