@@ -253,11 +253,21 @@ def _task_order(view: TaskView) -> tuple:
     return (sort_key(view.next), view.task.slug)
 
 
+SLUG_MAX = 60  # characters: a title can be a whole sentence, a file name and URL cannot
+
+
 def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by hyphens: 'Soep koken in ’t Hof' → 'soep-koken-in-t-hof'."""
+    """Lowercase ASCII words joined by hyphens: 'Soep koken in ’t Hof' → 'soep-koken-in-t-hof'.
+
+    At most SLUG_MAX characters, cut after a whole word when there is one to cut after.
+    """
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = "".join(c if c.isalnum() else " " for c in folded.lower()).split()
-    return "-".join(words) or "taak"
+    slug = "-".join(words)
+    if len(slug) > SLUG_MAX:
+        cut = slug[:SLUG_MAX + 1]
+        slug = cut[:cut.rindex("-")] if "-" in cut else slug[:SLUG_MAX]
+    return slug or "taak"
 
 
 def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems,

@@ -139,6 +139,14 @@ def test_slugify_folds_accents_and_quotes():
     assert slugify("???") == "taak"
 
 
+def test_slugify_keeps_file_names_short():
+    sentence = "Help ons de brieven voor de buurtvergadering van volgende maand te plooien en te sorteren"
+    slug = slugify(sentence)
+    assert len(slug) <= 60 and slug == "help-ons-de-brieven-voor-de-buurtvergadering-van-volgende"
+    assert slugify("a" * 300) == "a" * 60
+    assert slugify("kort " + "b" * 80) == "kort"
+
+
 # -- links --------------------------------------------------------------------
 
 

@@ -97,3 +97,13 @@ def test_new_refuses_what_check_would_refuse(site, capsys):
     assert "'2027-02-30' is not a date that exists" in err
     assert "Traceback" not in err and "nothing was written" in err
     assert sorted(p.name for p in (site.root / "content").rglob("*.md")) == ["t-hof.md"]
+
+
+def test_new_task_with_a_very_long_title_gets_a_short_file_name(site):
+    title = "Samen " + "heel " * 80 + "lang plooien"
+    done = _sitegen("new", "task", title, "--place", "t-hof", "--start", "2027-01-16 09:30", cwd=site.root)
+    assert done.returncode == 0, done.stderr
+    [path] = (site.root / "content/tasks").glob("samen-heel-*.md")
+    assert len(path.stem) <= 60
+    assert f'title: "{title}"' in path.read_text(encoding="utf-8")
+    assert _sitegen("check", cwd=site.root).returncode == 0
