@@ -256,10 +256,11 @@ def _task_order(view: TaskView) -> tuple:
 SLUG_MAX = 60  # characters: a title can be a whole sentence, a file name and URL cannot
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, fallback: str = "taak") -> str:
     """Lowercase ASCII words joined by hyphens: 'Soep koken in ’t Hof' → 'soep-koken-in-t-hof'.
 
-    At most SLUG_MAX characters, cut after a whole word when there is one to cut after.
+    At most SLUG_MAX characters, cut after a whole word when there is one to cut after;
+    `fallback` when the text has no letter or digit to keep.
     """
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = "".join(c if c.isalnum() else " " for c in folded.lower()).split()
@@ -267,7 +268,7 @@ def slugify(text: str) -> str:
     if len(slug) > SLUG_MAX:
         cut = slug[:SLUG_MAX + 1]
         slug = cut[:cut.rindex("-")] if "-" in cut else slug[:SLUG_MAX]
-    return slug or "taak"
+    return slug or fallback
 
 
 def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems,

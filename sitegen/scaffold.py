@@ -44,7 +44,7 @@ def new_task(root: Path, wanted: NewTask) -> Path:
 def new_place(root: Path, wanted: NewPlace) -> Path:
     """Write content/places/<slug>.md; raise BuildFailed (and write nothing) when check would refuse it."""
     text = PLACE_TEMPLATE.format(name=_quote(wanted.name), address=_quote(wanted.address))
-    return _checked(root, _write_new(root / "content/places", slugify(wanted.name), text))
+    return _checked(root, _write_new(root / "content/places", slugify(wanted.name, "plek"), text))
 
 
 def _checked(root: Path, path: Path) -> Path:

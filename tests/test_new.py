@@ -107,3 +107,8 @@ def test_new_task_with_a_very_long_title_gets_a_short_file_name(site):
     assert len(path.stem) <= 60
     assert f'title: "{title}"' in path.read_text(encoding="utf-8")
     assert _sitegen("check", cwd=site.root).returncode == 0
+
+
+def test_a_name_without_letters_gets_a_place_file_name(site):
+    assert main(["new", "place", "???", "--address", "Markt 1, 8000 Brugge", "--root", str(site.root)]) == 0
+    assert (site.root / "content/places/plek.md").exists()
