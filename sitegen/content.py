@@ -152,7 +152,9 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
             suffix = PurePosixPath(name).suffix  # (pathlib only here: 10 000 of them cost 0.05 s)
             if suffix.lower() in _ALMOST_MARKDOWN:
                 # A silently missing task is the worst bug: say why it is not read.
-                problems.warn(path, 1, messages.not_md(name, f"{PurePosixPath(name).stem}.md"))
+                stem = PurePosixPath(name).stem
+                wanted = stem if SLUG_RE.fullmatch(stem) else slugify(stem)  # 'Soep.MD' → 'soep.md'
+                problems.warn(path, 1, messages.not_md(name, f"{wanted}.md"))
             continue
         stat = _stat(entry)
         known = records.unchanged(path, stat, context) if records is not None and stat is not None else None

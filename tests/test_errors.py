@@ -408,8 +408,11 @@ def test_warnings_do_not_fail_the_build(site):
     site.task("soep", TASK + "start: 2027-01-16\nrepeat:\n  freq: weekly\n  count: 3\n"
               "  except: [2027-01-17]")
     site.write("content/tasks/brieven.markdown", "---\ntitle: x\n---\n")
+    site.write("content/tasks/Grote Kuis.MD", "---\ntitle: x\n---\n")
     _, warnings = load(site.options())
     assert [str(w) for w in warnings] == [
+        "content/tasks/Grote Kuis.MD:1: warning: 'Grote Kuis.MD' is not read: only files "
+        "ending in .md are; rename it to 'grote-kuis.md'",
         "content/tasks/brieven.markdown:1: warning: 'brieven.markdown' is not read: only files "
         "ending in .md are; rename it to 'brieven.md'",
         "content/tasks/soep.md:6: warning: except date 2027-01-17 is not one of the repeat's "
