@@ -2,12 +2,12 @@
 
 A page's key hashes its template name, route and context together with a
 fingerprint of everything else a template can see: every theme file, the site
-settings, the places and the build moment (some filters read it). Template
-filters must stay pure functions of their arguments, the site, the places and
-the build moment. So pages are reused between builds with the same
-SOURCE_DATE_EPOCH (and within a `serve` session only when nothing else moved);
-without it every build is a new moment and pages are rendered again, while
-loaded tasks, bodies and QR codes are still reused. The memo stores only the hash of the page; the bytes
+settings and the places, and the build moment only when a template names `now`.
+Template filters must stay pure functions of their arguments, the site and the
+places; those that read the build moment (months, month_options) depend on it
+only through the task views they are given, and a view's key says where the
+moment places it (reuse.plan). So a build an hour or a month later renders again
+only the pages whose tasks moved in time. The memo stores only the hash of the page; the bytes
 come from the output folder, read only when the manifest's size and mtime show
 the file is exactly the one the last build wrote there.
 """
@@ -15,6 +15,7 @@ the file is exactly the one the last build wrote there.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from . import search, urls
 from .cache import KNOWN, MISSING, BuildCache, current, hash_of, view_key
@@ -83,12 +84,24 @@ def environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
 
 def _environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     digest = hashlib.sha256()
+    names_now = False
     for directory in theme.dirs:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-            digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+            relative, data = path.relative_to(directory).as_posix(), path.read_bytes()
+            digest.update(relative.encode() + b"\0" + data)
+            names_now = names_now or (relative.startswith("templates/") and _NOW.search(data) is not None)
+    # The build moment is in every page's key only when a template reads it (`now`): the
+    # filters that depend on it (months, month_options) are functions of the task views, and
+    # a view's key holds where it lies in time (reuse.plan). So a build an hour or a day
+    # later renders only the pages whose tasks moved in time (an edit an hour after the last
+    # build, 10 000 tasks in git: 7.4–8.2 s → 0.9 s).
+    moment = model.now if names_now else None
     # Absolute theme folders: a build run from another folder (a relative --root) is the same build.
-    digest.update(hash_of(model.site, model.places, model.now, [str(d.resolve()) for d in theme.dirs]))
+    digest.update(hash_of(model.site, model.places, moment, [str(d.resolve()) for d in theme.dirs]))
     return digest.digest()
+
+
+_NOW = re.compile(rb"\bnow\b")  # a template naming the build moment (or saying "now": then too)
 
 
 def plan_search_shards(model: SiteModel, files: dict[str, bytes]) -> list[search.Shard]:

@@ -1,8 +1,9 @@
 """Each task's own outputs (page, .ics feed, poster) reused from the last build when unchanged.
 
-A task's own outputs depend on the task, the build moment, its git history and
-what every template sees (theme files, site settings, places: the page memo's
-environment fingerprint). When all of those hash to what the last build
+A task's own outputs depend on the task, where the build moment places it in
+time (and for its event the moment's year, or the moment itself without git
+history), its git history and what every template sees (theme files, site
+settings, places: the page memo's environment fingerprint). When all of those hash to what the last build
 recorded, and the output folder still holds exactly the files that build wrote
 (manifest hash, size and mtime), the task is not rendered again: its files stay
 where they are and only their paths and manifest entries travel on. So a
@@ -54,10 +55,17 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     changed, kept, keys = [], {}, {}
     for view in model.tasks:
         source = view.task.source
-        # The view is a function of the task's file (and the records' context: site, places)
-        # and the build moment, all in the environment (repr of each view's next occurrence
-        # as well cost 0.02 s at 10 000 tasks).
-        key = repr_key(environment, source, model.sources.get(source), history.of(source))
+        revision = history.of(source)
+        # The view is a function of the task's file (and the records' context: site, places,
+        # in the environment) and of where the build moment places it: past or not, which
+        # occurrence is next, how many are listed (an endless repeat's horizon moves). Its
+        # outputs depend on the moment only through its event: the year's VTIMEZONE in its
+        # .ics, and DTSTAMP, which is the build moment when git does not know the file.
+        occurrences = view.occurrences
+        placement = (view.past, len(occurrences),
+                     0 if len(occurrences) == 1 else occurrences.index(view.next))
+        moment = model.now.year if revision is not None else model.now
+        key = repr_key(environment, source, model.sources.get(source), revision, placement, moment)
         # The key stands for the whole view in other cache keys (board, lists, events): it
         # holds everything the view is made from, and saves pickling 10 000 views again.
         cache.view_digests[id(view)] = (view, key, "plan")  # the mark cache.view_key looks for

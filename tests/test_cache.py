@@ -20,6 +20,7 @@ from sitegen.cache import CACHE_DIR, FORMAT, BuildCache
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import generate  # noqa: E402
+from conftest import require  # noqa: E402
 
 
 def _task(site, slug: str, title: str, place: str = "t-hof", category: str = "koken") -> None:
@@ -600,6 +601,74 @@ def test_the_cache_does_not_grow_from_hour_to_hour_after_many_edits(tmp_path):
     for store in hourly[0]:
         assert max(sizes[store] for sizes in hourly) <= 1.25 * hourly[0][store], (store, hourly)
     assert hourly[-1]["cards"] <= 1.25 * len(result.model.tasks)
+
+
+def _git_commit_all(root: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.be",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.be",
+           "GIT_AUTHOR_DATE": "2026-11-01T10:00:00+00:00", "GIT_COMMITTER_DATE": "2026-11-01T10:00:00+00:00"}
+    for args in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "tasks"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("in_git", [True, False])
+def test_a_build_later_renders_what_moved_and_gives_the_cold_build_of_that_moment(tmp_path, in_git,
+                                                                                 monkeypatch):
+    """Pages are keyed by where their tasks lie in time, not by the build moment itself."""
+    from datetime import timedelta
+
+    import jinja2
+
+    from generate import FIXED_NOW
+
+    site = tmp_path / "site"
+    generate(60, site)
+    endless = site / "content/tasks/elke-week.md"  # an endless repeat: its horizon moves each day
+    text = (site / "content/tasks/taak-00003.md").read_text(encoding="utf-8")
+    endless.write_text(text.replace("  until: 2027-03-10\n", ""), encoding="utf-8")
+    if in_git:
+        require(shutil.which("git") is not None, "git is not installed")
+        _git_commit_all(site)
+    options = BuildOptions(root=site, jobs=1, now=FIXED_NOW)
+    build(options)
+    rendered = []
+    original = jinja2.Template.render
+    monkeypatch.setattr(jinja2.Template, "render",
+                        lambda self, *a, **k: rendered.append(self.name) or original(self, *a, **k))
+    # An hour later, a day later, past the end of an occurrence, into the next year.
+    for later in (timedelta(hours=1), timedelta(days=1), timedelta(days=9), timedelta(days=40)):
+        moment = FIXED_NOW + later
+        rendered.clear()
+        build(replace(options, now=moment))
+        if later == timedelta(hours=1):
+            # No task moved within that hour: with git, nothing is rendered again; without,
+            # each task's event carries the build moment (DTSTAMP), and so its views' keys.
+            assert (rendered.count("task.html") == 0) if in_git else (rendered.count("task.html") == 61)
+        cold = tmp_path / f"cold-{later.days}-{later.seconds}"
+        build(replace(options, now=moment, out=cold, cache=False))
+        assert _files(site / "public") == _files(cold), later
+
+
+def test_a_theme_that_shows_the_build_moment_gets_its_pages_rendered_at_each_moment(tmp_path):
+    from datetime import timedelta
+
+    from generate import FIXED_NOW
+
+    site = tmp_path / "site"
+    generate(20, site)
+    _git_commit_all(site)
+    override = site / "theme/templates/task.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('{% extends "default/task.html" %}\n{% block main %}{{ super() }}'
+                        "<p>Bijgewerkt om {{ now.hour }} uur</p>{% endblock %}\n", encoding="utf-8")
+    options = BuildOptions(root=site, jobs=1, now=FIXED_NOW)
+    build(options)
+    later = FIXED_NOW + timedelta(hours=1)
+    build(replace(options, now=later))
+    build(replace(options, now=later, out=tmp_path / "cold", cache=False))
+    assert _files(site / "public") == _files(tmp_path / "cold")
+    page = next((site / "public/tasks").glob("*/index.html")).read_text(encoding="utf-8")
+    assert f"Bijgewerkt om {later.hour} uur" in page
 
 
 def test_on_one_core_the_output_check_runs_in_the_build_s_process(three, tmp_path, monkeypatch, forking):
