@@ -53,6 +53,7 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     if outputs is not None:
         outputs.state  # the folder check: waited for here, so the workers forked later share it
     changed, kept, keys = [], {}, {}
+    year, moment_text = model.now.year, model.now.isoformat()  # once: repr of the datetime, 10 000 times, 15 ms
     for view in model.tasks:
         source = view.task.source
         revision = history.of(source)
@@ -64,7 +65,7 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
         occurrences = view.occurrences
         placement = (view.past, len(occurrences),
                      0 if len(occurrences) == 1 else occurrences.index(view.next))
-        moment = model.now.year if revision is not None else model.now
+        moment = year if revision is not None else moment_text
         key = repr_key(environment, source, model.sources.get(source), revision, placement, moment)
         # The key stands for the whole view in other cache keys (board, lists, events): it
         # holds everything the view is made from, and saves pickling 10 000 views again.
