@@ -108,9 +108,9 @@ def _status(pid: int) -> tuple[str, int]:
     return name, rss
 
 
-def measure(command: list[str], cwd: Path | None = None, memory: bool = True) -> Run:
+def measure(command: list[str], cwd: Path | None = None, memory: bool = True, epoch: str = EPOCH) -> Run:
     """Run a command to completion; its wall time and (`memory`) the peak memory of its process tree."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
@@ -299,12 +299,34 @@ def bench(count: int, work: Path, with_hugo: bool, rounds: int) -> dict:
     times, serve_mib = serve_edit_times(site, rounds)
     row["serve"] = Run(statistics.median(times), serve_mib)
     row["serve_all"] = times
+    if shutil.which("git") is not None:
+        later = edits_hours_apart(site, build, rounds)
+        row["edit_later"] = Run(statistics.median(later), 0.0)
+        row["edit_later_all"] = later
     if with_hugo:
         target = work / f"hugo-{count}"
         hugo_site(site, target)
         row["hugo"] = measure_apart(["hugo", "--quiet", "-s", str(target), "-d", str(target / "public")])
         row["pagefind"] = measure_apart([sys.executable, "-m", "pagefind", "--site", str(target / "public")])
     return row
+
+
+def edits_hours_apart(site: Path, build: list[str], rounds: int) -> list[float]:
+    """A coordinator's build: the content in git, one upcoming task edited, an hour after the last build.
+
+    The other rows build at one fixed moment; here each build is an hour later than the
+    one before (tasks that ended in between are made again), as when editing during a day.
+    """
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.be",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.be")
+    for args in (["init", "-q"], ["add", "content"], ["commit", "-q", "-m", "content"]):
+        subprocess.run(["git", *args], cwd=site, env=env, check=True, capture_output=True)
+    measure(build, memory=False)  # the tasks now have a history: their keys change once
+    times = []
+    for number in range(rounds):
+        edit_task(site, 300 + number, upcoming=True)
+        times.append(measure(build, memory=False, epoch=str(int(EPOCH) + 3600 * (number + 1))).seconds)
+    return times
 
 
 def table(rows: list[dict]) -> str:
@@ -318,11 +340,14 @@ def table(rows: list[dict]) -> str:
             rate = f"{pages / run.seconds:,.0f}" if run.seconds else "–"
             versus = f"{run.seconds / peer:.2f} ×" if peer and ratio else ""
             pagefind = f"{run.pagefind_mib:.0f} MiB" if run.pagefind_mib else ""
-            lines.append(f"| {row['N']:,} | {name} | {run.seconds:.2f} s | {rate} | {run.ours_mib:.0f} MiB "
+            ours = f"{run.ours_mib:.0f} MiB" if run.ours_mib else ""  # not sampled
+            lines.append(f"| {row['N']:,} | {name} | {run.seconds:.2f} s | {rate} | {ours} "
                          f"| {pagefind} | {versus} |")
         line("sitegen cold build", row["cold"])
         line("sitegen build after editing one past task", row["edit"])
         line("sitegen build after editing one upcoming task", row["edit_upcoming"])
+        if "edit_later" in row:
+            line("the same, an hour after the last build (content in git)", row["edit_later"])
         lines.append(f"| {row['N']:,} | sitegen serve: edit saved → page served | "
                      f"{row['serve'].seconds:.2f} s | | {row['serve'].ours_mib:.0f} MiB | | |")
         if "hugo" in row:
@@ -356,9 +381,9 @@ def main(argv: list[str] | None = None) -> None:
           f" edits and serve: the median of {args.rounds} rounds, after one unmeasured edit of the kind;"
           " an edit's peak memory: the largest of two more, sampled.")
     for name, key in (("past task edit", "edit_all"), ("upcoming task edit", "edit_upcoming_all"),
-                      ("serve", "serve_all")):
+                      ("serve", "serve_all"), ("upcoming task edit an hour later, in git", "edit_later_all")):
         print(f"{name} rounds: " + "; ".join(f"N={r['N']}: " + ", ".join(f"{t:.2f}" for t in r[key])
-                                             for r in rows))
+                                             for r in rows if key in r))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,9 @@ def test_runner_prints_its_table(tmp_path):
     for row in ("sitegen cold build", "sitegen build after editing one past task",
                 "sitegen build after editing one upcoming task", "sitegen serve: edit saved → page served"):
         assert f"| 40 | {row} |" in table
+    if shutil.which("git"):
+        assert "| 40 | the same, an hour after the last build (content in git) |" in table
+        assert (tmp_path / "site-40/.git").is_dir()
     if shutil.which("hugo"):
         assert "| 40 | Hugo |" in table and "Pagefind CLI over Hugo's site" in table
         assert (tmp_path / "hugo-40/public/tasks").is_dir()
