@@ -7,9 +7,9 @@ Template filters must stay pure functions of their arguments, the site and the
 places; those that read the build moment (months, month_options) depend on it
 only through the task views they are given, and a view's key says where the
 moment places it (reuse.plan). So a build an hour or a month later renders again
-only the pages whose tasks moved in time. The memo stores only the hash of the page; the bytes
-come from the output folder, read only when the manifest's size and mtime show
-the file is exactly the one the last build wrote there.
+only the pages whose tasks moved in time. The memo stores only the hash of the
+page; the bytes come from the output folder, read only when the manifest's size
+and mtime show the file is exactly the one the last build wrote there.
 """
 
 from __future__ import annotations

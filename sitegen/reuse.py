@@ -3,12 +3,12 @@
 A task's own outputs depend on the task, where the build moment places it in
 time (and for its event the moment's year, or the moment itself without git
 history), its git history and what every template sees (theme files, site
-settings, places: the page memo's environment fingerprint). When all of those hash to what the last build
-recorded, and the output folder still holds exactly the files that build wrote
-(manifest hash, size and mtime), the task is not rendered again: its files stay
-where they are and only their paths and manifest entries travel on. So a
-one-task edit at 10 000 tasks renders one task's outputs plus the site-wide
-lists, instead of walking every task through every stage.
+settings, places: the page memo's environment fingerprint). When all of those
+hash to what the last build recorded, and the output folder still holds exactly
+the files that build wrote (manifest hash, size and mtime), the task is not
+rendered again: its files stay where they are and only their paths and manifest
+entries travel on. So a one-task edit at 10 000 tasks renders one task's outputs
+plus the site-wide lists, instead of walking every task through every stage.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     if outputs is not None:
         outputs.state  # the folder check: waited for here, so the workers forked later share it
     changed, kept, keys = [], {}, {}
-    year, moment_text = model.now.year, model.now.isoformat()  # once: repr of the datetime, 10 000 times, 15 ms
+    # Once: repr() of the datetime for each of 10 000 tasks cost 15 ms.
+    year, moment_text = model.now.year, model.now.isoformat()
     for view in model.tasks:
         source = view.task.source
         revision = history.of(source)
