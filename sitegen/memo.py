@@ -2,7 +2,7 @@
 
 A page's key hashes its template name, route and context together with a
 fingerprint of everything else a template can see: every theme file, the site
-settings and the places, and the build moment only when a template names `now`.
+settings and the places, and the build moment only when a template reads `now`.
 Template filters must stay pure functions of their arguments, the site and the
 places; those that read the build moment (months, month_options) depend on it
 only through the task views they are given, and a view's key says where the
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+
+from jinja2 import Environment, TemplateSyntaxError, meta
 
 from . import search, urls
 from .cache import KNOWN, MISSING, BuildCache, current, hash_of, view_key
@@ -89,7 +91,7 @@ def _environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
             relative, data = path.relative_to(directory).as_posix(), path.read_bytes()
             digest.update(relative.encode() + b"\0" + data)
-            names_now = names_now or (relative.startswith("templates/") and _NOW.search(data) is not None)
+            names_now = names_now or (relative.startswith("templates/") and _reads_now(data))
     # The build moment is in every page's key only when a template reads it (`now`): the
     # filters that depend on it (months, month_options) are functions of the task views, and
     # a view's key holds where it lies in time (reuse.plan). So a build an hour or a day
@@ -101,7 +103,17 @@ def _environment_fingerprint(theme: Theme, model: SiteModel) -> bytes:
     return digest.digest()
 
 
-_NOW = re.compile(rb"\bnow\b")  # a template naming the build moment (or saying "now": then too)
+def _reads_now(template: bytes) -> bool:
+    """Whether a template reads the build moment (`now`); the word in its text does not count."""
+    if _NOW.search(template) is None:  # the common case, without parsing
+        return False
+    try:
+        return "now" in meta.find_undeclared_variables(Environment().parse(template.decode("utf-8")))
+    except (UnicodeDecodeError, TemplateSyntaxError):
+        return True  # not a template we can read: as if it did (its pages fail on their own)
+
+
+_NOW = re.compile(rb"\bnow\b")
 
 
 def plan_search_shards(model: SiteModel, files: dict[str, bytes]) -> list[search.Shard]:

@@ -661,6 +661,9 @@ def test_a_theme_that_shows_the_build_moment_gets_its_pages_rendered_at_each_mom
     override.parent.mkdir(parents=True)
     override.write_text('{% extends "default/task.html" %}\n{% block main %}{{ super() }}'
                         "<p>Bijgewerkt om {{ now.hour }} uur</p>{% endblock %}\n", encoding="utf-8")
+    poster = site / "theme/templates/poster_task.html"  # the word alone does not count
+    poster.write_text('{% extends "default/poster_task.html" %}\n'
+                      "{% block sheet %}<p>Sign up now!</p>{{ super() }}{% endblock %}\n", encoding="utf-8")
     options = BuildOptions(root=site, jobs=1, now=FIXED_NOW)
     build(options)
     later = FIXED_NOW + timedelta(hours=1)
@@ -669,6 +672,10 @@ def test_a_theme_that_shows_the_build_moment_gets_its_pages_rendered_at_each_mom
     assert _files(site / "public") == _files(tmp_path / "cold")
     page = next((site / "public/tasks").glob("*/index.html")).read_text(encoding="utf-8")
     assert f"Bijgewerkt om {later.hour} uur" in page
+
+    from sitegen.memo import _reads_now
+    assert _reads_now(override.read_bytes()) and not _reads_now(poster.read_bytes())
+    assert not _reads_now(b"{% set now = 1 %}{{ now }}") and _reads_now(b"{% macro m() %}{{ now }}{% endmacro %}")
 
 
 def test_on_one_core_the_output_check_runs_in_the_build_s_process(three, tmp_path, monkeypatch, forking):
