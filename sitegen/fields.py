@@ -48,7 +48,7 @@ class Fields:
         value = self.data[key]
         if value is None or value == "" or value == []:
             if required:
-                self.problem(key, messages.empty_value(key))
+                self.problem(key, messages.empty_value(key, example))
             return None
         return value
 

@@ -81,8 +81,9 @@ def _describe(value: object) -> str:
     return f"'{value}'"
 
 
-def empty_value(key: str) -> str:
-    return f"'{key}' is empty; write a value after the colon or remove the line"
+def empty_value(key: str, example: str) -> str:
+    # Only required keys are told: removing the line would only trade this for "missing".
+    return f"'{key}' is empty and it is required; write a value after the colon, such as '{key}: {example}'"
 
 
 # -- references -------------------------------------------------------------

@@ -182,7 +182,8 @@ TASK_CASES = {
         "jump forward that night; pick a time an hour later"),
     "empty required value": (
         "start:",
-        "content/tasks/soep.md:5: 'start' is empty; write a value after the colon or remove the line"),
+        "content/tasks/soep.md:5: 'start' is empty and it is required; write a value after the colon, "
+        "such as 'start: \"2027-01-16 09:30\"'"),
 }
 
 
