@@ -173,6 +173,29 @@ def test_sigkill_mid_build_then_a_normal_build_gives_the_uninterrupted_site(tmp_
     assert _files(reference / "public") != expected  # the edits did reach the site
 
 
+def test_a_first_build_killed_mid_way_then_a_normal_build_gives_the_uninterrupted_site(tmp_path):
+    """The first build into a new folder renames its staging folder there (output.py): killed
+    before, during or after that, the next build still makes exactly the whole site."""
+    killed, reference = tmp_path / "killed", tmp_path / "reference"
+    generate(320, killed)  # at least PARALLEL_FROM tasks: workers stage, the rename is used
+    generate(320, reference)
+    command = [sys.executable, "-m", "sitegen", "build", "--quiet", "--root"]
+    started = time.perf_counter()
+    subprocess.run(command + [str(reference)], check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    for percent in (40, 80, 97):
+        for leftover in (killed / "public", killed / CACHE_DIR):
+            shutil.rmtree(leftover, ignore_errors=True)
+        process = subprocess.Popen(command + [str(killed)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(duration * percent / 100)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        subprocess.run(command + [str(killed)], check=True, capture_output=True)
+        assert _files(killed / "public") == _files(reference / "public"), percent
+        assert not list(killed.glob(".public.staging-*"))
+
+
 def test_building_into_another_folder_does_not_trust_the_first_one(three, tmp_path):
     three.build()
     other = tmp_path / "www"
