@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import messages, urls
 from .cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
-                    build_cache, current, digest_views, view_key)
+                    build_cache, current, digest_views, event_key, view_key)
 from . import reuse
 from .calendar import EVENTS, render_feeds, render_task_feeds
 from .content import LoadOptions, find_asset, load_site
@@ -194,7 +194,7 @@ def keep_cards_and_events(model: SiteModel) -> None:
         key = view_key(view)
         if key is not None:
             cache.keep(CARDS, key)
-            cache.keep(EVENTS, key)
+            cache.keep(EVENTS, event_key(view))
 
 
 def _set_aside(render: Callable[[], dict[str, bytes]], staging: Path):

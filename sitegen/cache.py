@@ -426,11 +426,23 @@ def build_cache(options, out: Path | None, cache: BuildCache | None = None):
 
 def view_key(view) -> bytes | None:
     """The hash reuse.plan gave this task view (everything it is made from), if it did."""
+    known = _planned(view)
+    return known[1] if known is not None else None
+
+
+def event_key(view) -> bytes | None:
+    """The hash reuse.plan gave this task view's calendar event: the view's, and the build
+    moment's year (its VTIMEZONE) or, for a file git does not know, the moment (its DTSTAMP)."""
+    known = _planned(view)
+    return known[3] if known is not None else None
+
+
+def _planned(view) -> tuple | None:
     cache = _active.get()
     known = cache.view_digests.get(id(view)) if cache is not None else None
     # Only plan's entries (marked by a third item): _ViewPickler's hash the view alone, not
-    # the site, places, build moment and history that plan's key holds too.
-    return known[1] if known is not None and known[0] is view and len(known) > 2 else None
+    # the site, places and history that plan's keys hold too.
+    return known if known is not None and known[0] is view and len(known) > 2 else None
 
 
 def remember(store: str, key, compute):

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration
 
 from . import urls
-from .cache import MISSING, current, remember, remember_by_digest, view_key
+from .cache import MISSING, current, event_key, remember, remember_by_digest
 from .history import History, Revision
 from .markup import plain_text
 from .output import Kept
@@ -108,7 +108,7 @@ class FeedMemo:
     def open(cls, zone_bytes: bytes, views) -> FeedMemo:
         cache = current()
         usable = cache is not None and cache.outputs is not None
-        keys = {view.task.slug: view_key(view) for view in views} if usable else {}  # once, not per feed
+        keys = {view.task.slug: event_key(view) for view in views} if usable else {}  # once, not per feed
         return cls(cache if usable else None, hashlib.sha256(zone_bytes).digest(), keys)
 
     def key(self, name: str, views) -> bytes | None:
@@ -191,7 +191,7 @@ def serialised_events(model: SiteModel, views, history: History) -> dict[str, by
             return event(model, view, history.of(view.task.source)).to_ical()
         # reuse.plan's key of a view holds all of event()'s inputs (and more): hashing them
         # again cost 0.1 s at 10 000 tasks, and hashing that key again 0.03 s.
-        key = view_key(view)
+        key = event_key(view)
         events[view.task.slug] = (
             remember_by_digest(EVENTS, key, compute) if key is not None else
             remember(EVENTS, (model.site, model.places[view.task.place], model.now, view,

@@ -53,31 +53,32 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
     if outputs is not None:
         outputs.state  # the folder check: waited for here, so the workers forked later share it
     changed, kept, keys = [], {}, {}
-    # Once: repr() of the datetime for each of 10 000 tasks cost 15 ms.
-    year, moment_text = model.now.year, model.now.isoformat()
+    # The moment as the events see it, made once (repr() of the datetime, 10 000 times: 15 ms).
+    in_git, outside_git = str(model.now.year).encode(), model.now.isoformat().encode()
     for view in model.tasks:
         source = view.task.source
         revision = history.of(source)
         # The view is a function of the task's file (and the records' context: site, places,
         # in the environment) and of where the build moment places it: past or not, which
-        # occurrence is next, how many are listed (an endless repeat's horizon moves). Its
-        # outputs depend on the moment only through its event: the year's VTIMEZONE in its
-        # .ics, and DTSTAMP, which is the build moment when git does not know the file.
+        # occurrence is next, how many are listed (an endless repeat's horizon moves).
         occurrences = view.occurrences
         placement = (view.past, len(occurrences),
                      0 if len(occurrences) == 1 else occurrences.index(view.next))
-        moment = year if revision is not None else moment_text
-        key = repr_key(environment, source, model.sources.get(source), revision, placement, moment)
-        # The key stands for the whole view in other cache keys (board, lists, events): it
-        # holds everything the view is made from, and saves pickling 10 000 views again.
-        cache.view_digests[id(view)] = (view, key, "plan")  # the mark cache.view_key looks for
+        key = repr_key(environment, source, model.sources.get(source), revision, placement)
+        # Its event also depends on the moment: the year's VTIMEZONE in its .ics, and DTSTAMP,
+        # which is the moment itself when git does not know the file. So do its own outputs
+        # as a whole (the .ics is one of them); its page, poster and card do not.
+        events = hashlib.sha256(key + (in_git if revision is not None else outside_git)).digest()
+        # The keys stand for the whole view in other cache keys (pages, cards, lists, events,
+        # feeds): they hold everything it is made from, and save pickling 10 000 views again.
+        cache.view_digests[id(view)] = (view, key, "plan", events)  # what view_key, event_key read
         if outputs is None:
             continue
-        remembered = cache.get(STORE, key)
+        remembered = cache.get(STORE, events)
         entries = outputs.entries_if_same(remembered) if remembered is not MISSING else None
         if entries is None:
             changed.append(view)
-            keys[view.task.slug] = key
+            keys[view.task.slug] = events
         else:
             kept.update(entries)
     if outputs is None:
