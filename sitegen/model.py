@@ -155,6 +155,12 @@ class TaskView:
     def can_sign_up(self) -> bool:
         return self.state == "open"
 
+    @property
+    def next_index(self) -> int:
+        """Where `next` lies in `occurrences`: those before it are over, those after it not
+        (they follow in order and last as long: when.Schedule)."""
+        return 0 if len(self.occurrences) == 1 else self.occurrences.index(self.next)
+
 
 def view_task(task: Task, now: datetime) -> TaskView:
     """Place a task in time relative to the build moment `now`."""

@@ -61,9 +61,7 @@ def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:
         # The view is a function of the task's file (and the records' context: site, places,
         # in the environment) and of where the build moment places it: past or not, which
         # occurrence is next, how many are listed (an endless repeat's horizon moves).
-        occurrences = view.occurrences
-        placement = (view.past, len(occurrences),
-                     0 if len(occurrences) == 1 else occurrences.index(view.next))
+        placement = (view.past, len(view.occurrences), view.next_index)
         key = repr_key(environment, source, model.sources.get(source), revision, placement)
         # Its event also depends on the moment: the year's VTIMEZONE in its .ics, and DTSTAMP,
         # which is the moment itself when git does not know the file. So do its own outputs
