@@ -36,9 +36,9 @@ PAST_WINDOW = timedelta(days=30)  # feeds keep tasks that ended this recently
 REFRESH = timedelta(hours=12)  # how often we ask calendar apps to look again
 _BEGIN = b"BEGIN:VCALENDAR\r\n"
 _END = b"END:VCALENDAR\r\n"
-EVENTS = "ics-events"  # cache store: a task's VEVENT bytes, by reuse.plan's view key
+EVENTS = "ics-events"  # cache store: a task's VEVENT bytes, by reuse.plan's event key (cache.event_key)
 # cache store: a site, place or category feed as last written, by path: its FeedMemo key,
-# sha256, and its events' view keys and byte bounds (a changed feed is spliced from it)
+# sha256, and its events' event keys and byte bounds (a changed feed is spliced from it)
 FEEDS = "feeds"
 
 
@@ -95,7 +95,7 @@ class FeedMemo:
 
     After an edit at 10 000 tasks, 3 of 508 feeds change (the site's, the task's place's and
     category's): the others are kept where they are, without joining ≈ 25 MB of events
-    again, nor hashing them. Keyed by reuse.plan's view keys (each names everything its
+    again, nor hashing them. Keyed by reuse.plan's event keys (each names everything its
     event is made from); without them (check) every feed is made. A feed that is made
     remembers where each event lies in its file (FEEDS): the three that change take their
     other events from there (last_events), not from the event store.
@@ -124,7 +124,7 @@ class FeedMemo:
         return Kept(written[1]) if written is not None and written[0][0] == key else None
 
     def last_events(self, route: urls.Route) -> dict[bytes, memoryview]:
-        """The events of the feed file the last build wrote, by view key, if the output
+        """The events of the feed file the last build wrote, by event key, if the output
         folder holds it as written (as trusted as a kept file: manifest size and mtime)."""
         written = self._written(route) if self.cache is not None else None
         if written is None:
@@ -189,7 +189,7 @@ def serialised_events(model: SiteModel, views, history: History) -> dict[str, by
     for view in views:
         def compute(view=view):
             return event(model, view, history.of(view.task.source)).to_ical()
-        # reuse.plan's key of a view holds all of event()'s inputs (and more): hashing them
+        # reuse.plan's event key of a view holds all of event()'s inputs (and more): hashing them
         # again cost 0.1 s at 10 000 tasks, and hashing that key again 0.03 s.
         key = event_key(view)
         events[view.task.slug] = (
@@ -228,7 +228,8 @@ def ordered(views) -> list[TaskView]:
 
 def calendar_bytes(model: SiteModel, name: str, zone_bytes: bytes, events: list[bytes]) -> bytes:
     """A VCALENDAR with our properties, the VTIMEZONE and already serialised events."""
-    # The head is remembered: building it costs ≈ 0.3 ms a feed, 10 000 feeds a build.
+    # The head is remembered: building its name's lines costs ≈ 0.04 ms a feed, looking it
+    # up ≈ 0.004 ms (10 500 feeds in a cold build or a new hour outside git).
     head = remember("ics-heads", (name, model.site.timezone), lambda: _head(model, name))
     # icalendar ends the calendar with END:VCALENDAR; the components go before it. One
     # join: the site's feed is ≈ 12 MB at 10 000 tasks, and each + copied it again.
