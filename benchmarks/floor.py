@@ -28,9 +28,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import FIXED_NOW, generate  # noqa: E402  (a script next to this one)
 
-from sitegen.calendar import event  # noqa: E402
-from sitegen.content import LoadOptions, load_site  # noqa: E402
-from sitegen.posters import QR_ERROR, QR_MASK, _dark_runs_path  # noqa: E402
+from sitegen.outputs.calendar import event  # noqa: E402
+from sitegen.load.content import LoadOptions, load_site  # noqa: E402
+from sitegen.outputs.posters import QR_ERROR, QR_MASK, _dark_runs_path  # noqa: E402
 from sitegen.urls import absolute, route  # noqa: E402
 
 

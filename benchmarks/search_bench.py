@@ -25,8 +25,8 @@ from generate import FIXED_NOW, generate  # noqa: E402
 from search_fixture import serve  # noqa: E402
 from sitegen.build import BuildOptions, load, render_pages, render_task_outputs  # noqa: E402
 from sitegen.build import render as render_all  # noqa: E402
-from sitegen.output import write_site  # noqa: E402
-from sitegen.search import build_search_index  # noqa: E402
+from sitegen.write import write_site  # noqa: E402
+from sitegen.outputs.search import build_search_index  # noqa: E402
 
 WORDS = ["soep", "hagen", "koffie", "bibliotheek", "4242", "fietsen herstellen"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

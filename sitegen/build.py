@@ -12,21 +12,21 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
-from .cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
+from .engine.cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
                     build_cache, current, digest_views, event_key, view_key)
-from . import reuse
-from .calendar import EVENTS, render_feeds, render_task_feeds
-from .content import LoadOptions, find_asset, load_site
-from .history import read_history
-from .memo import CARDS, plan_search_shards, reuse_search_index
+from .engine import reuse
+from .outputs.calendar import EVENTS, render_feeds, render_task_feeds
+from .load.content import LoadOptions, find_asset, load_site
+from .load.history import read_history
+from .engine.memo import CARDS, plan_search_shards, reuse_search_index
 from .model import SiteModel
-from .output import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
-from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
-from .posters import render_posters, render_task_posters
+from .write import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
+from .engine.parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
+from .outputs.posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
-from .reach import render_reach, render_sitemap
-from .render import Pages, RenderFailure
-from .search import build_search_index
+from .outputs.reach import render_reach, render_sitemap
+from .render.pages import Pages, RenderFailure
+from .outputs.search import build_search_index
 from .theme import Theme
 
 

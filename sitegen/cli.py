@@ -11,8 +11,8 @@ from pathlib import Path
 from . import messages
 from .build import BuildOptions, build, check
 from .problems import BuildError, BuildFailed
-from .progress import ProgressBar, summary
-from .scaffold import NewPlace, NewTask, new_place, new_task
+from .dev.progress import ProgressBar, summary
+from .new import NewPlace, NewTask, new_place, new_task
 
 DESCRIPTION = "Build the doe-plek task board: Markdown tasks and places in, a static site out."
 
@@ -170,7 +170,7 @@ def _run_serve(args) -> int:
     options = _options(args)
     if options is None:
         return 1
-    from .serve import serve  # the server and watchdog load only when serving
+    from .dev.serve import serve  # the server and watchdog load only when serving
     return serve(options, host=args.host, port=args.port, log=_log)
 
 

@@ -116,7 +116,7 @@ def forking(monkeypatch):
     Browser tests leave Playwright's asyncio threads in this process, and Background
     rightly refuses to fork beside other threads (it then runs its call in-process).
     """
-    from sitegen import parallel
+    from sitegen.engine import parallel
     monkeypatch.setattr(parallel, "_only_our_threads", lambda: True)
 
 

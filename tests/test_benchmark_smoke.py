@@ -68,7 +68,7 @@ class _Terminal:
 def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
     import time
 
-    from sitegen import progress
+    from sitegen.dev import progress
 
     monkeypatch.setattr(progress, "SHOW_AFTER", 0.05)
     for tty, quiet, drawn in ((True, False, True), (False, False, False), (True, True, False)):

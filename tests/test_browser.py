@@ -14,7 +14,7 @@ import pytest
 
 from conftest import BUILD_NOW, PLACE_MD, SITE_YML, SiteFolder
 from search_fixture import TITLES, serve, write_board
-from sitegen import search
+from sitegen.outputs import search
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

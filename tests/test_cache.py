@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitegen import BuildOptions, build
-from sitegen.cache import CACHE_DIR, FORMAT, BuildCache
+from sitegen.engine.cache import CACHE_DIR, FORMAT, BuildCache
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -208,7 +208,7 @@ def test_building_into_another_folder_does_not_trust_the_first_one(three, tmp_pa
 
 
 def test_a_template_error_in_a_worker_is_a_path_line_problem(tmp_path):
-    from sitegen.parallel import PARALLEL_FROM
+    from sitegen.engine.parallel import PARALLEL_FROM
     from sitegen.problems import BuildFailed
 
     generate(PARALLEL_FROM, tmp_path)  # big enough to render in worker processes
@@ -250,7 +250,7 @@ def test_a_warm_build_renders_only_what_changed(tmp_path, monkeypatch):
 
 
 def test_a_one_edit_build_rewrites_few_cache_files_and_keeps_the_bodies_it_did_not_read(tmp_path, monkeypatch):
-    from sitegen.markup import MarkdownRenderer
+    from sitegen.load.markup import MarkdownRenderer
 
     generate(200, tmp_path)
     settled = time.time() - 60  # older than the racy-mtime window: their stats are remembered at once
@@ -309,7 +309,7 @@ def test_workers_stage_their_files_beside_the_output_and_give_the_one_process_si
 
 
 def test_a_first_build_into_a_new_folder_moves_the_staging_folder_there_whole(tmp_path, monkeypatch):
-    from sitegen import output
+    from sitegen import write as output
     generate(320, tmp_path)  # at least PARALLEL_FROM tasks: workers render and stage
     one_by_one = []
     real_replace = output._replace
@@ -328,7 +328,7 @@ def test_a_first_build_into_a_new_folder_moves_the_staging_folder_there_whole(tm
 
 
 def test_serve_never_flushes_an_emptied_store(tmp_path):
-    from sitegen.cache import BuildCache
+    from sitegen.engine.cache import BuildCache
     folder = tmp_path / "cache"
     one_shot = BuildCache(folder, b"code")
     one_shot.put("qr", "a", 1)
@@ -344,7 +344,7 @@ def test_serve_never_flushes_an_emptied_store(tmp_path):
 
 
 def test_a_store_a_build_did_not_touch_is_kept_for_the_next(tmp_path):
-    from sitegen.cache import MISSING, BuildCache
+    from sitegen.engine.cache import MISSING, BuildCache
     serving = BuildCache(tmp_path / "cache", b"code")
     serving.autosave = False
     serving.put("cards", "a", "<article>")
@@ -366,7 +366,7 @@ def _record_compiles(monkeypatch) -> list[str]:
 
 
 def test_compiled_templates_are_kept_checked_and_compiled_again_when_edited(three, monkeypatch):
-    from sitegen import render
+    from sitegen.render import pages as render
     monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())  # as in a new process
     three.build()
     expected = _files(three.out)
@@ -410,7 +410,9 @@ def test_compiled_templates_of_another_version_are_compiled_again(three, monkeyp
     # Jinja2 checks only its bytecode format number and the template source: code compiled
     # by another Jinja2 release (same format number) must not be run by this one.
 
-    from sitegen import cache, render
+    from sitegen.engine import cache
+
+    from sitegen.render import pages as render
     monkeypatch.setattr(render, "_TEMPLATE_CODE", render.TemplateCode())
     three.build()
     monkeypatch.setattr(cache, "code_fingerprint", lambda: b"another Jinja2 release" + bytes(10))
@@ -427,7 +429,7 @@ def test_a_check_between_builds_keeps_what_the_next_build_needs(tmp_path, monkey
     import jinja2
 
     from sitegen.build import check
-    from sitegen import calendar
+    from sitegen.outputs import calendar
 
     generate(60, tmp_path)
     options = BuildOptions(root=tmp_path, jobs=1)
@@ -447,7 +449,7 @@ def test_a_check_between_builds_keeps_what_the_next_build_needs(tmp_path, monkey
 
 
 def test_unchanged_places_are_not_parsed_again_and_keep_their_problems(three, monkeypatch):
-    from sitegen import content
+    from sitegen.load import content
     from sitegen.problems import BuildFailed
 
     settled = time.time() - 60  # older than the racy-mtime window: their stats are remembered
@@ -479,7 +481,7 @@ def test_unchanged_places_are_not_parsed_again_and_keep_their_problems(three, mo
 
 
 def test_the_output_check_in_another_process_still_finds_hand_edits(three, tmp_path, monkeypatch, forking):
-    from sitegen import output
+    from sitegen import write as output
 
     monkeypatch.setattr(output, "CHECK_BESIDE_FROM", 0)  # as at 10 000 tasks: stats in a forked child
     checked_in = tmp_path / "checked-in"
@@ -527,7 +529,7 @@ def test_after_an_edit_feeds_render_in_a_forked_process_and_the_site_equals_a_co
 
 
 def test_saving_splits_entries_into_the_shards_reading_looks_in():
-    from sitegen.cache import _by_shard, shard_of
+    from sitegen.engine.cache import _by_shard, shard_of
 
     keys = [bytes([n]) * 32 for n in range(40)] + [f"tasks/taak-{n:05d}/index.html" for n in range(40)]
     keys += ["content/tasks/caf\udce9.md", ("a", 1), b""]  # a file name that is not UTF-8, a tuple
@@ -536,7 +538,7 @@ def test_saving_splits_entries_into_the_shards_reading_looks_in():
 
 
 def test_only_the_feeds_showing_an_edited_task_are_made_again(three, tmp_path, monkeypatch):
-    from sitegen import calendar
+    from sitegen.outputs import calendar
 
     three.build()
     made = []
@@ -557,7 +559,7 @@ def test_only_the_feeds_showing_an_edited_task_are_made_again(three, tmp_path, m
 def test_editing_a_past_task_then_an_upcoming_one_renders_one_card_each(tmp_path, monkeypatch):
     from generate import FIXED_NOW
 
-    from sitegen import render
+    from sitegen.render import pages as render
 
     generate(120, tmp_path)
     options = BuildOptions(root=tmp_path, jobs=1, now=FIXED_NOW)
@@ -696,13 +698,14 @@ def test_a_theme_that_shows_the_build_moment_gets_its_pages_rendered_at_each_mom
     page = next((site / "public/tasks").glob("*/index.html")).read_text(encoding="utf-8")
     assert f"Bijgewerkt om {later.hour} uur" in page
 
-    from sitegen.memo import _reads_now
+    from sitegen.engine.memo import _reads_now
     assert _reads_now(override.read_bytes()) and not _reads_now(poster.read_bytes())
     assert not _reads_now(b"{% set now = 1 %}{{ now }}") and _reads_now(b"{% macro m() %}{{ now }}{% endmacro %}")
 
 
 def test_on_one_core_the_output_check_runs_in_the_build_s_process(three, tmp_path, monkeypatch, forking):
-    from sitegen import output, parallel
+    from sitegen import write as output
+    from sitegen.engine import parallel
 
     monkeypatch.setattr(output, "CHECK_BESIDE_FROM", 0)
     monkeypatch.setattr(parallel, "cores", lambda: 1)
@@ -738,7 +741,7 @@ def test_remembered_pages_the_output_holds_are_neither_read_nor_rewritten(three,
 
 
 def test_the_subscribe_page_is_made_again_only_when_its_settings_or_places_change(three, monkeypatch):
-    from sitegen import calendar
+    from sitegen.outputs import calendar
 
     three.build()
     made = []
@@ -758,7 +761,7 @@ def test_the_subscribe_page_is_made_again_only_when_its_settings_or_places_chang
 def test_a_changed_feed_takes_the_other_events_from_its_last_version(three, tmp_path, monkeypatch):
     """After an edit, the feeds showing the task are made from their files as last written
     plus the edited event: no other event is looked up. A hand-edited feed is made whole."""
-    from sitegen import calendar
+    from sitegen.outputs import calendar
 
     three.build()
     looked_up = []
@@ -785,7 +788,7 @@ def test_the_same_site_named_by_a_relative_or_an_absolute_path_shares_its_cache(
     one site: the second renders nothing and parses no file again."""
     import jinja2
 
-    from sitegen import content
+    from sitegen.load import content
 
     monkeypatch.chdir(three.root.parent)
     relative = Path(three.root.name)

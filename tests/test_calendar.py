@@ -18,8 +18,8 @@ import pytest
 import recurring_ical_events
 
 from conftest import BUILD_NOW, REPO, ZONE, require
-from sitegen.history import parse_log, read_history
-from sitegen.vtimezone import vtimezone, yearly_rules
+from sitegen.load.history import parse_log, read_history
+from sitegen.outputs.vtimezone import vtimezone, yearly_rules
 
 UTC = timezone.utc
 NODE_DIR = REPO / "tests" / "node"

@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 import pytest
 
-from sitegen.content import slugify
-from sitegen.fields import Fields
-from sitegen.links import check_link, check_signup, fill_placeholders, scheme_of
-from sitegen.markup import MarkdownRenderer, plain_text, summary
+from sitegen.load.content import slugify
+from sitegen.load.fields import Fields
+from sitegen.load.links import check_link, check_signup, fill_placeholders, scheme_of
+from sitegen.load.markup import MarkdownRenderer, plain_text, summary
 from sitegen.problems import Problems
-from sitegen.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text, split_front_matter
+from sitegen.load.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text, split_front_matter
 
 # -- yamlfile -----------------------------------------------------------------
 
@@ -263,7 +263,7 @@ def test_plain_text_and_summary(md):
 
 
 def test_plain_text_keeps_line_breaks_and_loose_list_items_on_one_line_each():
-    from sitegen.markup import plain_text
+    from sitegen.load.markup import plain_text
     html = ("<p>Adres:<br>Kerkstraat 1<br>8210 Zedelgem</p>\n<ul>\n<li>\n<p>een</p>\n</li>\n"
             "<li>\n<p>twee</p>\n</li>\n</ul>\n<p>Slot.</p>")
     assert plain_text(html) == "Adres:\nKerkstraat 1\n8210 Zedelgem\n\n• een\n• twee\n\nSlot."

@@ -12,9 +12,11 @@ import pytest
 
 from conftest import SiteFolder
 
-from sitegen import BuildFailed, search
-from sitegen.cache import CACHE_DIR
-from sitegen.output import write_site
+from sitegen import BuildFailed
+
+from sitegen.outputs import search
+from sitegen.engine.cache import CACHE_DIR
+from sitegen.write import write_site
 
 TASK = "title: Soep koken\nplace: t-hof\ncategory: koken\nstart: '2026-12-05 09:30'\n"
 
@@ -150,7 +152,7 @@ def test_write_site_replaces_a_folder_by_a_file_and_back(tmp_path):
 def test_folder_times_after_an_edit_are_those_of_every_folder_holding_an_output(site):
     """An edit that adds and removes no file reuses the last build's list of folders: it
     must still be every folder the site's files are in, each with its mtime now."""
-    from sitegen.output import _folder_times, _folders_holding
+    from sitegen.write import _folder_times, _folders_holding
 
     site.place("bib", "name: Bib\naddress: Stationsstraat 1, 8210 Zedelgem")
     site.task("soep", "title: Soep koken\nplace: bib\nstart: \"2026-12-05 09:30\"\ncategory: koken")

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.content import build_moment
-from sitegen.cache import BuildCache, activate, current, deactivate, remember
-from sitegen.parallel import Background, run_beside, run_split
+from sitegen.load.content import build_moment
+from sitegen.engine.cache import BuildCache, activate, current, deactivate, remember
+from sitegen.engine.parallel import Background, run_beside, run_split
 
 
 def _wait_for(path: str) -> bool:
@@ -106,8 +106,8 @@ def test_background_cancel_stops_and_reaps_the_child(forking):
 
 
 def test_background_forks_beside_the_progress_bar_thread(monkeypatch):
-    from sitegen import parallel
-    from sitegen.progress import ProgressBar
+    from sitegen.engine import parallel
+    from sitegen.dev.progress import ProgressBar
 
     class Terminal:
         def isatty(self):
@@ -187,7 +187,7 @@ def test_a_cold_build_renders_the_markdown_on_every_core(tmp_path, monkeypatch):
     from pathlib import Path
 
     from sitegen import BuildOptions, build
-    from sitegen.markup import MarkdownRenderer
+    from sitegen.load.markup import MarkdownRenderer
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate import generate
@@ -214,7 +214,9 @@ def test_workers_reuse_the_environment_fingerprint_made_before_the_fork(tmp_path
     import sys
     from pathlib import Path
 
-    from sitegen import BuildOptions, build, memo
+    from sitegen import BuildOptions, build
+
+    from sitegen.engine import memo
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from generate import generate

@@ -11,7 +11,7 @@ import pytest
 import segno
 
 from conftest import require, serve_folder
-from sitegen import posters
+from sitegen.outputs import posters
 
 BASE = "https://doeplekken.example.be"
 NASTY_TITLE = 'Zwerfvuilopruimactiviteiten "groot & klein" </script> {{ niets }} in het Gemeentepark van Sint-Andries-Loppem'

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from search_fixture import SEARCHABLE, write_board
-from sitegen import search
+from sitegen.outputs import search
 from sitegen.problems import BuildError
 
 
@@ -229,7 +229,7 @@ def test_indexing_only_main_gives_the_same_index_as_whole_pages(board, monkeypat
 
 def test_serve_shows_the_last_index_first_then_reindexes_the_edited_shard(shards):
     from sitegen import build
-    from sitegen.cache import BuildCache
+    from sitegen.engine.cache import BuildCache
 
     cache = BuildCache.for_site(shards.root)  # kept between builds, as serve does
     options = shards.options(search_later=True)
@@ -248,7 +248,7 @@ def test_serve_shows_the_last_index_first_then_reindexes_the_edited_shard(shards
 
 
 def test_a_build_with_every_shard_remembered_reads_no_kept_page(shards, monkeypatch):
-    from sitegen import output
+    from sitegen import write as output
     shards.build()
     reads = []
     original = output.SiteFiles.__getitem__
@@ -263,8 +263,8 @@ def test_a_build_with_every_shard_remembered_reads_no_kept_page(shards, monkeypa
 
 
 def test_a_shard_the_output_holds_is_kept_without_reading_its_bundle(shards, monkeypatch):
-    from sitegen import memo
-    from sitegen.cache import MISSING, BuildCache
+    from sitegen.engine import memo
+    from sitegen.engine.cache import MISSING, BuildCache
 
     expected = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
     loaded = []  # bundles read from the cache
@@ -306,7 +306,7 @@ def test_month_options_are_the_months_of_the_month_filter():
     from zoneinfo import ZoneInfo
 
     from sitegen.model import Task, view_task
-    from sitegen.when import Repeat, Schedule
+    from sitegen.load.when import Repeat, Schedule
 
     zone = ZoneInfo("Europe/Brussels")
     now = datetime(2026, 11, 26, 12, 0, tzinfo=zone)
@@ -337,6 +337,6 @@ def test_the_pagefind_binary_is_the_packages_own_choice_without_importing_asynci
     assert search._binary() == str(get_executable()) == str(tmp_path / "pagefind")
     # pagefind.service imports asyncio: 20 ms of every build's start, not needed to find a file.
     # (Nor segno, 8 ms, while every QR code is remembered: posters.py imports it when drawing one.)
-    check = ("import sys; from sitegen import build, search; search._binary(); "
+    check = ("import sys; from sitegen import build; from sitegen.outputs import search; search._binary(); "
              "assert not {'asyncio', 'segno'} & set(sys.modules), 'asyncio or segno imported'")
     subprocess.run([sys.executable, "-c", check], check=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 
-from sitegen import seo
+from sitegen.render import seo
 
 BASE = "https://doeplekken.example.be"
 NASTY = """Quotes "double" & 'single' </script><script>alert(1)</script> <!-- {{ x }} {% y %} — crêpes 🎉"""

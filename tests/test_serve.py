@@ -237,7 +237,7 @@ SOEP = """
 @pytest.fixture
 def in_process(site, monkeypatch):
     """serve's parts in this process, without the watcher; each full build waits for `gate`."""
-    from sitegen import serve as serving
+    from sitegen.dev import serve as serving
     site.task("soep", SOEP)
     gate, waiting = threading.Event(), threading.Event()
     gate.set()
@@ -343,7 +343,7 @@ def test_no_preview_when_in_doubt(in_process, why):
 
 
 def test_one_task_file_loads_as_a_build_loads_it(site):
-    from sitegen.content import LoadOptions, load_site, load_task_file, with_task
+    from sitegen.load.content import LoadOptions, load_site, load_task_file, with_task
     from sitegen.theme import Theme
     site.task("soep", SOEP, "Met *gember*.\n")
     site.task("later", SOEP.replace("2026-12-05", "2027-01-05"))

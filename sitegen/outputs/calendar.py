@@ -19,17 +19,18 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vDuration
 
-from . import urls
-from .cache import MISSING, current, event_key, remember, remember_by_digest
-from .history import History, Revision
-from .markup import plain_text
-from .output import Kept
-from .model import SiteModel, TaskView, sort_key
-from .render import Pages, signup_url
-from .subscribe import feed_links, feed_name
-from .theme import Theme
+from .. import urls
+from ..engine.cache import MISSING, current, event_key, remember, remember_by_digest
+from ..load.history import History, Revision
+from ..load.markup import plain_text
+from ..write import Kept
+from ..model import SiteModel, TaskView, sort_key
+from ..render.pages import Pages
+from ..render.seo import signup_url
+from ..render.subscribe import feed_links, feed_name
+from ..theme import Theme
 from .vtimezone import vtimezone
-from .words import Words
+from ..render.words import Words
 
 PRODID = "-//Doe-plek board//sitegen//NL"
 PAST_WINDOW = timedelta(days=30)  # feeds keep tasks that ended this recently

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING
 
-from . import urls
-from .cache import remember
-from .model import SiteModel, TaskView
-from .render import Pages
-from .markup import summary
-from .theme import Theme
-from .words import Words
+from .. import urls
+from ..engine.cache import remember
+from ..model import SiteModel, TaskView
+from ..render.pages import Pages
+from ..load.markup import summary
+from ..theme import Theme
+from ..render.words import Words
 
 if TYPE_CHECKING:  # only a type: the build reads the history and passes it in
-    from .history import History
+    from ..load.history import History
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

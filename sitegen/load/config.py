@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import messages
+from .. import messages
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
-from .model import Choice, Site
-from .problems import Problems
+from ..model import Choice, Site
+from ..problems import Problems
 from .yamlfile import YamlError, YamlMap, parse_yaml, read_text
 
 SITE_FILE = "content/site.yml"

@@ -13,14 +13,31 @@ import re
 from datetime import datetime
 from urllib.parse import quote
 
-# `render` imports this module for its filters; both only use each other at call time.
-from . import render, urls
-from .markup import summary
-from .model import Place, SiteModel, TaskView
+from .. import urls
+from ..load.links import fill_placeholders
+from ..load.markup import summary
+from ..model import Place, SiteModel, TaskView
 from .words import Words
 
 _SCHEMA = "https://schema.org/"
 _POSTCODE_CITY_RE = re.compile(r"^(?:B-?\s*)?(\d{4})\s+(.+)$")
+
+
+def signup_url(model: SiteModel, view: TaskView) -> str | None:
+    """The task's sign-up link (or the site default), placeholders filled in."""
+    template = view.task.signup or model.site.signup
+    if not template:
+        return None
+    start = view.next.start
+    page = urls.absolute(model.site.base_url, urls.route(view.task).url)
+    return fill_placeholders(template, {
+        "title": view.task.title,
+        "date": view.next.day.isoformat(),
+        "time": f"{start:%H:%M}" if isinstance(start, datetime) else "",
+        "place": model.places[view.task.place].name,
+        "slug": view.task.slug,
+        "url": page,
+    })
 
 
 def script_json(data: object) -> str:
@@ -74,7 +91,7 @@ def event(model: SiteModel, view: TaskView) -> dict:
         "price": 0,
         "priceCurrency": "EUR",
         # The sign-up form only while one can sign up (as on the page), else the task page.
-        "url": (render.signup_url(model, view) if view.can_sign_up else None) or page,
+        "url": (signup_url(model, view) if view.can_sign_up else None) or page,
         "availability": _SCHEMA + ("InStock" if view.can_sign_up else "SoldOut"),
     }
     data = {

@@ -14,14 +14,14 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from . import urls
-from .cache import remember
-from .links import PHONE_RE
-from .markup import cut, text_blocks
-from .model import Place, SiteModel, TaskView
-from .render import Pages
-from .theme import Theme
-from .words import Words
+from .. import urls
+from ..engine.cache import remember
+from ..load.links import PHONE_RE
+from ..load.markup import cut, text_blocks
+from ..model import Place, SiteModel, TaskView
+from ..render.pages import Pages
+from ..theme import Theme
+from ..render.words import Words
 
 # segno's automatic mask choice tries all 8 masks (≈ 2.7 ms a code); a fixed mask costs
 # ≈ 0.5 ms. Every mask is valid and scanners read them all; the spec's penalty only

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from numbers import Real
 
-from . import messages
-from .problems import Problems
+from .. import messages
+from ..problems import Problems
 from .yamlfile import YamlList, YamlMap
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 
-from .when import Occurrence, Repeat
+from ..load.when import Occurrence, Repeat
 
 LOCALES = {"nl": "nl_BE", "en": "en_BE"}
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from . import urls
+from .. import urls
 from .cache import MISSING, current, repr_key
-from .history import History
+from ..load.history import History
 from .memo import environment_fingerprint
-from .model import SiteModel, TaskView
-from .output import Manifest
-from .theme import Theme
+from ..model import SiteModel, TaskView
+from ..write import Manifest
+from ..theme import Theme
 
 STORE = "task-outputs"
 KINDS = ("page", "ics", "poster")  # the outputs that show one task only

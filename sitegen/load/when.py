@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
-from . import messages
+from .. import messages
 
 Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
-from . import messages
+from .. import messages
 
 WEB_SCHEMES = ("https", "http", "mailto", "tel")
 SIGNUP_SCHEMES = ("https", "mailto", "tel")

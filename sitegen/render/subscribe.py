@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote, urlencode
 
-from . import urls
-from .markup import summary
-from .model import Choice, Place, SiteModel, TaskView
+from .. import urls
+from ..load.markup import summary
+from ..model import Choice, Place, SiteModel, TaskView
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
 GOOGLE_EVENT = "https://calendar.google.com/calendar/render?"

@@ -30,14 +30,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import messages
-from .build import BuildOptions, BuildResult, build
-from .cache import CACHE_DIR, BuildCache
-from .content import LoadOptions, load_task_file, with_task
-from .markup import MarkdownRenderer
-from .problems import BuildFailed
-from .render import Pages
-from .theme import Theme
+from .. import messages
+from ..build import BuildOptions, BuildResult, build
+from ..engine.cache import CACHE_DIR, BuildCache
+from ..load.content import LoadOptions, load_task_file, with_task
+from ..load.markup import MarkdownRenderer
+from ..problems import BuildFailed
+from ..render.pages import Pages
+from ..theme import Theme
 from .watch import Watcher
 
 PREFIX = "/__sitegen/"

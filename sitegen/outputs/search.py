@@ -33,12 +33,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from . import messages, urls
-from .model import SiteModel, TaskView, sort_key
-from .output import STALE_AFTER, remove_leftovers
+from .. import messages, urls
+from ..model import SiteModel, TaskView, sort_key
+from ..write import STALE_AFTER, remove_leftovers
 from .pagefind_stable import stabilise
-from .problems import BuildError
-from .when import is_over
+from ..problems import BuildError
+from ..load.when import is_over
 
 BUNDLE = urls.route("search").path.rsplit("/", 1)[0]  # "pagefind": the folder under public/
 URL_MAP = urls.route("search-urls").path  # "pagefind/sitegen-urls.json"

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 
-from . import messages, urls
+from .. import messages, urls
 from .links import WEB_SCHEMES, check_link, scheme_of
 
 _ALLOWED_TAGS = {

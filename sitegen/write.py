@@ -71,7 +71,7 @@ class OutputIndex:
         At 10 000 tasks that is ≈ 60 000 stats (every output file and folder): 0.15 s of a
         one-edit build, off its critical path. Small folders are checked when first asked.
         """
-        from .parallel import Background, cores  # late: parallel imports the cache, which imports this
+        from .engine.parallel import Background, cores  # late: parallel imports the cache, which imports this
         if (len(self.manifest) >= CHECK_BESIDE_FROM and cores() > 1  # one core: nothing to overlap
                 and self._state is None and self._pending is None):
             self._pending = Background(partial(check_folder, self.out, self.manifest, self._folders()))

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
-from . import messages
-from .cache import RecordCache, Remembered
+from .. import messages
+from ..engine.cache import RecordCache, Remembered
 from .config import load_settings
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from .markup import MarkdownRenderer
-from .model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
-from .problems import Problems
+from ..model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
+from ..problems import Problems
 from .when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
                    parse_time_of_day)
 from .yamlfile import FrontMatter, YamlError, YamlList, YamlMap, read_text, split_front_matter

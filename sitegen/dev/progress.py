@@ -6,8 +6,8 @@ import sys
 import threading
 import time
 
-from . import messages
-from .search import searchable
+from .. import messages
+from ..outputs.search import searchable
 
 SHOW_AFTER = 1.0  # seconds: quicker builds show no bar at all
 # Where each stage starts, as a share of a typical build (measured at 10 000 tasks).

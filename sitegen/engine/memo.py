@@ -19,11 +19,12 @@ import re
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
-from . import search, urls
+from ..outputs import search
+from .. import urls
 from .cache import KNOWN, MISSING, BuildCache, current, hash_of, view_key
-from .model import SiteModel
-from .output import Kept
-from .theme import Theme
+from ..model import SiteModel
+from ..write import Kept
+from ..theme import Theme
 
 CARDS = "cards"  # cache store: a task card's HTML, by the environment and the task view
 SHARDS = "search"  # cache store: one shard's Pagefind bundle, by the hash of its pages

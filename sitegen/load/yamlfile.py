@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from . import messages
+from .. import messages
 
 try:
     _BaseLoader = yaml.CSafeLoader  # libyaml: about 8x faster per file

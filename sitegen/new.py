@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import load_settings
-from .content import LoadOptions, load_site, slugify
+from .load.config import load_settings
+from .load.content import LoadOptions, load_site, slugify
 from .problems import BuildFailed, Problems
 from .theme import Theme
 

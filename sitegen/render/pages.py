@@ -20,14 +20,17 @@ from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, 
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
-from . import messages, search, seo, subscribe, urls
-from .links import EMAIL_RE, PHONE_RE, fill_placeholders
-from .markup import summary
-from .cache import current
-from .memo import CardMemo, PageMemo
-from .model import Choice, Place, SiteModel, TaskView
-from .output import Kept
-from .theme import Theme
+from .. import messages, urls
+from ..outputs import search
+from . import seo, subscribe
+from .seo import signup_url
+from ..load.links import EMAIL_RE, PHONE_RE
+from ..load.markup import summary
+from ..engine.cache import current
+from ..engine.memo import CardMemo, PageMemo
+from ..model import Choice, Place, SiteModel, TaskView
+from ..write import Kept
+from ..theme import Theme
 from .words import Words
 
 _CONTACT_RE = re.compile(f"{EMAIL_RE.pattern}|{PHONE_RE.pattern}")
@@ -177,23 +180,6 @@ def osm_url(place: Place) -> str | None:
         return None
     lat, lon = place.geo
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
-
-
-def signup_url(model: SiteModel, view: TaskView) -> str | None:
-    """The task's sign-up link (or the site default), placeholders filled in."""
-    template = view.task.signup or model.site.signup
-    if not template:
-        return None
-    start = view.next.start
-    page = urls.absolute(model.site.base_url, urls.route(view.task).url)
-    return fill_placeholders(template, {
-        "title": view.task.title,
-        "date": view.next.day.isoformat(),
-        "time": f"{start:%H:%M}" if isinstance(start, datetime) else "",
-        "place": model.places[view.task.place].name,
-        "slug": view.task.slug,
-        "url": page,
-    })
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ _active: contextvars.ContextVar[BuildCache | None] = contextvars.ContextVar("sit
 def code_fingerprint() -> bytes:
     """A hash of the generator's own code, Python and library versions: a new version is a new cache."""
     digest = hashlib.sha256(FORMAT + sys.version.encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     for name in _LIBRARIES:
@@ -119,7 +119,7 @@ class _ViewPickler(pickle.Pickler):
 
 
 def _shared_types() -> frozenset:
-    from .model import Place, Site, Task, TaskView  # late: model is not needed to open a cache
+    from ..model import Place, Site, Task, TaskView  # late: model is not needed to open a cache
     # Task too: a task page and its poster name it beside its view (32 → 8 µs a key).
     return frozenset((TaskView, Task, Site, Place))
 
@@ -369,7 +369,7 @@ class RememberingRenderer:
     """A Markdown renderer that reuses bodies rendered by earlier builds (same text, same HTML)."""
 
     def __init__(self, cache: BuildCache, renderer=None, jobs: int = 1):
-        from .markup import MarkdownRenderer  # late: keeps this module light for the server
+        from ..load.markup import MarkdownRenderer  # late: keeps this module light for the server
         self.cache = cache
         self.renderer = renderer or MarkdownRenderer()
         self.jobs = jobs
@@ -394,7 +394,7 @@ class RememberingRenderer:
 @contextlib.contextmanager
 def build_cache(options, out: Path | None, cache: BuildCache | None = None):
     """Open the site's cache (or use the one given, or an unsaved one) for one build, as current()."""
-    from .output import OutputIndex
+    from ..write import OutputIndex
 
     if cache is None:
         cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()

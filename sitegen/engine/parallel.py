@@ -343,6 +343,6 @@ def render_bodies(texts: list[tuple[bytes, str]], jobs: int) -> list[tuple[bytes
 
 
 def _render_bodies(texts: list[tuple[bytes, str]]) -> list:
-    from .markup import MarkdownRenderer
+    from ..load.markup import MarkdownRenderer
     renderer = MarkdownRenderer()
     return [(key, renderer.render(text)) for key, text in texts]
