@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
           (lambda body=body: md.reset().convert(body) for _, body in fronts), results)
     timed("nh3: sanitise the body HTML", (lambda html=html: nh3.clean(html) for html in converted), results)
     timed("icalendar: build and serialise the event",
-          (lambda view=view: event(model, view, None).to_ical() for view in views), results)
+          (lambda view=view: event(model.site, model.places[view.task.place], view, None,
+                                   model.now).to_ical() for view in views), results)
     timed("segno: encode the URL as a QR code (fixed mask)",
           (lambda url=url: segno.make_qr(url, error=QR_ERROR, boost_error=False, mask=QR_MASK)
            for url in urls), results)

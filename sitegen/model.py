@@ -156,10 +156,48 @@ class TaskView:
         return self.state == "open"
 
     @property
+    def searchable(self) -> bool:
+        """True for tasks people can still take part in: not past, not cancelled."""
+        return self.state in ("open", "full")
+
+    @property
+    def months(self) -> list[str]:
+        """The months ('2026-12') in which the task still happens, for the month filter.
+
+        Those from `next` on (the ones before it are over); a past task: its last month.
+        """
+        if self.past:
+            return [f"{self.next.day.year:04d}-{self.next.day.month:02d}"]
+        found: set[str] = set()
+        for occurrence in self.occurrences[self.next_index:]:
+            found.update(month_span(occurrence.day, occurrence.last_day))  # a multi-day task: every month
+        return sorted(found)
+
+    @property
+    def sort_value(self) -> str:
+        """The next start as sortable text ('2026-12-05T09:30'; all-day: 'T00:00')."""
+        start = self.next.start
+        return start.strftime("%Y-%m-%dT%H:%M") if isinstance(start, datetime) else start.strftime("%Y-%m-%dT00:00")
+
+    @property
     def next_index(self) -> int:
         """Where `next` lies in `occurrences`: those before it are over, those after it not
         (they follow in order and last as long: when.Schedule)."""
         return 0 if len(self.occurrences) == 1 else self.occurrences.index(self.next)
+
+
+def month_span(first: date, last: date):
+    """'2026-12', '2027-01', …: the months from first's to last's."""
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        yield f"{year:04d}-{month:02d}"
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_options(views) -> list[date]:
+    """The first day of every month in which one of these tasks happens, in order."""
+    found = {(int(value[:4]), int(value[5:])) for view in views for value in view.months}
+    return [date(year, month, 1) for year, month in sorted(found)]
 
 
 def view_task(task: Task, now: datetime) -> TaskView:

@@ -11,7 +11,8 @@ from sitegen.load.fields import Fields
 from sitegen.load.links import check_link, check_signup, fill_placeholders, scheme_of
 from sitegen.load.markup import MarkdownRenderer, plain_text, summary
 from sitegen.problems import Problems
-from sitegen.load.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text, split_front_matter
+from sitegen.load.yamlfile import (YamlError, YamlList, YamlMap, parse_front_matter, parse_yaml, read_text,
+                                   split_front_matter)
 
 # -- yamlfile -----------------------------------------------------------------
 
@@ -71,8 +72,9 @@ def test_yaml_syntax_error_has_a_line():
 
 def test_front_matter_split_and_body_line():
     front = split_front_matter("---\ntitle: Soep\nspots: 3\n---\nEerste regel.\n\nTweede.\n")
-    assert front.meta == {"title": "Soep", "spots": 3}
-    assert front.meta.line_of("spots") == 3
+    meta = parse_front_matter(front)
+    assert meta == {"title": "Soep", "spots": 3}
+    assert meta.line_of("spots") == 3
     assert front.body == "Eerste regel.\n\nTweede.\n"
     assert front.body_line == 5
 
@@ -87,7 +89,7 @@ def test_front_matter_split_and_body_line():
 ])
 def test_front_matter_file_level_problems(text, message):
     with pytest.raises(YamlError) as error:
-        split_front_matter(text)
+        parse_front_matter(split_front_matter(text))
     assert error.value.line == 1
     assert str(error.value).startswith(message)
 

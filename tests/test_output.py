@@ -15,8 +15,8 @@ from conftest import SiteFolder
 from sitegen import BuildFailed
 
 from sitegen.outputs import search
-from sitegen.engine.cache import CACHE_DIR
-from sitegen.write import write_site
+from sitegen.engine import CACHE_DIR
+from sitegen.write import scan, write_site
 
 TASK = "title: Soep koken\nplace: t-hof\ncategory: koken\nstart: '2026-12-05 09:30'\n"
 
@@ -139,35 +139,16 @@ def test_rebuild_writes_only_what_changed(site):
     assert not (site.out / "oud").exists()  # empty folders go too
 
 
+def _write(out: Path, files: dict[str, bytes]):
+    return write_site(out, files, set(), out.parent / "staging", {}, scan(out))
+
+
 def test_write_site_replaces_a_folder_by_a_file_and_back(tmp_path):
     out = tmp_path / "public"
-    write_site({"a/b.html": b"1"}, out)
-    write_site({"a": b"2"}, out)
+    _write(out, {"a/b.html": b"1"})
+    _write(out, {"a": b"2"})
     assert (out / "a").read_bytes() == b"2"
-    write_site({"a/c.html": b"3"}, out)
+    _write(out, {"a/c.html": b"3"})
     assert (out / "a/c.html").read_bytes() == b"3"
-    assert not list(out.rglob("*.sitegen-tmp"))
-
-
-def test_folder_times_after_an_edit_are_those_of_every_folder_holding_an_output(site):
-    """An edit that adds and removes no file reuses the last build's list of folders: it
-    must still be every folder the site's files are in, each with its mtime now."""
-    from sitegen.write import _folder_times, _folders_holding
-
-    site.place("bib", "name: Bib\naddress: Stationsstraat 1, 8210 Zedelgem")
-    site.task("soep", "title: Soep koken\nplace: bib\nstart: \"2026-12-05 09:30\"\ncategory: koken")
-    site.build()
-    task = site.root / "content/tasks/soep.md"
-    task.write_text(task.read_text(encoding="utf-8") + "\nNog een zin.\n", encoding="utf-8")
-    report = site.build().report
-    assert report.written and report.removed  # the search index's fragments are named by their hash
-    assert report.folders == _folder_times(site.out, _folders_holding(report.manifest))
-    assert {"", "tasks/soep/", "tasks/soep/poster/", "places/bib/"} <= report.folders.keys()
-    brood = site.task("brood", "title: Brood bakken\nplace: bib\nstart: \"2026-12-06 09:30\"\ncategory: koken")
-    report = site.build().report  # a task more: its folders join
-    assert report.folders == _folder_times(site.out, _folders_holding(report.manifest))
-    assert "tasks/brood/poster/" in report.folders
-    brood.unlink()
-    report = site.build().report  # and go with it
-    assert report.folders == _folder_times(site.out, _folders_holding(report.manifest))
-    assert "tasks/brood/" not in report.folders
+    assert sorted(scan(out)) == ["a/c.html"]
+    assert not list(out.rglob("*.sitegen-tmp")) and not list(tmp_path.glob(".public.*"))

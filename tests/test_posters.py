@@ -211,7 +211,7 @@ def test_qr_svg_is_byte_for_byte_what_segno_writes():
     for url in urls:
         code = segno.make_qr(url, error=posters.QR_ERROR, boost_error=False, mask=posters.QR_MASK)
         title = f"Affiche <{url}> & meer"
-        assert posters._qr_svg(url, title) == code.svg_inline(
+        assert posters.qr_svg(url, title) == code.svg_inline(
             scale=1, border=posters.QR_BORDER, omitsize=True, svgclass="qr", lineclass="qr-line", title=title)
 
 

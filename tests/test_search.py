@@ -130,7 +130,9 @@ def test_a_cold_build_gives_the_same_shards_as_a_warm_one(shards, tmp_path):
 
 
 def test_stale_staging_folders_are_removed(board, tmp_path):
-    board.build()  # the next build re-indexes nothing, and still tidies up
+    board.build()
+    task = board.root / "content/tasks/soep-koken.md"  # the next build indexes again, and tidies up first
+    task.write_text(task.read_text(encoding="utf-8") + "\nMet verse kruiden.\n", encoding="utf-8")
     root = Path(search._fast_temp() or tempfile.gettempdir())
     dead = root / f"{search.STAGING_PREFIX}999999999-test"  # beyond pid_max: no such process
     old = root / f"{search.STAGING_PREFIX}old-test"
@@ -139,7 +141,7 @@ def test_stale_staging_folders_are_removed(board, tmp_path):
         (folder / "00/site").mkdir(parents=True, exist_ok=True)
     os.utime(old, (time.time() - 2 * search.STALE_AFTER,) * 2)
     try:
-        assert board.build().report.written == 0
+        assert board.build().report.written
         assert not dead.exists() and not old.exists()
         assert live.exists()  # a build in progress (here: this very process) keeps its folder
     finally:
@@ -227,66 +229,27 @@ def test_indexing_only_main_gives_the_same_index_as_whole_pages(board, monkeypat
     assert b"<nav" not in staged(page) and b"data-pagefind-body" in staged(page)
 
 
-def test_serve_shows_the_last_index_first_then_reindexes_the_edited_shard(shards):
-    from sitegen import build
-    from sitegen.engine.cache import BuildCache
-
-    cache = BuildCache.for_site(shards.root)  # kept between builds, as serve does
-    options = shards.options(search_later=True)
-    build(options, cache)
-    task = shards.root / "content/tasks/boeken-kaften.md"
-    task.write_text(task.read_text(encoding="utf-8") + "\nOok schoolboeken van de buurtschool.\n",
-                    encoding="utf-8")
-    shards.runs.clear()
-    first = build(options, cache)  # the page first, with the last index
-    assert cache.stale_search and shards.runs == []
-    assert "buurtschool" not in _records(first.files)["/tasks/boeken-kaften/"]["content"]
-    assert "buurtschool" in shards.read("tasks/boeken-kaften/index.html")
-    second = build(options, cache)  # serve's refresh right after: only the edited shard
-    assert not cache.stale_search and shards.runs == [["boeken-kaften", "koffie-schenken", "soep-koken"]]
-    assert "buurtschool" in _records(second.files)["/tasks/boeken-kaften/"]["content"]
-
-
-def test_a_build_with_every_shard_remembered_reads_no_kept_page(shards, monkeypatch):
-    from sitegen import write as output
+def test_a_build_with_nothing_changed_reads_no_page_back(shards, monkeypatch):
     shards.build()
     reads = []
-    original = output.SiteFiles.__getitem__
-
-    def counting(files, path):
-        reads.append(path)
-        return original(files, path)
-
-    monkeypatch.setattr(output.SiteFiles, "__getitem__", counting)
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: reads.append(path) or original(path))
     shards.build()
-    assert [p for p in reads if p.startswith("tasks/")] == []  # kept pages stay on disk
+    assert [p for p in reads if shards.out in p.parents] == []  # unchanged pages stay on disk, unread
 
 
-def test_a_shard_the_output_holds_is_kept_without_reading_its_bundle(shards, monkeypatch):
-    from sitegen.engine import memo
-    from sitegen.engine.cache import MISSING, BuildCache
-
+def test_a_shard_file_lost_from_the_output_is_written_again_without_indexing(shards):
     expected = {p: d for p, d in shards.build().files.items() if p.startswith("pagefind/")}
-    loaded = []  # bundles read from the cache
-    original = BuildCache.get
-
-    def get(cache, store, key):
-        value = original(cache, store, key)
-        if store == memo.SHARDS and value is not MISSING:
-            loaded.append(key)
-        return value
-
-    monkeypatch.setattr(BuildCache, "get", get)
     task = shards.root / "content/tasks/boeken-kaften.md"  # in shard 1
     task.write_text(task.read_text(encoding="utf-8") + "\nOok schoolboeken.\n", encoding="utf-8")
+    shards.runs.clear()
     shards.build()
-    assert loaded == [] and len(shards.runs) == 3  # shard 0 kept as it is, shard 1 indexed again
-    # A kept shard's file gone from public/: its bundle is read from the cache and written again.
+    assert len(shards.runs) == 1  # shard 0 kept as it is, shard 1 indexed again
     (shards.out / "pagefind/pagefind-entry.json").unlink()
+    shards.runs.clear()
     result = shards.build()
-    assert len(loaded) == 1 and len(shards.runs) == 3  # read, not indexed again
+    assert shards.runs == []  # remembered, not indexed again
     assert result.files["pagefind/pagefind-entry.json"] == expected["pagefind/pagefind-entry.json"]
-    assert (shards.out / "pagefind/pagefind-entry.json").read_bytes() == expected["pagefind/pagefind-entry.json"]
 
 
 def test_another_pagefind_binary_indexes_every_shard_again(shards, monkeypatch, tmp_path):
@@ -305,8 +268,10 @@ def test_month_options_are_the_months_of_the_month_filter():
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
-    from sitegen.model import Task, view_task
-    from sitegen.load.when import Repeat, Schedule
+    from datetime import timedelta
+
+    from sitegen.load.when import Repeat, Schedule, is_over
+    from sitegen.model import Task, month_options, view_task
 
     zone = ZoneInfo("Europe/Brussels")
     now = datetime(2026, 11, 26, 12, 0, tzinfo=zone)
@@ -322,11 +287,17 @@ def test_month_options_are_the_months_of_the_month_filter():
     ]
     views = [view_task(Task(f"t{number}", f"t{number}.md", "Taak", "plek", "koken", schedule), now)
              for number, schedule in enumerate(schedules)]
-    expected = sorted({month for view in views for month in search.months(view, now)})
-    assert [day.strftime("%Y-%m") for day in search.month_options(views, now)] == expected
+    def still_on(view):  # the months of every occurrence not over at `now`, or a past task's last
+        found = {f"{d.year:04d}-{d.month:02d}" for o in view.occurrences if not is_over(o, now)
+                 for d in (o.day + timedelta(days=n) for n in range((o.last_day - o.day).days + 1))}
+        return found or {view.next.day.strftime("%Y-%m")}
+
+    expected = sorted(set().union(*map(still_on, views)))
+    assert sorted({month for view in views for month in view.months}) == expected
+    assert [day.strftime("%Y-%m") for day in month_options(views)] == expected
     assert "2026-11" in expected and "2028-01" in expected and "2026-10" in expected  # the cases ran
-    assert all(day.day == 1 for day in search.month_options(views, now))
-    assert search.month_options([], now) == []
+    assert all(day.day == 1 for day in month_options(views))
+    assert month_options([]) == []
 
 
 def test_the_pagefind_binary_is_the_packages_own_choice_without_importing_asyncio(monkeypatch, tmp_path):

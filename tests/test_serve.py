@@ -100,7 +100,7 @@ def test_edit_rebuilds_and_injects_reload_only_when_served(server):
     out, err = process.communicate(timeout=WAIT)
     assert process.returncode == 0, err
     assert "Traceback" not in err
-    assert list((site.root / ".sitegen-cache").glob("pages*.pickle"))  # saved when stopping
+    assert list((site.root / ".sitegen-cache").glob("values*.pickle"))  # saved by every build
 
 
 def test_sigterm_stops_cleanly_too(server):

@@ -7,7 +7,6 @@ import threading
 import time
 
 from .. import messages
-from ..outputs.search import searchable
 
 SHOW_AFTER = 1.0  # seconds: quicker builds show no bar at all
 # Where each stage starts, as a share of a typical build (measured at 10 000 tasks).
@@ -64,6 +63,6 @@ def summary(result, out) -> str:
         tasks=len(result.model.tasks), places=len(result.model.places),
         pages=sum(1 for path in files if path.endswith(".html")),
         feeds=sum(1 for path in files if path.endswith(".ics")),
-        records=sum(1 for view in result.model.tasks if searchable(view)),
+        records=sum(1 for view in result.model.tasks if view.searchable),
         written=report.written if report else 0, removed=report.removed if report else 0,
         out=out, seconds=result.seconds)

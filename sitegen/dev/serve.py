@@ -14,7 +14,6 @@ only when its own page did.
 from __future__ import annotations
 
 import errno
-import gc
 import hashlib
 import html
 import json
@@ -23,20 +22,20 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .. import messages
+from .. import messages, urls
 from ..build import BuildOptions, BuildResult, build
-from ..engine.cache import CACHE_DIR, BuildCache
+from ..engine import CACHE_DIR, Engine
 from ..load.content import LoadOptions, load_task_file, with_task
-from ..load.markup import MarkdownRenderer
 from ..problems import BuildFailed
-from ..render.pages import Pages
+from ..render.pages import task_page
+from ..render.templates import Templates
 from ..theme import Theme
 from .watch import Watcher
 
@@ -202,34 +201,26 @@ def _interrupt(signum, frame) -> None:
 class _Rebuilder:
     """The watcher's callback: one build at a time, problems kept for the banner.
 
-    The cache stays in memory between rebuilds (written to disk when serving
-    stops). A rebuild shows changed pages first, reusing the last search index;
-    when that was out of date, a second build refreshes it right after.
+    The engine's store stays in memory between rebuilds (each build also saves it to
+    disk). A rebuild shows the edited task's page first, then builds the whole site.
     """
 
     def __init__(self, options: BuildOptions, state: ServeState, log):
-        self.options, self.state, self.log = replace(options, search_later=True), state, log
+        self.options, self.state, self.log = options, state, log
         self.lock = threading.Lock()
-        self.cache = BuildCache.for_site(options.root) if options.cache else BuildCache.disabled()
-        self.cache.autosave = False
+        self.store = Engine(options.root, cache=options.cache).store
         self.good = None  # the last build's SiteModel when it succeeded: previews start from it
+        self.templates: Templates | None = None  # the good model's, made for the first preview
         self.manifest: dict | None = None  # the output files the last good build left
-        self.markdown = MarkdownRenderer()
 
     def close(self) -> None:
-        with self.lock:
-            self.cache.flush()
+        """Nothing to flush: every build saves the store."""
 
     def __call__(self, changed: list[str]) -> None:
         self.state.busy(True)
         try:
             self._preview(changed)
             self._build()
-            if self.cache.stale_search:
-                self._build(quiet=True)
-            # Builds let the cycle collector rest (build.no_collections); a long serve
-            # session collects after each rebuild instead, or its memory creeps up.
-            gc.collect()
         finally:
             self.state.busy(False)
 
@@ -254,24 +245,27 @@ class _Rebuilder:
                                        self.options.base_url)
             views = []
             for file in files:
-                view, problems = load_task_file(load_options, model, str(file), self.markdown)
+                view, problems = load_task_file(load_options, model, str(file))
                 if view is None or problems:
                     return
                 model = with_task(model, view)
                 views.append(view)
-            pages = Pages(theme, model)
+            if self.templates is None:
+                self.templates = Templates(theme, model.site, model.places)
             # The views of the final model: each page sees every edited task as it is now.
             edited = {view.task.source for view in views}
-            rendered = dict(pages.task(v) for v in model.tasks if v.task.source in edited)
+            rendered = {urls.route(v).path: task_page(self.templates, v)
+                        for v in model.tasks if v.task.source in edited}
         except Exception:
             return  # the full build runs next and says what is wrong
         self.state.previewed(rendered)
 
-    def _build(self, quiet: bool = False) -> None:
+    def _build(self) -> None:
         with self.lock:
             started = time.perf_counter()
             try:
-                result: BuildResult = build(self.options, self.cache)
+                result: BuildResult = build(self.options, Engine(self.options.root, cache=self.options.cache,
+                                                                 store=self.store))
             except BuildFailed as failure:
                 lines = [str(p) for p in failure.problems]
                 for line in lines:
@@ -284,18 +278,16 @@ class _Rebuilder:
                 self.log(lines[0], file=sys.stderr)
                 self._failed(lines)
                 return
-            before, self.good = self.manifest, result.model
-            self.manifest = dict(result.report.manifest) if result.report else None
+            before, self.good, self.templates = self.manifest, result.model, None
+            self.manifest = dict(result.report.files) if result.report else None
             with self.state.changed:
                 previewed, recovered = dict(self.state.overlay), bool(self.state.problems)
             paths = None
             if before is not None and self.manifest is not None and not recovered:
                 paths = changed_pages(before, self.manifest, previewed)
-            # The quiet build only refreshes the search index: no page changes, no tab reloads.
             self.state.finished([], paths)
-            if not quiet:
-                self.log(messages.rebuilt(result.report.written if result.report else 0,
-                                          time.perf_counter() - started))
+            self.log(messages.rebuilt(result.report.written if result.report else 0,
+                                      time.perf_counter() - started))
 
     def _failed(self, lines: list[str]) -> None:
         """After a failed build: no previews until a good one; every tab reloads to show the banner."""

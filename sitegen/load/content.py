@@ -6,24 +6,24 @@ problem in every file is collected, so one build reports them all.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
 from .. import messages
-from ..engine.cache import RecordCache, Remembered
+from ..model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
+from ..problems import Problems
+from ..recipe import Recipe, make_values, recipe
 from .config import load_settings
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
-from .markup import MarkdownRenderer
-from ..model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
-from ..problems import Problems
+from .markup import Body, render_markdown
 from .when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
                    parse_time_of_day)
-from .yamlfile import FrontMatter, YamlError, YamlList, YamlMap, read_text, split_front_matter
+from .yamlfile import FrontMatterText, YamlError, YamlList, YamlMap, parse_front_matter, read_text, split_front_matter
 
 TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
              "talents", "access", "spots", "taken", "status", "signup", "reward", "contact",
@@ -64,45 +64,35 @@ def build_moment(zone, environ=os.environ, clock: datetime | None = None) -> dat
 
 
 def load_site(options: LoadOptions, now: datetime | None = None,
-              renderer: MarkdownRenderer | None = None,
-              records: RecordCache | None = None) -> tuple[SiteModel | None, Problems]:
+              make: Callable[[list[Recipe]], list] = make_values) -> tuple[SiteModel | None, Problems]:
     """Load site.yml, places and tasks; the model is None when there are problems.
 
-    `records` (from the build cache) hands back a task loaded by an earlier build,
-    problems included, when its file and everything it was checked against are unchanged.
+    Each file is loaded by a recipe of its text and what it is checked against (the site
+    settings, the places, the pictures there are), and its Markdown body by a recipe of its
+    own: `make` makes them (the engine remembers them between builds).
     """
     problems = Problems()
     site = load_settings(options.root, problems, options.base_url)
-    renderer = renderer or MarkdownRenderer()  # the build passes one that remembers bodies
-    sources: dict[str, str] = {}
+    place_files = _read_folder(options.root, "content/places", problems)
+    task_files = _read_folder(options.root, "content/tasks", problems)
     if site is None:
-        _read_folder(options.root, "content/places", problems, sources)  # still report broken files
-        _read_folder(options.root, "content/tasks", problems, sources)
         return None, problems  # categories and zone are unknown: checking tasks would mislead
-
-    # A place is checked against the site settings only (its pictures: see _shows_pictures).
-    # The site's folder as an absolute path: `--root site` and `--root /abs/site` are one site.
-    place_context = records.context(site, options.root.resolve()) if records else None
-    place_files = _read_folder(options.root, "content/places", problems, sources, records, place_context)
-    # The bodies to render (Markdown is the costly part of loading): on every core when many.
-    renderer.prepare([front.body for _, front in place_files if not isinstance(front, Remembered)])
+    pictures = find_pictures(options)
     places = {}
-    for path, front in place_files:
-        place = _loaded(path, front, problems, records, place_context,
-                        lambda: _load_place(path, front, site, options, renderer, problems))
+    for place, found, warnings in make([recipe(load_place, path, front, _body_recipe(front), site, pictures)
+                                        for path, front in place_files]):
+        problems.found.extend(found)
+        problems.warnings.extend(warnings)
         if place:
             places[place.slug] = place
-    # Places whose file exists but has problems: a task there must not be told
-    # the place "does not exist".
-    broken = {PurePosixPath(p).stem for p in sources if p.startswith("content/places/")} - places.keys()
-    # Everything a task is checked against besides its own file.
-    context = records.context(site, sorted(places), sorted(broken), options.root.resolve()) if records else None
-    task_files = _read_folder(options.root, "content/tasks", problems, sources, records, context)
-    renderer.prepare([front.body for _, front in task_files if not isinstance(front, Remembered)])
+    # Places whose file exists but has problems: a task there must not be told it "does not exist".
+    broken = tuple(sorted({PurePosixPath(path).stem for path, _ in place_files} - places.keys()))
+    known = tuple(sorted(places))
     tasks = []
-    for path, front in task_files:
-        task = _loaded(path, front, problems, records, context,
-                       lambda: _load_task(path, front, site, places, broken, options, renderer, problems))
+    for task, found, warnings in make([recipe(load_task, path, front, _body_recipe(front), site, known, broken,
+                                              pictures) for path, front in task_files]):
+        problems.found.extend(found)
+        problems.warnings.extend(warnings)
         if task and (options.drafts or not task.draft):
             tasks.append(task)
     if problems:
@@ -111,36 +101,48 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     now = (now or build_moment(site.zone)).astimezone(site.zone)
     views = sorted((view_task(t, now) for t in tasks), key=_task_order)
     ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.casefold()))
-    return SiteModel(site, ordered_places, tuple(views), now, sources), problems
+    return SiteModel(site, ordered_places, tuple(views), now), problems
 
 
-def _loaded(path: str, front, problems: Problems, records: RecordCache | None, context: bytes | None, load):
-    """A task or place as an earlier build loaded it (its problems replayed), or load()ed now and remembered."""
-    if isinstance(front, Remembered):
-        return front.replay(problems)
-    mark = (len(problems.found), len(problems.warnings))
-    record = load()
-    # A file showing a picture also depends on that file existing: always checked afresh.
-    if records is not None and not _shows_pictures(front):
-        records.put(path, context, front.body, record,
-                    problems.found[mark[0]:], problems.warnings[mark[1]:])
-    return record
+def _body_recipe(front: FrontMatterText) -> Recipe:
+    return recipe(render_markdown, front.body)
 
 
-def _shows_pictures(front: FrontMatter) -> bool:
-    """Whether a file names pictures (`image:` or in its text), whose existence can change."""
-    return "image" in front.meta or "![" in front.body or "<img" in front.body.lower()
+def load_place(path: str, front: FrontMatterText, body: Body, site: Site,
+               pictures: tuple[str, ...]) -> tuple[Place | None, tuple, tuple]:
+    """A place file's record (None when it has problems), its problems and its warnings."""
+    return _checked(lambda meta, problems: _load_place(path, meta, front, body, site, pictures, problems),
+                    path, front)
 
 
-def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
-                 records: RecordCache | None = None, context: bytes | None = None) -> list:
-    """Read every `*.md` of a content folder, in name order (remembered ones not parsed again)."""
+def load_task(path: str, front: FrontMatterText, body: Body, site: Site, places: tuple[str, ...],
+              broken: tuple[str, ...], pictures: tuple[str, ...]) -> tuple[Task | None, tuple, tuple]:
+    """A task file's record (None when it has problems), its problems and its warnings."""
+    return _checked(lambda meta, problems: _load_task(path, meta, front, body, site, places, broken,
+                                                      pictures, problems), path, front)
+
+
+def _checked(load, path: str, front: FrontMatterText):
+    problems = Problems()
+    try:
+        meta = parse_front_matter(front)
+    except YamlError as error:
+        problems.add(path, error.line, str(error))
+        return None, tuple(problems.found), ()
+    stem = PurePosixPath(path).stem
+    if not SLUG_RE.fullmatch(stem):
+        # Still checked: every other mistake in the file is reported in the same build.
+        problems.add(path, 1, messages.bad_slug(stem, slugify(stem)))
+    record = load(meta, problems)
+    return (record if not problems else None), tuple(problems.found), tuple(problems.warnings)
+
+
+def _read_folder(root: Path, folder: str, problems: Problems) -> list[tuple[str, FrontMatterText]]:
+    """Every `*.md` of a content folder, in name order, split into front matter and body."""
     files = []
     directory = root / folder
     if not directory.is_dir():
         return files
-    # os.scandir: its entries know whether they are folders, and stat once (pathlib and a
-    # second stat per file cost ≈ 0.1 s at 10 000 tasks).
     with os.scandir(directory) as found:
         entries = sorted(found, key=lambda entry: entry.name)
     for entry in entries:
@@ -149,19 +151,14 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
         if name.startswith(".") or _is_dir(entry):
             continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
         if not name.endswith(".md"):
-            suffix = PurePosixPath(name).suffix  # (pathlib only here: 10 000 of them cost 0.05 s)
+            suffix = PurePosixPath(name).suffix
             if suffix.lower() in _ALMOST_MARKDOWN:
                 # A silently missing task is the worst bug: say why it is not read.
                 stem = PurePosixPath(name).stem
                 wanted = stem if SLUG_RE.fullmatch(stem) else slugify(stem)  # 'Soep.MD' → 'soep.md'
                 problems.warn(path, 1, messages.not_md(name, f"{wanted}.md"))
             continue
-        stat = _stat(entry)
-        known = records.unchanged(path, stat, context) if records is not None and stat is not None else None
-        if known is not None:  # most files of a build after an edit: one lookup each
-            sources[path], front = known
-        else:
-            front = _read_file(entry.path, path, problems, sources, records, context, stat)
+        front = _read_file(entry.path, path, problems)
         if front is not None:
             files.append((path, front))
     return files
@@ -174,49 +171,20 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False  # e.g. a symlink loop: reading it says why (as Path.is_dir did)
 
 
-def _stat(entry: os.DirEntry) -> os.stat_result | None:
+def _read_file(file: Path | str, path: str, problems: Problems) -> FrontMatterText | None:
+    """One content file split into front matter and body; None (with a problem) when unreadable."""
     try:
-        return entry.stat()
-    except OSError:
-        return None  # reading it says why
-
-
-def _read_file(file: Path | str, path: str, problems: Problems, sources: dict,
-               records: RecordCache | None = None, context: bytes | None = None,
-               stat: os.stat_result | None = None):
-    """One content file's front matter (or what an earlier build remembered); None when unreadable.
-
-    (A file unchanged since the last build is not read at all: RecordCache.unchanged.)
-    """
-    try:
-        if records is not None:
-            stat = stat or os.stat(file)  # taken before the read: a change after it moves it
-        data = Path(file).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if records is not None:
-            records.saw(path, stat, digest)
-        sources[path] = digest
-        if records is not None and (remembered := records.get(path, digest, context)):
-            return remembered
-        front = split_front_matter(read_text(data))
+        return split_front_matter(read_text(Path(file).read_bytes()))
     except UnicodeDecodeError:
         problems.add(path, 1, messages.NOT_UTF8)
-        return None
     except YamlError as error:
         problems.add(path, error.line, str(error))
-        return None
     except OSError as error:
         problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
-        return None
-    stem = PurePosixPath(path).stem
-    if not SLUG_RE.fullmatch(stem):
-        # Still read the file: every other mistake in it is reported in the same build.
-        problems.add(path, 1, messages.bad_slug(stem, slugify(stem)))
-    return front
+    return None
 
 
-def load_task_file(options: LoadOptions, model: SiteModel, path: str,
-                   renderer: MarkdownRenderer | None = None) -> tuple[TaskView | None, Problems]:
+def load_task_file(options: LoadOptions, model: SiteModel, path: str) -> tuple[TaskView | None, Problems]:
     """Load one task file with a build's checks, against an already loaded site; its view at model.now.
 
     For `serve`'s preview of an edited task. The view is None when the file has
@@ -229,25 +197,22 @@ def load_task_file(options: LoadOptions, model: SiteModel, path: str,
         relative = PurePosixPath(Path(path).resolve().relative_to(options.root.resolve()).as_posix())
     if str(relative.parent) != "content/tasks" or relative.suffix != ".md" or relative.name.startswith("."):
         raise ValueError(f"not a task file: {path}")
-    sources: dict[str, str] = {}
-    front = _read_file(options.root / relative, str(relative), problems, sources)
+    front = _read_file(options.root / relative, str(relative), problems)
     if front is None:
         return None, problems
-    task = _load_task(str(relative), front, model.site, model.places, set(), options,
-                      renderer or MarkdownRenderer(), problems)
+    task, found, warnings = load_task(str(relative), front, render_markdown(front.body), model.site,
+                                      tuple(sorted(model.places)), (), find_pictures(options))
+    problems.found.extend(found)
+    problems.warnings.extend(warnings)
     if task is None or problems or (task.draft and not options.drafts):
         return None, problems
     return view_task(task, model.now), problems
 
 
-def with_task(model: SiteModel, view: TaskView, digest: str | None = None) -> SiteModel:
+def with_task(model: SiteModel, view: TaskView) -> SiteModel:
     """The same site with one task's view replaced (or added), in load_site's order."""
     others = [v for v in model.tasks if v.task.source != view.task.source]
-    sources = dict(model.sources)
-    if digest is not None:
-        sources[view.task.source] = digest
-    return SiteModel(model.site, model.places, tuple(sorted([*others, view], key=_task_order)),
-                     model.now, sources)
+    return SiteModel(model.site, model.places, tuple(sorted([*others, view], key=_task_order)), model.now)
 
 
 def _task_order(view: TaskView) -> tuple:
@@ -273,20 +238,19 @@ def slugify(text: str, fallback: str = "taak") -> str:
     return slug or fallback
 
 
-def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems,
-          options: LoadOptions) -> tuple[str, tuple[str, ...]]:
+def _body(path: str, front: FrontMatterText, body: Body, problems: Problems,
+          pictures: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The body as safe HTML, and the site's own pictures it shows (checked to exist)."""
-    body = renderer.render(front.body)
     for url, problem in body.refused:
         problems.add(path, _line_in_body(front, url), messages.body_link(url, problem))
     for image in body.images:
-        relative, problem = _asset(image, options)
+        relative, problem = _asset(image, pictures)
         if problem:
             problems.add(path, _line_in_body(front, image), messages.body_link(image, problem))
     return body.html, body.images
 
 
-def _line_in_body(front: FrontMatter, url: str) -> int:
+def _line_in_body(front: FrontMatterText, url: str) -> int:
     for needle in (url, url.partition(":")[2]):
         index = front.body.find(needle) if needle else -1
         if index >= 0:
@@ -294,8 +258,8 @@ def _line_in_body(front: FrontMatter, url: str) -> int:
     return front.body_line
 
 
-def _load_place(path, front, site: Site, options, renderer, problems) -> Place | None:
-    fields = Fields(front.meta, path, problems, PLACE_KEYS)
+def _load_place(path, meta, front, body, site: Site, pictures, problems) -> Place | None:
+    fields = Fields(meta, path, problems, PLACE_KEYS)
     before = len(problems.found)
     name = fields.text("name", required=True, example="'t Hof")
     address = fields.text("address", required=True, example="Torhoutsestraat 54, 8210 Zedelgem")
@@ -309,22 +273,22 @@ def _load_place(path, front, site: Site, options, renderer, problems) -> Place |
         access=fields.slug_list("access", {c.slug: c for c in site.access}),
         hours=fields.text("hours") or "",
         contact=_contact(fields),
-        image=_image(fields, options),
+        image=_image(fields, pictures),
     )
-    body_html, body_images = _body(path, front, renderer, problems, options)
+    body_html, body_images = _body(path, front, body, problems, pictures)
     place = replace(place, body_html=body_html, body_images=body_images)
     return place if len(problems.found) == before else None
 
 
-def _load_task(path, front, site: Site, places, broken, options, renderer, problems) -> Task | None:
-    fields = Fields(front.meta, path, problems, TASK_KEYS)
+def _load_task(path, meta, front, body, site: Site, places, broken, pictures, problems) -> Task | None:
+    fields = Fields(meta, path, problems, TASK_KEYS)
     before = len(problems.found)
     title = fields.text("title", required=True, example="Brieven plooien voor de Gezinsbond")
     place = fields.text("place", required=True, example=next(iter(places), "t-hof"))
     if place is not None and place in broken:
         fields.problem("place", messages.broken_place(place, f"content/places/{place}.md"))
     elif place is not None and place not in places:
-        fields.problem("place", messages.unknown_place(place, sorted(places.keys() | broken)))
+        fields.problem("place", messages.unknown_place(place, sorted({*places, *broken})))
     category = fields.text("category", required=True, example=site.categories[0].slug)
     known_categories = [c.slug for c in site.categories]
     if category is not None and category not in known_categories:
@@ -356,11 +320,11 @@ def _load_task(path, front, site: Site, places, broken, options, renderer, probl
         signup=signup,
         reward=fields.number("reward"),
         contact=_contact(fields),
-        image=_image(fields, options),
+        image=_image(fields, pictures),
         result=_result(fields),
         draft=fields.boolean("draft"),
     )
-    body_html, body_images = _body(path, front, renderer, problems, options)
+    body_html, body_images = _body(path, front, body, problems, pictures)
     task = replace(task, body_html=body_html, body_images=body_images)
     return task if len(problems.found) == before else None
 
@@ -499,24 +463,24 @@ def _contact(fields: Fields) -> str:
     return fields.text("contact") or ""
 
 
-def _image(fields: Fields, options: LoadOptions) -> str | None:
+def _image(fields: Fields, pictures: tuple[str, ...]) -> str | None:
     path = fields.text("image")
     if not path:
         return None
-    relative, problem = _asset(path, options)
+    relative, problem = _asset(path, pictures)
     if problem:
         fields.problem("image", problem)
     return relative
 
 
-def _asset(path: str, options: LoadOptions) -> tuple[str | None, str | None]:
+def _asset(path: str, pictures: tuple[str, ...]) -> tuple[str | None, str | None]:
     """A picture path under content/ or theme/: (its relative path, None) or (None, problem)."""
     relative = PurePosixPath(path.removeprefix("content/").removeprefix("theme/"))
     if relative.is_absolute() or ".." in relative.parts or check_link(path, ()):
         return None, messages.image_outside(path)
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
         return None, messages.image_type(path)
-    if find_asset(options, str(relative)) is None:
+    if str(relative) not in pictures:
         return None, messages.image_missing(path)
     return str(relative), None
 
@@ -528,3 +492,15 @@ def find_asset(options: LoadOptions, relative: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def find_pictures(options: LoadOptions) -> tuple[str, ...]:
+    """Every picture a task or place may name: its path under content/ or a theme folder, sorted."""
+    found = set()
+    for base in (options.root / "content", *options.asset_roots):
+        if base.is_dir():
+            for folder, _, names in os.walk(base):
+                relative = Path(folder).relative_to(base).as_posix()
+                found.update(name if relative == "." else f"{relative}/{name}" for name in names
+                             if PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES)
+    return tuple(sorted(found))

@@ -5,12 +5,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
-
-import markdown
-import nh3
 
 from .. import messages, urls
 from .links import WEB_SCHEMES, check_link, scheme_of
@@ -41,21 +38,30 @@ class Body:
     images: tuple[str, ...] = ()  # pictures from the site's own files, copied under /media/
 
 
+def render_markdown(text: str) -> Body:
+    """A Markdown body as safe HTML, with the links it had to refuse and the pictures it shows."""
+    return MarkdownRenderer.shared().render(text)
+
+
 class MarkdownRenderer:
     """Renders bodies with one reusable Markdown instance (reset per body)."""
 
     def __init__(self) -> None:
-        # Headings inside a body start at h2: the page title is the h1.
+        import markdown  # here: a build that finds every body remembered never needs it
         self._md = markdown.Markdown(
             extensions=["tables", "sane_lists", "smarty"],
             extension_configs={"smarty": {"smart_quotes": False}},
             output_format="html",
         )
 
-    def prepare(self, texts: list[str]) -> None:
-        """Bodies about to be rendered: a renderer may start on them (see cache.RememberingRenderer)."""
+    @staticmethod
+    @cache
+    def shared() -> MarkdownRenderer:
+        """One renderer per process: making a Markdown instance costs more than resetting one."""
+        return MarkdownRenderer()
 
     def render(self, text: str) -> Body:
+        import nh3
         raw_html = _demote_h1(self._md.reset().convert(text))
         finder = _UrlFinder()
         lowered = raw_html.lower()

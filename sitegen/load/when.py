@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule
-
 from .. import messages
 
 Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
@@ -110,7 +108,7 @@ def _offset(offset: str | None) -> str:
     return offset if ":" in offset else f"{offset[:3]}:{offset[3:]}"
 
 
-FREQUENCIES = {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}
+FREQUENCIES = ("daily", "weekly", "monthly")
 
 
 @dataclass(frozen=True)
@@ -188,8 +186,9 @@ class Schedule:
         until = repeat.until
         if until is None and repeat.count is None:
             until = horizon or (self.start.date() if zone else self.start) + ENDLESS_HORIZON
+        from dateutil import rrule  # here: a build that finds every task remembered never needs it
         rule = rrule.rrule(
-            FREQUENCIES[repeat.freq],
+            {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}[repeat.freq],
             dtstart=first,
             interval=repeat.interval,
             count=repeat.count,

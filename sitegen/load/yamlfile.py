@@ -128,10 +128,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
 
 
 @dataclass(frozen=True)
-class FrontMatter:
-    """A Markdown file split into its front matter and body."""
+class FrontMatterText:
+    """A Markdown file split into its front matter (still YAML text) and its body."""
 
-    meta: YamlMap
+    yaml: str
+    yaml_offset: int  # lines in the file before the YAML's first line
     body: str
     body_line: int  # line number of the body's first line in the file
 
@@ -145,8 +146,8 @@ def read_text(data: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    """Split `---` front matter from the body and parse it with line numbers."""
+def split_front_matter(text: str) -> FrontMatterText:
+    """Split `---` front matter from the body (cheap: the YAML is parsed by parse_front_matter)."""
     if not text.strip():
         raise YamlError(1, messages.EMPTY_FILE)
     if not _HANDLER.detect(text):
@@ -155,11 +156,16 @@ def split_front_matter(text: str) -> FrontMatter:
     if len(boundaries) < 2:
         raise YamlError(1, messages.UNCLOSED_FRONT_MATTER)
     opening, closing = boundaries[0], boundaries[1]
-    yaml_text = text[opening.end():closing.start()]
-    meta = parse_yaml(yaml_text, line_offset=text.count("\n", 0, opening.end()))
+    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    return FrontMatterText(text[opening.end():closing.start()], text.count("\n", 0, opening.end()),
+                           text[body_start:], text.count("\n", 0, body_start) + 1)
+
+
+def parse_front_matter(front: FrontMatterText) -> YamlMap:
+    """The front matter's keys, each knowing its line in the file."""
+    meta = parse_yaml(front.yaml, line_offset=front.yaml_offset)
     if meta is None:
         raise YamlError(1, messages.EMPTY_FRONT_MATTER)
     if not isinstance(meta, YamlMap):
         raise YamlError(1, messages.FRONT_MATTER_NOT_MAPPING)
-    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
-    return FrontMatter(meta, text[body_start:], text.count("\n", 0, body_start) + 1)
+    return meta

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
+from html import escape
 
 from markupsafe import Markup
 
 from .. import urls
-from ..engine.cache import remember
 from ..load.links import PHONE_RE
 from ..load.markup import cut, text_blocks
 from ..model import Place, SiteModel, TaskView
-from ..render.pages import Pages
-from ..theme import Theme
-from ..render.words import Words
+from ..recipe import Outputs, recipe
+from ..render.templates import Templates
 
 # segno's automatic mask choice tries all 8 masks (≈ 2.7 ms a code); a fixed mask costs
 # ≈ 0.5 ms. Every mask is valid and scanners read them all; the spec's penalty only
@@ -37,17 +35,12 @@ STRIP_TITLE_CHARS = 48
 PLACE_TASKS = 6  # tasks listed on a place poster
 
 
-def qr_svg(url: str, title: str) -> Markup:
+def qr_svg(url: str, title: str) -> str:
     """The QR code of a URL as inline SVG that CSS scales (a viewBox, no fixed size)."""
-    # Remembered between builds (.sitegen-cache/): ≈ 1 ms a code, 10 s at 10 000 tasks.
-    return Markup(remember("qr", (url, title), lambda: _qr_svg(url, title)))
-
-
-def _qr_svg(url: str, title: str) -> str:
     import segno  # here: most builds find every code remembered, and importing segno costs 8 ms
     code = segno.make_qr(url, error=QR_ERROR, boost_error=False, mask=QR_MASK)
     size = len(code.matrix) + 2 * QR_BORDER
-    return (f'<svg viewBox="0 0 {size} {size}" class="qr"><title>{escape(title)}</title>'
+    return (f'<svg viewBox="0 0 {size} {size}" class="qr"><title>{escape(title, quote=False)}</title>'
             f'<path class="qr-line" stroke="#000" d="{_dark_runs_path(code.matrix)}"/></svg>')
 
 
@@ -112,38 +105,32 @@ def body_blocks(body_html: str, budget: int = BODY_CHARS) -> list[str]:
     return kept
 
 
-def render_posters(model: SiteModel, theme: Theme) -> dict[str, bytes]:
-    """A poster for every place: output path → bytes (each task's is render_task_posters')."""
-    pages = Pages(theme, model)
-    files = {}
+def poster_outputs(model: SiteModel, templates: Templates) -> Outputs:
+    """A poster for every task and every place: output path → recipe."""
+    site = model.site
+    files: Outputs = {}
+    for view in model.tasks:
+        url = urls.absolute(site.base_url, urls.route(view).url)
+        files[urls.route(view, "poster").path] = recipe(task_poster, templates, view,
+                                                        recipe(qr_svg, url, view.task.title))
     for place in model.places.values():
-        route = urls.route(place, "poster")
-        files[route.path] = place_poster(pages, model, place, route)
+        url = urls.absolute(site.base_url, urls.route(place).url)
+        upcoming = tuple(v for v in model.at_place(place.slug) if not v.past and not v.task.cancelled)
+        files[urls.route(place, "poster").path] = recipe(place_poster, templates, place, upcoming[:PLACE_TASKS],
+                                                         len(upcoming) > PLACE_TASKS, recipe(qr_svg, url, place.name))
     return files
 
 
-def render_task_posters(pages: Pages, model: SiteModel, views) -> dict[str, bytes]:
-    """A poster for each of the task views: output path → bytes."""
-    files = {}
-    for view in views:
-        route = urls.route(view, "poster")
-        files[route.path] = task_poster(pages, model, view, route)
-    return files
-
-
-def task_poster(pages: Pages, model: SiteModel, view: TaskView, route: urls.Route) -> bytes:
-    site, task = model.site, view.task
+def task_poster(templates: Templates, view: TaskView, qr: str) -> bytes:
+    site, task = templates.site, view.task
     page_url = urls.route(task).url
-    absolute = urls.absolute(site.base_url, page_url)
-    words = Words(site.language)
-    return pages.render(
-        "poster_task.html", route,
-        view=view, task=task, place=model.places[task.place],
-        qr=qr_svg(absolute, task.title),
-        page=page_url, short=short_url(site.base_url, page_url),
+    words = templates.words
+    return templates.render(
+        "poster_task.html", urls.route(view, "poster").url,
+        view=view, task=task, place=templates.places[task.place],
+        qr=Markup(qr), page=page_url, short=short_url(site.base_url, page_url),
         title_class=title_size(task.title),
-        # Remembered between builds: parsing the body's HTML costs ≈ 0.15 ms a task.
-        blocks=remember("poster-blocks", task.body_html, lambda: body_blocks(task.body_html)),
+        blocks=body_blocks(task.body_html),
         strip_title=cut(task.title, STRIP_TITLE_CHARS),
         strip_when=words.when(view.next),
         strips=STRIPS if view.state in ("open", "full") else 0,
@@ -152,15 +139,11 @@ def task_poster(pages: Pages, model: SiteModel, view: TaskView, route: urls.Rout
     )
 
 
-def place_poster(pages: Pages, model: SiteModel, place: Place, route: urls.Route) -> bytes:
-    site = model.site
+def place_poster(templates: Templates, place: Place, tasks: tuple[TaskView, ...], more: bool, qr: str) -> bytes:
+    site = templates.site
     page_url = urls.route(place).url
-    upcoming = [v for v in model.at_place(place.slug) if not v.past and not v.task.cancelled]
-    return pages.render(
-        "poster_place.html", route,
-        place=place,
-        qr=qr_svg(urls.absolute(site.base_url, page_url), place.name),
-        page=page_url, short=short_url(site.base_url, page_url),
-        tasks=upcoming[:PLACE_TASKS], more=len(upcoming) > PLACE_TASKS,
-        contact=place.contact or site.contact,
+    return templates.render(
+        "poster_place.html", urls.route(place, "poster").url,
+        place=place, qr=Markup(qr), page=page_url, short=short_url(site.base_url, page_url),
+        tasks=tasks, more=more, contact=place.contact or site.contact,
     )

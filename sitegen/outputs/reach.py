@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time, timezone
 
 from .. import urls
-from ..engine.cache import remember
-from ..model import SiteModel, TaskView
-from ..render.pages import Pages
+from ..load.history import History, Revision
 from ..load.markup import summary
-from ..theme import Theme
+from ..model import Place, Site, SiteModel, TaskView
+from ..recipe import Outputs, recipe
+from ..render.pages import page
+from ..render.templates import Templates
 from ..render.words import Words
-
-if TYPE_CHECKING:  # only a type: the build reads the history and passes it in
-    from ..load.history import History
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -29,23 +26,30 @@ FEED_ENTRIES = 50  # feed readers only look at the newest ones
 EMBED_TASKS = 10  # an iframe on a partner's site shows the next few
 
 
-def render_reach(model: SiteModel, theme: Theme, history: History | None = None) -> dict[str, bytes]:
-    """Atom feed, robots.txt, embeds, impact and suggest pages: output path → bytes."""
-    pages = Pages(theme, model)
-    files = {
-        urls.route("atom").path: atom_feed(model, history),
-        urls.route("robots").path: robots_txt(model),
+def reach_outputs(model: SiteModel, templates: Templates, history: History) -> Outputs:
+    """Atom feed, robots.txt, embeds, impact and suggest pages: output path → recipe."""
+    upcoming = model.upcoming
+    files: Outputs = {
+        urls.route("atom").path: recipe(atom_feed, model.site, model.places, upcoming,
+                                        tuple(history.of(v.task.source) for v in upcoming), model.today),
+        urls.route("robots").path: recipe(robots_txt, model.site.base_url),
     }
     for place in model.places.values():
-        route = urls.route(place, "embed")
-        upcoming = [v for v in model.at_place(place.slug) if not v.past]
-        files[route.path] = pages.render("embed.html", route, place=place,
-                                         tasks=upcoming[:EMBED_TASKS], more=len(upcoming) > EMBED_TASKS)
-    route = urls.route("impact")
-    files[route.path] = pages.render("impact.html", route, impact=impact(model))
-    route = urls.route("suggest")
-    files[route.path] = pages.render("suggest.html", route)
+        here = tuple(v for v in model.at_place(place.slug) if not v.past)
+        files[urls.route(place, "embed").path] = recipe(embed_page, templates, place, here[:EMBED_TASKS],
+                                                        len(here) > EMBED_TASKS)
+    files[urls.route("impact").path] = recipe(impact_page, templates,
+                                              tuple(v for v in model.past if v.task.result is not None))
+    files[urls.route("suggest").path] = recipe(page, templates, "suggest.html", urls.route("suggest").url)
     return files
+
+
+def embed_page(templates: Templates, place: Place, tasks: tuple[TaskView, ...], more: bool) -> bytes:
+    return templates.render("embed.html", urls.route(place, "embed").url, place=place, tasks=tasks, more=more)
+
+
+def impact_page(templates: Templates, done: tuple[TaskView, ...]) -> bytes:
+    return templates.render("impact.html", urls.route("impact").url, impact=impact(templates.places, done))
 
 
 def _as_datetime(moment, zone) -> datetime:
@@ -58,17 +62,17 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_feed(model: SiteModel, history: History | None = None) -> bytes:
+def atom_feed(site: Site, places: dict[str, Place], upcoming: tuple[TaskView, ...],
+              revisions: tuple[Revision | None, ...], today: date) -> bytes:
     """Atom (RFC 4287) of upcoming tasks, newest first: by last commit when known, else by start."""
-    site, zone = model.site, model.site.zone
+    zone = site.zone
     words = Words(site.language)
 
-    def when_added(view: TaskView) -> datetime:
-        revision = history.of(view.task.source) if history else None
+    def when_added(view: TaskView, revision: Revision | None) -> datetime:
         return revision.last if revision else _as_datetime(view.task.schedule.start, zone)
 
     # Same commit time (one commit added several): the later start first, then by slug.
-    entries = sorted(((when_added(v), v) for v in model.upcoming),
+    entries = sorted(((when_added(v, r), v) for v, r in zip(upcoming, revisions)),
                      key=lambda pair: (pair[0], _as_datetime(pair[1].next.start, zone), pair[1].task.slug),
                      reverse=True)[:FEED_ENTRIES]
     ET.register_namespace("", ATOM_NS)
@@ -89,7 +93,7 @@ def atom_feed(model: SiteModel, history: History | None = None) -> bytes:
         href=urls.absolute(site.base_url, urls.route("atom").url))
     sub(feed, "link", rel="alternate", type="text/html", href=home)
     # The feed changes when its entries do, never because the build ran again.
-    newest = max((stamp for stamp, _ in entries), default=_as_datetime(model.today, zone))
+    newest = max((stamp for stamp, _ in entries), default=_as_datetime(today, zone))
     sub(feed, "updated", _stamp(newest))
     author = sub(feed, "author")
     sub(author, "name", site.title)
@@ -97,7 +101,7 @@ def atom_feed(model: SiteModel, history: History | None = None) -> bytes:
     for stamp, view in entries:
         task = view.task
         page = urls.absolute(site.base_url, urls.route(task).url)
-        place = model.places[task.place]
+        place = places[task.place]
         entry = sub(feed, "entry")
         sub(entry, "id", page)
         sub(entry, "title", task.title)
@@ -114,28 +118,25 @@ def atom_feed(model: SiteModel, history: History | None = None) -> bytes:
                                                                      xml_declaration=False) + b"\n"
 
 
-def robots_txt(model: SiteModel) -> bytes:
-    sitemap = urls.absolute(model.site.base_url, urls.route("sitemap").url)
+def robots_txt(base_url: str) -> bytes:
+    sitemap = urls.absolute(base_url, urls.route("sitemap").url)
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
 
 
-def render_sitemap(model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes]:
-    """sitemap.xml of every indexable page in the built site (not posters, embeds or 404)."""
+def sitemap_outputs(base_url: str, paths) -> Outputs:
+    """sitemap.xml of every indexable page of the site (not posters, embeds or 404)."""
     skipped = ("/poster/index.html", "/embed/index.html")
-    pages = tuple(sorted(path for path in files
-                         if path.endswith("index.html") and not path.endswith(skipped)))
-    # Remembered: an edit rarely adds or removes a page, and the XML costs ≈ 0.1 s at 10 000 tasks.
-    return {urls.route("sitemap").path: remember("sitemap", (model.site.base_url, pages),
-                                                 lambda: _sitemap(model, pages))}
+    pages = tuple(sorted(path for path in paths if path.endswith("index.html") and not path.endswith(skipped)))
+    return {urls.route("sitemap").path: recipe(sitemap, base_url, pages)}
 
 
-def _sitemap(model: SiteModel, pages: tuple[str, ...]) -> bytes:
+def sitemap(base_url: str, pages: tuple[str, ...]) -> bytes:
     ET.register_namespace("", SITEMAP_NS)
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for path in pages:
         url = "/" + path[: -len("index.html")]
         ET.SubElement(ET.SubElement(root, f"{{{SITEMAP_NS}}}url"), f"{{{SITEMAP_NS}}}loc").text = \
-            urls.absolute(model.site.base_url, url)
+            urls.absolute(base_url, url)
     ET.indent(root)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
@@ -168,18 +169,16 @@ class Impact:
     chart: list[tuple[Tally, float]]  # (year, bar width in % of the widest)
 
 
-def impact(model: SiteModel) -> Impact:
+def impact(places_by_slug: dict[str, Place], done: tuple[TaskView, ...]) -> Impact:
     """Totals of past tasks with a `result`, per year (newest first) and per place."""
     years: dict[int, Tally] = {}
     places: dict[str, Tally] = {}
     total = Tally("")
-    for view in model.past:
-        if view.task.result is None:
-            continue
+    for view in done:
         year = view.next.day.year
         years.setdefault(year, Tally(str(year))).add(view)
         slug = view.task.place
-        places.setdefault(slug, Tally(model.places[slug].name)).add(view)
+        places.setdefault(slug, Tally(places_by_slug[slug].name)).add(view)
         total.add(view)
     by_year = [years[y] for y in sorted(years, reverse=True)]
     widest = max((t.participants for t in by_year), default=0) or 1

@@ -4,7 +4,7 @@ Only upcoming, not cancelled tasks are searchable: their page carries
 `data-pagefind-body` (theme/templates/task.html) and only those pages are
 handed to Pagefind. Pagefind cannot update an index, so the pages are split
 into a few shards by a stable hash of their URL, each indexed on its own: an
-edit re-indexes only its shard (memo.py remembers the others). The first shard
+edit re-indexes only its shard (the engine remembers the others). The first shard
 is the bundle at /pagefind/; the board merges the others into it with
 Pagefind's `mergeIndex` (board.js reads their folders from sitegen-urls.json).
 
@@ -27,22 +27,18 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import messages, urls
-from ..model import SiteModel, TaskView, sort_key
+from ..model import SiteModel
+from ..problems import BuildError
+from ..recipe import Outputs, recipe, waits
 from ..write import STALE_AFTER, remove_leftovers
 from .pagefind_stable import stabilise
-from ..problems import BuildError
-from ..load.when import is_over
 
 BUNDLE = urls.route("search").path.rsplit("/", 1)[0]  # "pagefind": the folder under public/
 URL_MAP = urls.route("search-urls").path  # "pagefind/sitegen-urls.json"
-SEARCHABLE_STATES = ("open", "full")
 # Pagefind's ready-made interfaces: the board has its own form (theirs fails axe's label
 # rule), so these are not published.
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -60,100 +56,63 @@ STAGING_PREFIX = "sitegen-search-"
 
 
 @dataclass(frozen=True)
-class Shard:
-    """Some of the searchable pages, indexed together; `key` names exactly its input."""
-
-    number: int
-    paths: tuple[str, ...]  # output paths of its pages, sorted (read only when it is indexed)
-    key: bytes
-    primary: bool  # the bundle at /pagefind/, with Pagefind's script and WebAssembly
-
-
-@dataclass(frozen=True)
 class ShardIndex:
     """One shard's Pagefind bundle (path inside the bundle → bytes) and its result id → URL map."""
 
     files: dict[str, bytes]
     urls: dict[str, str]
 
-    def head(self) -> ShardHead:
-        return ShardHead(tuple((name, hashlib.sha256(data).digest()) for name, data in self.files.items()),
-                         self.urls)
 
+def search_outputs(model: SiteModel, pages: Outputs) -> Outputs:
+    """The search index of the searchable task pages, one shard a folder, and the URL map.
 
-@dataclass(frozen=True)
-class ShardHead:
-    """What a shard's bundle is without its bytes: each file's sha256, and its result id → URL map.
-
-    An unchanged shard whose files the output folder still holds needs no more (memo.py):
-    its bundle, ≈ 0.8 MB a shard, is neither read from the cache nor written again.
+    Each shard is one run of Pagefind over its pages, remembered by the engine like any
+    recipe: an edit re-indexes only its own shard. Pagefind refuses an empty site: then
+    there is no index, and the board's script filters the cards alone.
     """
-
-    digests: tuple[tuple[str, bytes], ...]  # (name inside the bundle, sha256)
-    urls: dict[str, str]
-
-
-@dataclass(frozen=True)
-class SearchOutput:
-    """The index files made now (path under public/ → bytes), and those kept as the output holds them."""
-
-    files: dict[str, bytes]
-    kept: dict[str, tuple] = field(default_factory=dict)  # path → the last build's manifest entry
-
-
-def searchable(view: TaskView) -> bool:
-    """True for tasks people can still take part in: not past, not cancelled."""
-    return view.state in SEARCHABLE_STATES
-
-
-def months(view: TaskView, now: datetime) -> list[str]:
-    """The months ('2026-12') in which the task still happens, for the month filter."""
-    found: set[str] = set()
-    single = len(view.occurrences) == 1  # most tasks: no need to order occurrences
-    after = None if single else sort_key(view.next)
-    for occurrence in view.occurrences:
-        if (not single and sort_key(occurrence) < after) or is_over(occurrence, now):
+    paths = sorted(urls.route(view).path for view in model.tasks if view.searchable)
+    if not paths:
+        return {}
+    count = shard_count(len(paths))
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for path in paths:
+        groups[shard_of(path, count)].append(path)
+    version = _pagefind_version()  # another Pagefind must index every shard again
+    files: Outputs = {}
+    shards = []
+    for number, group in enumerate(groups):
+        if not group:
             continue
-        # A multi-day task counts in every month it touches.
-        found.update(_month_span(occurrence.day, occurrence.last_day))
-    if not found:
-        day = view.next.day
-        return [f"{day.year:04d}-{day.month:02d}"]
-    return sorted(found)
+        primary = not shards
+        shard = recipe(index_shard, model.site.language, version, primary, tuple(group),
+                       tuple(pages[path] for path in group))
+        files[_folder(primary, number) + "/"] = recipe(shard_files, shard)
+        shards.append((number, recipe(shard_urls, shard)))
+    files[URL_MAP] = recipe(url_map, tuple(number for number, _ in shards), tuple(urls for _, urls in shards))
+    return files
 
 
-def _month_span(first: date, last: date):
-    """'2026-12', '2027-01', …: the months from first's to last's."""
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        yield f"{year:04d}-{month:02d}"
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+def shard_files(shard: ShardIndex) -> dict[str, bytes]:
+    return shard.files
 
 
-def month_options(views, now: datetime) -> list[date]:
-    """The first day of every month in which one of these tasks happens, in order."""
-    found: set[tuple[int, int]] = set()
-    for view in views:
-        if view.past:
-            found.update((int(value[:4]), int(value[5:])) for value in months(view, now))
-            continue
-        # Upcoming: view.next is its first occurrence not over, and none after it is over
-        # (TaskView.next_index). Without months()'s checks and text, the board's 5 800 tasks
-        # cost 6 ms instead of 19 ms.
-        for occurrence in view.occurrences[view.next_index:]:
-            first, last = occurrence.day, occurrence.last_day
-            found.add((first.year, first.month))
-            if (first.year, first.month) != (last.year, last.month):  # a multi-day task: every month it touches
-                found.update((int(value[:4]), int(value[5:])) for value in _month_span(first, last))
-    return [date(year, month, 1) for year, month in sorted(found)]
+def shard_urls(shard: ShardIndex) -> dict[str, str]:
+    return shard.urls
 
 
-def sort_value(view: TaskView) -> str:
-    """The next start as sortable text ('2026-12-05T09:30'; all-day: 'T00:00')."""
-    start = view.next.start
-    if isinstance(start, datetime):
-        return start.strftime("%Y-%m-%dT%H:%M")
-    return start.strftime("%Y-%m-%dT00:00")
+def url_map(numbers: tuple[int, ...], found: tuple[dict[str, str], ...]) -> bytes:
+    """Result id → task URL for every shard, and the folders of the shards the board merges."""
+    merged = [f"{_MERGED_FOLDER.format(number)}/" for number in numbers[1:]]
+    known: dict[str, str] = {}
+    clashes: set[str] = set()
+    for shard in found:
+        for result_id, url in shard.items():
+            if known.setdefault(result_id, url) != url:
+                clashes.add(result_id)  # one id in two shards: board.js asks Pagefind instead
+    for result_id in clashes:
+        del known[result_id]
+    return json.dumps({"merge": merged, "urls": dict(sorted(known.items()))},
+                      ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def shard_count(pages: int) -> int:
@@ -173,72 +132,21 @@ def shard_of(path: str, count: int) -> int:
     return int.from_bytes(hashlib.sha256(path.encode()).digest()[:8], "big") % count
 
 
-def plan_shards(model: SiteModel, files: dict[str, bytes],
-                digests: dict[str, bytes] | None = None) -> list[Shard]:
-    """Split the searchable task pages into shards (empty shards are left out)."""
-    paths = sorted(urls.route(view).path for view in model.tasks if searchable(view))
-    count = shard_count(len(paths))
-    groups: list[list[str]] = [[] for _ in range(count)]
-    for path in paths:
-        groups[shard_of(path, count)].append(path)
-    digests = digests or {}
-    shards = []
-    version = _pagefind_version() if paths else ""  # once: it looks the binary up (≈ 0.5 ms a time)
-    for number, group in enumerate(groups):
-        if not group:
-            continue
-        primary = not shards
-        key = hashlib.sha256(f"{model.site.language}\0{count}\0{number}\0{primary}\0{version}".encode())
-        for path in group:
-            key.update(path.encode() + b"\0" + (digests.get(path) or hashlib.sha256(files[path]).digest()))
-        shards.append(Shard(number, tuple(group), key.digest(), primary))
-    return shards
-
-
-def build_search_index(model: SiteModel, files: dict[str, bytes],
-                       remembered: Callable[[bytes], ShardIndex | None] | None = None,
-                       remember: Callable[[bytes, ShardIndex], None] | None = None,
-                       digests: dict[str, bytes] | None = None,
-                       shards: list[Shard] | None = None,
-                       kept: Callable[[Shard], tuple[ShardHead, dict] | None] | None = None) -> SearchOutput:
-    """Index the searchable task pages; return the index files (path under public/ → bytes).
-
-    `remembered(key)` may return a shard indexed by an earlier build (memo.py); only the
-    other shards are indexed, and each new one is handed to `remember(key, index)`.
-    `kept(shard)`: its head and manifest entries when the output folder holds its files.
-    `shards`: plan_shards' answer when the caller already has it.
-    """
-    remove_stale_staging(_fast_temp())  # even when every shard is remembered
-    if shards is None:
-        shards = plan_shards(model, files, digests)
-    if not shards:
-        # Pagefind refuses an empty site; the board's script then filters the cards alone.
-        return SearchOutput({})
-    parts: dict[int, ShardIndex | ShardHead] = {}
-    kept_files: dict[str, tuple] = {}
-    missing = []
-    for shard in shards:
-        held = kept(shard) if kept else None
-        if held is not None:
-            parts[shard.number], entries = held
-            kept_files.update(entries)
-            continue
-        found = remembered(shard.key) if remembered else None
-        if found is None:
-            missing.append(shard)
-        else:
-            parts[shard.number] = found
-    for shard, index in zip(missing, index_shards(missing, model.site.language, files)):
-        parts[shard.number] = index
-        if remember:
-            remember(shard.key, index)
-    written = assemble([parts[shard.number] for shard in shards], [shard.number for shard in shards])
-    return SearchOutput(written, kept_files)
-
-
-def published(shard: Shard, name: str) -> str:
-    """Where a file of a shard's bundle goes under public/."""
-    return f"{_folder(shard.primary, shard.number)}/{name}"
+@waits
+def index_shard(language: str, version: str, primary: bool, paths: tuple[str, ...],
+                pages: tuple[bytes, ...]) -> ShardIndex:
+    """Run Pagefind over one shard's pages, in a staging folder on tmpfs when there is one."""
+    remove_stale_staging(_fast_temp())
+    binary = _binary()
+    with tempfile.TemporaryDirectory(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=_fast_temp()) as staging:
+        site = Path(staging) / "site"
+        # Written in sorted order: Pagefind numbers pages in the order it walks the
+        # folder, which on tmpfs (and a fresh folder elsewhere) follows creation order.
+        for path, html in sorted(zip(paths, pages)):
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(staged(html))
+        return _index_folder(binary, site, language, primary)
 
 
 def _folder(primary: bool, number: int) -> str:
@@ -247,52 +155,6 @@ def _folder(primary: bool, number: int) -> str:
 
 
 _MERGED_FOLDER = "shard-{:02d}"
-
-
-def assemble(indexes: list[ShardIndex | ShardHead], numbers: list[int]) -> dict[str, bytes]:
-    """The published bundle: the first shard at /pagefind/, the others in folders under it.
-
-    A ShardHead stands for a shard kept as it is: only its URLs join the map.
-    """
-    written: dict[str, bytes] = {}
-    merged: list[str] = []
-    found: dict[str, str] = {}
-    clashes: set[str] = set()
-    for position, (index, number) in enumerate(zip(indexes, numbers)):
-        files = index.files if isinstance(index, ShardIndex) else {}
-        folder = _folder(position == 0, number)
-        if position:
-            merged.append(f"{_MERGED_FOLDER.format(number)}/")
-            files = {name: data for name, data in files.items() if _is_data(name)}
-        written.update((f"{folder}/{name}", data) for name, data in files.items())
-        for result_id, url in index.urls.items():
-            if found.setdefault(result_id, url) != url:
-                clashes.add(result_id)  # one id in two shards: board.js asks Pagefind instead
-    for result_id in clashes:
-        del found[result_id]
-    written[URL_MAP] = json.dumps({"merge": merged, "urls": dict(sorted(found.items()))},
-                                  ensure_ascii=False, separators=(",", ":")).encode()
-    return written
-
-
-def index_shards(shards: list[Shard], language: str, files: dict[str, bytes]) -> list[ShardIndex]:
-    """Run Pagefind once per shard, two at a time (the machine's cores), in a staging folder."""
-    if not shards:
-        return []
-    binary = _binary()
-    with tempfile.TemporaryDirectory(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=_fast_temp()) as staging:
-        jobs = []
-        for shard in shards:
-            site = Path(staging) / f"{shard.number:02d}" / "site"
-            # Written in sorted order: Pagefind numbers pages in the order it walks the
-            # folder, which on tmpfs (and a fresh folder elsewhere) follows creation order.
-            for path in shard.paths:  # a kept page is read from public/ only here, when needed
-                target = site / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(staged(files[path]))
-            jobs.append((site, shard.primary))
-        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1, len(shards)))) as pool:
-            return list(pool.map(lambda job: _index_folder(binary, job[0], language, job[1]), jobs))
 
 
 def staged(html: bytes) -> bytes:

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 # Rules hold "for good" once they match zoneinfo over this many years from the build year.
 CHECK_YEARS = range(-1, 12)
@@ -101,8 +100,9 @@ def yearly_rules(zone: ZoneInfo, year: int) -> list[Rule] | None:
     return rules if _matches(zone, year, rules) else None
 
 
-def vtimezone(zone: ZoneInfo, year: int) -> Timezone:
+def vtimezone(zone: ZoneInfo, year: int):
     """A VTIMEZONE for `zone` as its rules stand in `year` (or its changes from year-1 to year+10)."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard  # here: rarely needed
     component = Timezone()
     component.add("tzid", zone.key)
     rules = yearly_rules(zone, year)

@@ -1,299 +1,76 @@
-"""Pages from templates: one small, declared context per page type.
+"""The HTML pages: one small, declared context per page type, as recipes.
 
-Jinja2 runs with StrictUndefined (a typo fails the build) and autoescaping.
+`page_outputs` says how every page of the site is made: the board, each task, place and
+category page and the 404 page. Task cards are recipes of their own, shared by the board
+and the place and category lists (a card shows one task view, and one edit changes one).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
-from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
-from itertools import groupby
-from pathlib import Path
-
-from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader,
-                    StrictUndefined, TemplateError, TemplateNotFound, select_autoescape)
-from jinja2.bccache import Bucket
-from markupsafe import Markup, escape
-
-from .. import messages, urls
-from ..outputs import search
-from . import seo, subscribe
-from .seo import signup_url
-from ..load.links import EMAIL_RE, PHONE_RE
-from ..load.markup import summary
-from ..engine.cache import current
-from ..engine.memo import CardMemo, PageMemo
+from .. import urls
 from ..model import Choice, Place, SiteModel, TaskView
-from ..write import Kept
-from ..theme import Theme
-from .words import Words
-
-_CONTACT_RE = re.compile(f"{EMAIL_RE.pattern}|{PHONE_RE.pattern}")
+from ..recipe import Outputs, Recipe, recipe
+from .templates import Templates
 
 
-class TemplateCode(BytecodeCache):
-    """Compiled templates, shared by every environment of this process and kept in the build cache.
-
-    A build makes a Pages (an environment) per stage and worker chunk, and compiling
-    the theme costs ≈ 65 ms each time. Jinja2 checks each entry against the template's
-    source checksum, so an edited template is compiled again.
-    """
-
-    def __init__(self):
-        self.memory: dict[tuple[str, str], object] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self.memory.get((bucket.key, bucket.checksum))
-        if code is not None:
-            bucket.code = code
-            return
-        folder, fingerprint = _code_folder()
-        if folder is not None:
-            try:
-                data = (folder / f"{bucket.key}.jinja").read_bytes()
-                # Our own SHA-256 first: a damaged file is compiled again, never unmarshalled.
-                # It covers the cache's fingerprint (library versions): Jinja2 itself checks only
-                # its bytecode format number, which stays the same across its releases.
-                if hashlib.sha256(fingerprint + data[32:]).digest() == data[:32]:
-                    bucket.bytecode_from_string(data[32:])  # kept only if Jinja's magic and source checksum match
-            except (OSError, ValueError, EOFError, TypeError):
-                bucket.reset()
-            if bucket.code is not None:
-                self.memory[(bucket.key, bucket.checksum)] = bucket.code
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.memory[(bucket.key, bucket.checksum)] = bucket.code
-        folder, fingerprint = _code_folder()
-        if folder is not None:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                temporary = folder / f"{bucket.key}.{os.getpid()}.tmp"
-                payload = bucket.bytecode_to_string()
-                temporary.write_bytes(hashlib.sha256(fingerprint + payload).digest() + payload)
-                os.replace(temporary, folder / f"{bucket.key}.jinja")
-            except OSError:
-                pass  # a cache: the next build compiles again
+def page_outputs(model: SiteModel, templates: Templates, cards: dict[str, Recipe]) -> Outputs:
+    """Board, task, place and category pages and the 404 page: output path → recipe."""
+    pages: Outputs = {urls.route("board").path: recipe(board_page, templates, model.upcoming,
+                                                       _cards(model.upcoming, cards))}
+    for view in model.tasks:
+        pages[urls.route(view).path] = recipe(task_page, templates, view)
+    for place in model.places.values():
+        here = model.at_place(place.slug)
+        upcoming = tuple(v for v in here if not v.past)
+        past = tuple(v for v in reversed(here) if v.past)
+        pages[urls.route(place).path] = recipe(place_page, templates, place, upcoming, past,
+                                               _cards(upcoming, cards))
+    for category in model.site.categories:
+        upcoming = tuple(v for v in model.in_category(category.slug) if not v.past)
+        pages[urls.route(category).path] = recipe(category_page, templates, category, upcoming,
+                                                  _cards(upcoming, cards))
+    pages[urls.route("404").path] = recipe(page, templates, "404.html", urls.route("404").url)
+    return pages
 
 
-def _code_folder() -> tuple[Path | None, bytes]:
-    """Where compiled templates are kept, and the fingerprint of the code that may read them."""
-    cache = current()
-    if cache is None or cache.folder is None:
-        return None, b""
-    return cache.folder / "templates", cache.fingerprint
+def card_recipes(model: SiteModel, templates: Templates) -> dict[str, Recipe]:
+    """Each upcoming task's card (the lists show upcoming tasks only), by slug."""
+    return {view.task.slug: recipe(card, templates, view) for view in model.upcoming}
 
 
-_TEMPLATE_CODE = TemplateCode()
+def _cards(views, cards: dict[str, Recipe]) -> tuple:
+    return tuple(cards[view.task.slug] for view in views)
 
 
-def make_environment(theme: Theme, model: SiteModel) -> Environment:
-    """A Jinja2 environment for one site; `default/x.html` names the default theme's file."""
-    loader = ChoiceLoader([
-        PrefixLoader({"default": FileSystemLoader(theme.default_template_dir)}),
-        FileSystemLoader(theme.template_dirs),
-    ])
-    env = Environment(
-        loader=loader,
-        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        bytecode_cache=_TEMPLATE_CODE,
-    )
-    words = Words(model.site.language)
-    static = {path for path in theme.static_files()}
-    env.globals.update(
-        site=model.site,
-        t=words,
-        now=model.now,
-        lang=model.site.language,
-        categories=model.site.categories,
-        places=model.places,
-    )
-    env.filters.update(
-        url=lambda thing, kind="page": urls.route(thing, kind).url,
-        absolute=lambda url: urls.absolute(model.site.base_url, url),
-        static=lambda path: urls.static(path).url,
-        media=lambda path: urls.media(path).url,
-        pictogram=lambda slug: urls.static(
-            f"access/{slug}.svg" if f"access/{slug}.svg" in static else "access/default.svg").url,
-        contact_links=contact_links,
-        place_of=lambda view: model.places[view.task.place],
-        category_of=lambda view: model.site.category(view.task.category),
-        access_of=lambda slugs: [model.site.access_tag(s) for s in slugs],
-        signup_url=lambda view: signup_url(model, view),
-        osm_url=osm_url,
-        iso=iso,
-        by_day=by_day,
-        number=words.number,
-        # Search and filters (search.py): month values, sort key, who is searchable.
-        months=lambda view: search.months(view, model.now),
-        month_options=lambda views: search.month_options(views, model.now),
-        sort_value=search.sort_value,
-        searchable=search.searchable,
-        # Search engines and sharing (seo.py): JSON-LD, plain descriptions, share links.
-        event_jsonld=lambda view: seo.event_jsonld(model, view),
-        summary=summary,
-        share_links=lambda view: seo.share_links(model, view),
-        embed_snippet=lambda place: seo.embed_snippet(model, place),
-        # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.
-        feed_links=lambda thing: subscribe.feed_links(model, thing),
-        google_event=lambda view: subscribe.google_event_url(model, view),
-    )
-    return env
+def card(templates: Templates, view: TaskView) -> str:
+    return templates.render_card(view)
 
 
-def iso(moment) -> str:
-    """Machine-readable date or datetime (with offset), for <time> and data-end."""
-    return moment.isoformat()
+def board_page(templates: Templates, tasks: tuple[TaskView, ...], cards: tuple[str, ...]) -> bytes:
+    return templates.render("board.html", urls.route("board").url, tasks=tasks, cards=_by_slug(tasks, cards))
 
 
-def by_day(views):
-    """Group task views by the day of their next occurrence."""
-    return [(day, list(group)) for day, group in groupby(views, key=lambda v: v.next.day)]
+def task_page(templates: Templates, view: TaskView) -> bytes:
+    return templates.render("task.html", urls.route(view).url, view=view, task=view.task,
+                            place=templates.places[view.task.place])
 
 
-def contact_links(text: str) -> Markup:
-    """Escape a contact line, turning e-mail addresses and phone numbers into links."""
-    pieces, last = [], 0
-    for match in _CONTACT_RE.finditer(text):
-        pieces.append(escape(text[last:match.start()]))
-        found = match.group(0)
-        if "@" in found:
-            href = "mailto:" + found
-        else:
-            href = "tel:" + re.sub(r"[^\d+]", "", found)
-        pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
-        last = match.end()
-    pieces.append(escape(text[last:]))
-    return Markup("").join(pieces)
+def place_page(templates: Templates, place: Place, upcoming: tuple[TaskView, ...],
+               past: tuple[TaskView, ...], cards: tuple[str, ...]) -> bytes:
+    return templates.render("place.html", urls.route(place).url, place=place, upcoming=upcoming,
+                            past=past, cards=_by_slug(upcoming, cards))
 
 
-def osm_url(place: Place) -> str | None:
-    if place.geo is None:
-        return None
-    lat, lon = place.geo
-    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
+def category_page(templates: Templates, category: Choice, tasks: tuple[TaskView, ...],
+                  cards: tuple[str, ...]) -> bytes:
+    return templates.render("category.html", urls.route(category).url, category=category, tasks=tasks,
+                            cards=_by_slug(tasks, cards))
 
 
-@dataclass(frozen=True)
-class RenderFailure(Exception):
-    """A template problem, pinned to the template file and line."""
-
-    path: str
-    line: int
-    message: str
+def page(templates: Templates, template: str, page_url: str) -> bytes:
+    """A page made of what every template sees (the site, places and categories) only."""
+    return templates.render(template, page_url)
 
 
-class Pages:
-    """Renders each page type from its template and declared context."""
-
-    def __init__(self, theme: Theme, model: SiteModel):
-        self.model = model
-        self.env = make_environment(theme, model)
-        self.own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
-        self.memo = PageMemo.open(theme, model)  # None when building without a cache
-        self.cards = CardMemo.open(self._render_card, theme, model)
-        self.env.filters["card"] = lambda view: Markup(self.cards(view))
-
-    def _render_card(self, view: TaskView) -> str:
-        # The card sees its view and the globals only (not the including page's variables):
-        # that is what makes it reusable across pages and builds.
-        return self.env.get_template("_card.html").render(view=view)
-
-    def card(self, view: TaskView) -> None:
-        """Render (and remember) a task's card now, e.g. in a worker, before the lists need it."""
-        # Outside any page's render(): a mistake in a site's _card.html is still a path:line problem.
-        with self._mistakes_as_problems("_card.html"):
-            self.cards(view)
-
-    @contextmanager
-    def _mistakes_as_problems(self, template: str):
-        """Turn a template mistake into a RenderFailure (path:line), not a traceback."""
-        try:
-            yield
-        except TemplateError as error:
-            raise _template_failure(error, template) from None
-        except Exception as error:
-            # A site's own template can fail in plain Python (`{{ title + 1 }}`):
-            # that is a content mistake, shown as path:line. In the default theme
-            # it is our bug, and the traceback is what a developer needs.
-            failure = _template_failure(error, template)
-            if self.own_theme and Path(failure.path).resolve().is_relative_to(self.own_theme):
-                raise failure from None
-            raise
-
-    def render(self, template: str, route: urls.Route, **context) -> bytes | Kept:
-        """The page's bytes, or a Kept when the output folder holds it as it would be rendered."""
-        return self._render(template, route, context, lambda: context)
-
-    def render_settled(self, template: str, route: urls.Route, context: Callable[[], dict]) -> bytes | Kept:
-        """render() for a page made only of what every template sees (site settings, places,
-        categories: the memo's environment fingerprint): context() is called only to render it."""
-        return self._render(template, route, {}, context)
-
-    def _render(self, template: str, route: urls.Route, keyed: dict,
-                context: Callable[[], dict]) -> bytes | Kept:
-        """The page remembered by the memo under `keyed` (with its template and route), or rendered."""
-        key = self.memo.key(template, route, keyed) if self.memo else None
-        if key is not None and (remembered := self.memo.get(route, key)) is not None:
-            return remembered
-        context = context()
-        with self._mistakes_as_problems(template):
-            html = self.env.get_template(template).render(page_url=route.url, **context)
-        data = html.encode("utf-8")
-        if key is not None:
-            self.memo.put(route, key, data)
-        return data
-
-    def board(self) -> tuple[str, bytes]:
-        route = urls.route("board")
-        return route.path, self.render("board.html", route, tasks=self.model.upcoming)
-
-    def task(self, view: TaskView) -> tuple[str, bytes]:
-        route = urls.route(view)
-        place = self.model.places[view.task.place]
-        return route.path, self.render("task.html", route, view=view, task=view.task, place=place)
-
-    def place(self, place: Place) -> tuple[str, bytes]:
-        route = urls.route(place)
-        here = self.model.at_place(place.slug)
-        return route.path, self.render(
-            "place.html", route, place=place,
-            upcoming=[v for v in here if not v.past],
-            past=[v for v in reversed(here) if v.past])
-
-    def category(self, category: Choice) -> tuple[str, bytes]:
-        route = urls.route(category)
-        tasks = [v for v in self.model.in_category(category.slug) if not v.past]  # as upcoming, in order
-        return route.path, self.render("category.html", route, category=category, tasks=tasks)
-
-    def not_found(self) -> tuple[str, bytes]:
-        route = urls.route("404")
-        return route.path, self.render("404.html", route)
-
-
-def _template_failure(error: Exception, template: str) -> RenderFailure:
-    filename = getattr(error, "filename", None) or template
-    line = getattr(error, "lineno", None) or 1
-    if isinstance(error, TemplateNotFound):
-        message = messages.template_not_found(error.name)
-    elif isinstance(error, TemplateError):
-        message = error.message or str(error)
-    else:
-        message = f"{type(error).__name__}: {error}"
-    if not getattr(error, "lineno", None):
-        # Runtime errors (undefined names) carry the line only in the traceback.
-        tb = error.__traceback__
-        while tb is not None:
-            code = tb.tb_frame.f_code
-            if code.co_filename.endswith(".html") or code.co_filename == "<template>":
-                filename, line = code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-    return RenderFailure(str(filename), int(line), message)
+def _by_slug(views, cards) -> dict[str, str]:
+    return {view.task.slug: html for view, html in zip(views, cards)}

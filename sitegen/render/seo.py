@@ -16,25 +16,25 @@ from urllib.parse import quote
 from .. import urls
 from ..load.links import fill_placeholders
 from ..load.markup import summary
-from ..model import Place, SiteModel, TaskView
+from ..model import Place, Site, TaskView
 from .words import Words
 
 _SCHEMA = "https://schema.org/"
 _POSTCODE_CITY_RE = re.compile(r"^(?:B-?\s*)?(\d{4})\s+(.+)$")
 
 
-def signup_url(model: SiteModel, view: TaskView) -> str | None:
+def signup_url(site: Site, place: Place, view: TaskView) -> str | None:
     """The task's sign-up link (or the site default), placeholders filled in."""
-    template = view.task.signup or model.site.signup
+    template = view.task.signup or site.signup
     if not template:
         return None
     start = view.next.start
-    page = urls.absolute(model.site.base_url, urls.route(view.task).url)
+    page = urls.absolute(site.base_url, urls.route(view.task).url)
     return fill_placeholders(template, {
         "title": view.task.title,
         "date": view.next.day.isoformat(),
         "time": f"{start:%H:%M}" if isinstance(start, datetime) else "",
-        "place": model.places[view.task.place].name,
+        "place": place.name,
         "slug": view.task.slug,
         "url": page,
     })
@@ -69,10 +69,9 @@ def _moment(value) -> str:
     return value.isoformat()
 
 
-def event(model: SiteModel, view: TaskView) -> dict:
+def event(site: Site, place: Place, view: TaskView) -> dict:
     """The schema.org Event of a task's next (or last) occurrence, as a dict."""
-    task, site = view.task, model.site
-    place = model.places[task.place]
+    task = view.task
     page = urls.absolute(site.base_url, urls.route(task).url)
     # Doe-plekken are Flemish; a site in another zone leaves the country out rather than guess.
     country = "BE" if site.timezone == "Europe/Brussels" else None
@@ -91,7 +90,7 @@ def event(model: SiteModel, view: TaskView) -> dict:
         "price": 0,
         "priceCurrency": "EUR",
         # The sign-up form only while one can sign up (as on the page), else the task page.
-        "url": (signup_url(model, view) if view.can_sign_up else None) or page,
+        "url": (signup_url(site, place, view) if view.can_sign_up else None) or page,
         "availability": _SCHEMA + ("InStock" if view.can_sign_up else "SoldOut"),
     }
     data = {
@@ -114,15 +113,15 @@ def event(model: SiteModel, view: TaskView) -> dict:
     return data
 
 
-def event_jsonld(model: SiteModel, view: TaskView) -> str:
+def event_jsonld(site: Site, place: Place, view: TaskView) -> str:
     """The Event JSON-LD of a task, safe to insert into a <script> element."""
-    return script_json(event(model, view))
+    return script_json(event(site, place, view))
 
 
-def share_links(model: SiteModel, view: TaskView) -> dict[str, str]:
+def share_links(site: Site, view: TaskView) -> dict[str, str]:
     """Plain share links (no third-party scripts): whatsapp, facebook, email, and the page url."""
-    words = Words(model.site.language)
-    page = urls.absolute(model.site.base_url, urls.route(view.task).url)
+    words = Words(site.language)
+    page = urls.absolute(site.base_url, urls.route(view.task).url)
     text = words("share_text", title=view.task.title, when=words.when(view.next))
     return {
         "url": page,
@@ -133,10 +132,10 @@ def share_links(model: SiteModel, view: TaskView) -> dict[str, str]:
     }
 
 
-def embed_snippet(model: SiteModel, place: Place) -> str:
+def embed_snippet(site: Site, place: Place) -> str:
     """The <iframe> code a partner pastes into its own website to show a place's tasks."""
-    words = Words(model.site.language)
-    src = urls.absolute(model.site.base_url, urls.route(place, "embed").url)
+    words = Words(site.language)
+    src = urls.absolute(site.base_url, urls.route(place, "embed").url)
     title = html.escape(words("embed_title", place=place.name), quote=True)
     return (f'<iframe src="{html.escape(src, quote=True)}" title="{title}" '
             'width="100%" height="420" loading="lazy"></iframe>')

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from .. import urls
 from ..load.markup import summary
-from ..model import Choice, Place, SiteModel, TaskView
+from ..model import Choice, Place, Site, TaskView
 
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
 GOOGLE_EVENT = "https://calendar.google.com/calendar/render?"
@@ -31,16 +31,15 @@ class FeedLinks:
     outlook: str  # Outlook.com's "add from web", pre-filled
 
 
-def feed_links(model: SiteModel, thing: object) -> FeedLinks:
+def feed_links(site: Site, thing: object) -> FeedLinks:
     """The links for the site feed ('calendar'), a place's or a category's feed."""
-    site = model.site
     route = urls.route("calendar") if thing == "calendar" else urls.route(thing, "ics")
     https = urls.absolute(site.base_url, route.url)
-    name = feed_name(model, thing)
+    name = feed_name(site, thing)
     webcal = "webcal://" + https.split("://", 1)[1]
     return FeedLinks(
         name=name,
-        label=_label(model, thing),
+        label=_label(site, thing),
         https=https,
         webcal=webcal,
         google=GOOGLE_SUBSCRIBE + quote(webcal, safe=""),
@@ -48,27 +47,26 @@ def feed_links(model: SiteModel, thing: object) -> FeedLinks:
     )
 
 
-def feed_name(model: SiteModel, thing: object) -> str:
+def feed_name(site: Site, thing: object) -> str:
     """"Doe-plekken Zedelgem — 't Hof": the calendar's name in the app's list."""
     if thing == "calendar":
-        return model.site.title
-    return f"{model.site.title} — {_label(model, thing)}"
+        return site.title
+    return f"{site.title} — {_label(site, thing)}"
 
 
-def _label(model: SiteModel, thing: object) -> str:
+def _label(site: Site, thing: object) -> str:
     if isinstance(thing, Place):
         return thing.name
     if isinstance(thing, Choice):
         return thing.label
     if isinstance(thing, TaskView):
         return thing.task.title
-    return model.site.title
+    return site.title
 
 
-def google_event_url(model: SiteModel, view: TaskView) -> str:
+def google_event_url(site: Site, place: Place, view: TaskView) -> str:
     """Google Calendar's "create event" page, pre-filled with the task's next occurrence."""
-    site, task = model.site, view.task
-    place = model.places[task.place]
+    task = view.task
     start, end = view.next.start, view.next.end
     if not isinstance(start, datetime):
         end = end + timedelta(days=1)  # Google's all-day end is exclusive, like DTEND

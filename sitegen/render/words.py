@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime
 
-from babel.dates import format_date as _babel_format_date
-from babel.numbers import format_decimal as _babel_format_decimal
 
 from ..load.when import Occurrence, Repeat
 
@@ -352,12 +350,14 @@ _REPEAT = {
 # 10 000-task cold build), a remembered one 0.5 µs.
 @lru_cache(maxsize=8192)
 def format_date(day: date, pattern: str, *, locale: str) -> str:
-    return _babel_format_date(day, pattern, locale=locale)
+    from babel.dates import format_date  # here: a build whose pages are all remembered never needs it
+    return format_date(day, pattern, locale=locale)
 
 
 @lru_cache(maxsize=1024, typed=True)
 def format_decimal(value: float | int, *, locale: str) -> str:
-    return _babel_format_decimal(value, locale=locale)
+    from babel.numbers import format_decimal
+    return format_decimal(value, locale=locale)
 
 
 @dataclass(frozen=True)

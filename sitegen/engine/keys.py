@@ -1,0 +1,108 @@
+"""Keys from values: a recipe's key is a digest of its function's name and its arguments' values.
+
+Arguments are pickled, so a new field on a record, a new argument or a changed value can
+never be forgotten by a key. Pickling the same large records (a task view appears in the
+key of its page, card, event and in three lists) would cost more than the work it saves,
+so each record is pickled once per build and stands for itself by its digest after that;
+a recipe argument stands for itself by its own key, and a value the engine made stands
+for itself by the key of the recipe that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+
+from ..model import Place, Site, Task, TaskView
+from ..recipe import Recipe
+from ..render.templates import Templates
+
+# Records shared by many recipes: pickled once per build, then replaced by their digest.
+_SHARED = (Site, Place, Task, TaskView)
+
+
+def _digest_of(digest: bytes) -> None:
+    """Stands in a pickle for a value already digested (never called: keys are not unpickled)."""
+
+
+class Keyer:
+    """Digests of values and keys of recipes for one build (it holds what it digested)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
+        self._table = {kind: self._reduce_shared for kind in _SHARED}
+        self._table[Recipe] = lambda made: (_digest_of, (self.key(made),))
+        self._table[Templates] = lambda templates: (_digest_of, (self.digest(templates),))
+        self._top: object = None
+
+    def know(self, value: object, digest: bytes) -> None:
+        """`value` is identified by `digest` (e.g. the key of the recipe that made it)."""
+        if type(value) in _SHARED or type(value) in (tuple, dict):
+            self._known[id(value)] = (value, digest)
+            if type(value) is tuple:  # a (record, problems) pair: the record is known too
+                for number, item in enumerate(value):
+                    if type(item) in _SHARED:
+                        self._known.setdefault(id(item), (item, hashlib.sha256(digest + bytes([number])).digest()))
+
+    @staticmethod
+    def of_bytes(data: bytes) -> bytes:
+        """The key of a file copied as it is: its bytes' sha256."""
+        return hashlib.sha256(b"bytes\0" + data).digest()
+
+    def key(self, made: Recipe) -> bytes:
+        """The recipe's key: its function's name and its arguments' values."""
+        known = self._known.get(id(made))
+        if known is not None and known[0] is made:
+            return known[1]
+        digest = hashlib.sha256(made.name.encode())
+        for argument in made.arguments:
+            digest.update(self._part(argument))
+        key = digest.digest()
+        self._known[id(made)] = (made, key)
+        return key
+
+    def _part(self, value) -> bytes:
+        """One argument's bytes in a key, each part delimited: a digest, a tuple of parts, or a pickle."""
+        kind = type(value)
+        if kind in _SHARED or kind is Recipe or kind is Templates:
+            return b"D" + (self.key(value) if kind is Recipe else self.digest(value))
+        if kind is tuple and value and type(value[0]) in _DIGESTED:  # lists of views, cards, events
+            return b"T%d;" % len(value) + b"".join(map(self._part, value))
+        data = self._pickled(value)
+        return b"P%d;" % len(data) + data
+
+    def digest(self, value: object) -> bytes:
+        known = self._known.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        if type(value) is Templates:
+            # The theme's files (its fingerprint), and the site settings and places it shows.
+            digest = hashlib.sha256(value.fingerprint + self.digest(value.site) + self.digest(value.places)).digest()
+        else:
+            digest = hashlib.sha256(self._pickled(value, top=value)).digest()
+        self._known[id(value)] = (value, digest)
+        return digest
+
+    def _pickled(self, value: object, top: object = None) -> bytes:
+        """The pickle of `value`, in which records other than `top` stand as their digests."""
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = self._table
+        # No memo: equal values give equal bytes however their objects are shared.
+        pickler.fast = True
+        outer, self._top = self._top, top
+        try:
+            pickler.dump(value)
+        finally:
+            self._top = outer
+        return buffer.getvalue()
+
+    def _reduce_shared(self, record):
+        if record is self._top:  # the record being digested: pickled as usual
+            self._top = None
+            return record.__reduce_ex__(5)
+        return _digest_of, (self.digest(record),)
+
+
+_DIGESTED = (*_SHARED, Recipe, Templates)

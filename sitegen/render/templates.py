@@ -1,0 +1,202 @@
+"""The site's Jinja2 templates: one environment per site, its filters and its globals.
+
+Jinja2 runs with StrictUndefined (a typo fails the build) and autoescaping. A template
+sees its page's declared context and the globals: `site`, `t` (words), `lang`,
+`categories` and `places`. Every filter is a function of its arguments, the site
+settings and the places, so a page is a function of its context, those, and the theme's
+files; `fingerprint` names the theme's files, and the engine keys pages by it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader,
+                    StrictUndefined, TemplateError, TemplateNotFound, pass_context, select_autoescape)
+from markupsafe import Markup, escape
+
+from .. import messages, urls
+from ..load.links import EMAIL_RE, PHONE_RE
+from ..load.markup import summary
+from ..model import Place, Site, month_options
+from ..theme import Theme
+from . import seo, subscribe
+from .words import Words
+
+_CONTACT_RE = re.compile(f"{EMAIL_RE.pattern}|{PHONE_RE.pattern}")
+
+
+@dataclass(frozen=True)
+class RenderFailure(Exception):
+    """A template problem, pinned to the template file and line."""
+
+    path: str
+    line: int
+    message: str
+
+
+class Templates:
+    """The theme's templates with our filters and globals, for one site's settings and places."""
+
+    def __init__(self, theme: Theme, site: Site, places: dict[str, Place],
+                 bytecode: BytecodeCache | None = None):
+        self.theme, self.site, self.places, self.bytecode = theme, site, places, bytecode
+        self.fingerprint = theme_fingerprint(theme)
+        self.words = Words(site.language)
+        self.env = _environment(theme, site, places, self.words, bytecode)
+        self._own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
+
+    def __reduce__(self):
+        # Worker processes make their own environment from the same inputs.
+        return Templates, (self.theme, self.site, self.places, self.bytecode)
+
+    def render(self, template: str, page_url: str, **context) -> bytes:
+        """The page's bytes; a mistake in a site's own template is a RenderFailure (path:line)."""
+        with self._mistakes_as_problems(template):
+            return self.env.get_template(template).render(page_url=page_url, **context).encode("utf-8")
+
+    def render_card(self, view) -> str:
+        """A task card: it sees its view and the globals only, so every list can show it."""
+        with self._mistakes_as_problems("_card.html"):
+            return self.env.get_template("_card.html").render(view=view)
+
+    @contextmanager
+    def _mistakes_as_problems(self, template: str):
+        try:
+            yield
+        except TemplateError as error:
+            raise _template_failure(error, template) from None
+        except Exception as error:
+            # A site's own template can fail in plain Python (`{{ title + 1 }}`): that is a
+            # content mistake, shown as path:line. In the default theme it is our bug, and
+            # the traceback is what a developer needs.
+            failure = _template_failure(error, template)
+            if self._own_theme and Path(failure.path).resolve().is_relative_to(self._own_theme):
+                raise failure from None
+            raise
+
+
+def theme_fingerprint(theme: Theme) -> bytes:
+    """A digest of every file of the theme folders (templates and static files) and their order."""
+    digest = hashlib.sha256()
+    for directory in theme.dirs:
+        digest.update(b"\0dir")
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _environment(theme: Theme, site: Site, places: dict[str, Place], words: Words,
+                 bytecode: BytecodeCache | None) -> Environment:
+    """A Jinja2 environment for one site; `default/x.html` names the default theme's file."""
+    loader = ChoiceLoader([
+        PrefixLoader({"default": FileSystemLoader(theme.default_template_dir)}),
+        FileSystemLoader(theme.template_dirs),
+    ])
+    env = Environment(
+        loader=loader,
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=bytecode,
+    )
+    static = set(theme.static_files())
+    env.globals.update(site=site, t=words, lang=site.language, categories=site.categories, places=places)
+    env.filters.update(
+        url=lambda thing, kind="page": urls.route(thing, kind).url,
+        absolute=lambda url: urls.absolute(site.base_url, url),
+        static=lambda path: urls.static(path).url,
+        media=lambda path: urls.media(path).url,
+        pictogram=lambda slug: urls.static(
+            f"access/{slug}.svg" if f"access/{slug}.svg" in static else "access/default.svg").url,
+        contact_links=contact_links,
+        place_of=lambda view: places[view.task.place],
+        category_of=lambda view: site.category(view.task.category),
+        access_of=lambda slugs: [site.access_tag(s) for s in slugs],
+        signup_url=lambda view: seo.signup_url(site, places[view.task.place], view),
+        osm_url=osm_url,
+        iso=iso,
+        by_day=by_day,
+        number=words.number,
+        # Search and filters: month values, sort key, who is searchable.
+        months=lambda view: view.months,
+        month_options=month_options,
+        sort_value=lambda view: view.sort_value,
+        searchable=lambda view: view.searchable,
+        # Search engines and sharing (seo.py): JSON-LD, plain descriptions, share links.
+        event_jsonld=lambda view: seo.event_jsonld(site, places[view.task.place], view),
+        summary=summary,
+        share_links=lambda view: seo.share_links(site, view),
+        embed_snippet=lambda place: seo.embed_snippet(site, place),
+        # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.
+        feed_links=lambda thing: subscribe.feed_links(site, thing),
+        google_event=lambda view: subscribe.google_event_url(site, places[view.task.place], view),
+        card=_card,
+    )
+    return env
+
+
+@pass_context
+def _card(context, view) -> Markup:
+    """A task's card as the list page was given it (`cards`: slug → HTML)."""
+    return Markup(context["cards"][view.task.slug])
+
+
+def iso(moment) -> str:
+    """Machine-readable date or datetime (with offset), for <time> and data-end."""
+    return moment.isoformat()
+
+
+def by_day(views):
+    """Group task views by the day of their next occurrence."""
+    return [(day, list(group)) for day, group in groupby(views, key=lambda v: v.next.day)]
+
+
+def contact_links(text: str) -> Markup:
+    """Escape a contact line, turning e-mail addresses and phone numbers into links."""
+    pieces, last = [], 0
+    for match in _CONTACT_RE.finditer(text):
+        pieces.append(escape(text[last:match.start()]))
+        found = match.group(0)
+        if "@" in found:
+            href = "mailto:" + found
+        else:
+            href = "tel:" + re.sub(r"[^\d+]", "", found)
+        pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
+
+
+def osm_url(place: Place) -> str | None:
+    if place.geo is None:
+        return None
+    lat, lon = place.geo
+    return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
+
+
+def _template_failure(error: Exception, template: str) -> RenderFailure:
+    filename = getattr(error, "filename", None) or template
+    line = getattr(error, "lineno", None) or 1
+    if isinstance(error, TemplateNotFound):
+        message = messages.template_not_found(error.name)
+    elif isinstance(error, TemplateError):
+        message = error.message or str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+    if not getattr(error, "lineno", None):
+        # Runtime errors (undefined names) carry the line only in the traceback.
+        tb = error.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith(".html") or code.co_filename == "<template>":
+                filename, line = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    return RenderFailure(str(filename), int(line), message)
