@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .load.when import ENDLESS_HORIZON, Occurrence, Schedule, is_over
+from .when import ENDLESS_HORIZON, Occurrence, Schedule, is_over
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ import errno
 import hashlib
 import os
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .leftovers import remove_leftovers
+
 _TEMP_SUFFIX = ".sitegen-tmp"
-STALE_AFTER = 3600  # seconds: a working folder this old was left by a killed build
 
 # path → (sha256, size, mtime_ns) of a file as written
 FileEntry = tuple[bytes, int, int]
@@ -38,7 +38,7 @@ class WriteReport:
 def staging_folder(out: Path, kind: str = "staging") -> Path:
     """A folder beside the output for this process's new files; those of killed builds go."""
     prefix = f".{out.name}.{kind}-"
-    remove_leftovers(out.parent, prefix, STALE_AFTER)
+    remove_leftovers(out.parent, prefix)
     return out.parent / f"{prefix}{os.getpid()}"
 
 
@@ -226,26 +226,3 @@ def _remove_empty_folders(out: Path, candidates: set[Path]) -> None:
             except OSError:
                 break
             folder = folder.parent
-
-
-def remove_leftovers(folder: Path, prefix: str, max_age: float) -> None:
-    """Remove working folders `<prefix><pid>[-…]` whose build died (process gone) or that are old."""
-    now = time.time()
-    for leftover in folder.glob(f"{prefix}*"):
-        pid = leftover.name[len(prefix):].split("-", 1)[0]
-        try:
-            old = now - leftover.stat().st_mtime > max_age
-        except OSError:
-            continue
-        if old or (pid.isdigit() and pid != str(os.getpid()) and not _alive(int(pid))):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

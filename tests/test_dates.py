@@ -9,7 +9,7 @@ import pytest
 
 from sitegen.build import load
 from sitegen.model import view_task
-from sitegen.load.when import (Occurrence, Repeat, Schedule, WhenError, is_over, localize, parse_day,
+from sitegen.when import (Occurrence, Repeat, Schedule, WhenError, is_over, localize, parse_day,
                           parse_moment, parse_time_of_day)
 from sitegen.render.words import Words
 from sitegen.load.yamlfile import parse_yaml

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from search_fixture import SEARCHABLE, write_board
+from sitegen.leftovers import STALE_AFTER
 from sitegen.outputs import search
 from sitegen.problems import BuildError
 
@@ -139,7 +140,7 @@ def test_stale_staging_folders_are_removed(board, tmp_path):
     live = root / f"{search.STAGING_PREFIX}{os.getpid()}-test"
     for folder in (dead, old, live):
         (folder / "00/site").mkdir(parents=True, exist_ok=True)
-    os.utime(old, (time.time() - 2 * search.STALE_AFTER,) * 2)
+    os.utime(old, (time.time() - 2 * STALE_AFTER,) * 2)
     try:
         assert board.build().report.written
         assert not dead.exists() and not old.exists()
@@ -270,7 +271,7 @@ def test_month_options_are_the_months_of_the_month_filter():
 
     from datetime import timedelta
 
-    from sitegen.load.when import Repeat, Schedule, is_over
+    from sitegen.when import Repeat, Schedule, is_over
     from sitegen.model import Task, month_options, view_task
 
     zone = ZoneInfo("Europe/Brussels")

@@ -21,7 +21,7 @@ from .config import load_settings
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from .markup import Body, render_markdown
-from .when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
+from ..when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
                    parse_time_of_day)
 from .yamlfile import FrontMatterText, YamlError, YamlList, YamlMap, parse_front_matter, read_text, split_front_matter
 

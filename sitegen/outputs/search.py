@@ -34,7 +34,7 @@ from .. import messages, urls
 from ..model import SiteModel
 from ..problems import BuildError
 from ..recipe import Outputs, recipe, waits
-from ..write import STALE_AFTER, remove_leftovers
+from ..leftovers import remove_leftovers
 from .pagefind_stable import stabilise
 
 BUNDLE = urls.route("search").path.rsplit("/", 1)[0]  # "pagefind": the folder under public/
@@ -230,7 +230,7 @@ def _is_data(name: str) -> bool:
 
 def remove_stale_staging(root: str | None) -> None:
     """Remove staging folders left by killed builds: their process is gone, or they are old."""
-    remove_leftovers(Path(root or tempfile.gettempdir()), STAGING_PREFIX, STALE_AFTER)
+    remove_leftovers(Path(root or tempfile.gettempdir()), STAGING_PREFIX)
 
 
 def _binary() -> str:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from datetime import date, datetime
 
 
-from ..load.when import Occurrence, Repeat
+from ..when import Occurrence, Repeat
 
 LOCALES = {"nl": "nl_BE", "en": "en_BE"}
 

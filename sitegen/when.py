@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from .. import messages
+from . import messages
 
 Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
 
