@@ -62,7 +62,6 @@ class Engine:
         self.store = store
         self.keyer = Keyer()
         self.pool = Pool(jobs or cores())
-        self.live: set[bytes] = set()  # keys in use this build: the store keeps these
         self._outputs: dict[int, str] = {}  # id(output recipe) → its path
         self._out: Path | None = None
         self._made: Made = Made()
@@ -82,7 +81,6 @@ class Engine:
     def values(self, recipes: list[Recipe]) -> list:
         """The value of each recipe: remembered, or made now (many: in worker processes)."""
         keys = [self.keyer.key(r) for r in recipes]
-        self.live.update(keys)
         missing: dict[bytes, Recipe] = {}
         for made, key in zip(recipes, keys):
             if key not in missing and self.store.get(key) is MISSING:
@@ -156,7 +154,6 @@ class Engine:
                 made.unchanged[path] = record
             else:
                 todo[path] = how
-        self.live.update(made.keys.values())
         for path, how in todo.items():
             if not isinstance(how, Recipe):
                 made.fresh[path] = self._kept(path, how)
@@ -229,9 +226,10 @@ class Engine:
 
     def save(self, out: Path, records: dict[str, OutputRecord]) -> None:
         """End a build that wrote `out`: remember its values and its output manifest."""
-        self.store.save(self.live)
+        # In use: every recipe this build's outputs are made of (their keys were all needed
+        # to know what changed), whether made now or not.
+        self.store.save(self.keyer.recipe_keys)
         self.store.set_outputs({"folder": str(out.resolve()), "files": records})
-        self.live = set()
 
 
 def _bytecode_cache(store: Store) -> FileSystemBytecodeCache | None:

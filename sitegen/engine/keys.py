@@ -31,6 +31,7 @@ class Keyer:
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
+        self.recipe_keys: set[bytes] = set()  # every recipe key made this build: what is in use
         self._table = {kind: self._reduce_shared for kind in _SHARED}
         self._table[Recipe] = lambda made: (_digest_of, (self.key(made),))
         self._table[Templates] = lambda templates: (_digest_of, (self.digest(templates),))
@@ -60,6 +61,7 @@ class Keyer:
             digest.update(self._part(argument))
         key = digest.digest()
         self._known[id(made)] = (made, key)
+        self.recipe_keys.add(key)
         return key
 
     def _part(self, value) -> bytes:
