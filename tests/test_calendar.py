@@ -628,7 +628,7 @@ OCCURRENCES = 40
 def run_icaljs(paths: list[Path]) -> dict:
     require(shutil.which("node") is not None, "node is not installed")
     require((NODE_DIR / "node_modules" / "ical.js").is_dir(),
-            "ical.js is not installed (npm install --prefix tests/node)")
+            "ical.js is not installed (npm ci --prefix tests/node)")
     completed = subprocess.run(["node", str(NODE_DIR / "ical_times.mjs"), str(OCCURRENCES),
                                 *map(str, paths)], capture_output=True, text=True, check=True)
     return json.loads(completed.stdout)
@@ -783,7 +783,7 @@ AXE = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 @pytest.mark.parametrize("path", ["/subscribe/", "/places/zonder-geo/", "/tasks/winter/"])
 def test_subscribe_pages_pass_axe_and_fit_360_px(browser, fixture_build, path):
     from search_fixture import serve
-    require(AXE.is_file(), "axe-core is not installed (npm install --prefix tests/node)")
+    require(AXE.is_file(), "axe-core is not installed (npm ci --prefix tests/node)")
     context = browser.new_context(bypass_csp=True, timezone_id="Europe/Brussels", locale="nl-BE")
     try:
         with serve(fixture_build.out) as base_url:
