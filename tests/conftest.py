@@ -142,7 +142,8 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; elsewhere (macOS, Windows, a snap) set CHROMIUM to a Chromium or Chrome binary.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -182,11 +183,11 @@ def require(condition: bool, reason: str) -> None:
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (skips without it, fails in CI)."""
-    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium, or set CHROMIUM)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        require(False, "playwright is not installed (pip install -e '.[test]')")
+        require(False, "playwright is not installed (the README's second command installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -28,7 +28,7 @@ def base_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def context(browser):
-    require(AXE.is_file(), "axe-core is not installed (npm install --prefix tests/node)")
+    require(AXE.is_file(), "axe-core is not installed (npm ci --prefix tests/node)")
     # The CSP forbids injected scripts, so only this context bypasses it to load axe.
     context = browser.new_context(bypass_csp=True, timezone_id="Europe/Brussels", locale="nl-BE")
     yield context

@@ -1,4 +1,4 @@
-"""Calendar feeds read back by real parsers: icalendar, recurring-ical-events and Mozilla's ical.js."""
+"""Calendar feeds read back by real parsers: icalendar, Home Assistant's ical and Mozilla's ical.js."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-import recurring_ical_events
+from ical.calendar_stream import IcsCalendarStream
 
 from conftest import BUILD_NOW, REPO, ZONE, require
 from sitegen.load.history import parse_log, read_history
@@ -422,15 +422,24 @@ def test_repeats_are_rrule_with_utc_until_and_exdate_like_dtstart(fixture_build)
     assert "\r\nRRULE:FREQ=DAILY;INTERVAL=2\r\n" in endless
 
 
-def expand(data: bytes, start: date, end: date) -> dict[str, list]:
+def occurrences(data: bytes, start: date, end: date) -> dict[str, list]:
+    """Every occurrence between start and end, by UID, as Home Assistant's `ical` expands the feed.
+
+    `ical` has its own parser (not the icalendar library the feeds are written with), so it
+    reads RRULE, EXDATE, COUNT, UNTIL and all-day ends as a second client would.
+    """
     found: dict[str, list] = {}
-    for occurrence in recurring_ical_events.of(parse(data)).between(start, end):
-        found.setdefault(str(occurrence["UID"]).split("@")[0], []).append(
-            (occurrence.decoded("DTSTART"), occurrence.decoded("DTEND")))
-    return {k: sorted(v, key=lambda o: py_stamp(o[0])) for k, v in found.items()}
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    for event in calendar.timeline_tz(UTC).overlapping(start, end):
+        found.setdefault(event.uid, []).append((event.start, event.end))
+    return {uid: sorted(found[uid], key=lambda o: py_stamp(o[0])) for uid in found}
 
 
-def test_recurring_ical_events_expands_repeats_to_the_right_days(fixture_build):
+def expand(data: bytes, start: date, end: date) -> dict[str, list]:
+    return {uid.split("@")[0]: found for uid, found in occurrences(data, start, end).items()}
+
+
+def test_ical_expands_repeats_to_the_right_days(fixture_build):
     found = expand(fixture_build.files()["calendar.ics"], date(2026, 10, 1), date(2027, 12, 31))
     weekly = found["wekelijks-over-zomeruur"]
     assert [s.date() for s, _ in weekly] == [date(2027, 3, 6), date(2027, 3, 13), date(2027, 3, 27),
@@ -619,24 +628,22 @@ OCCURRENCES = 40
 def run_icaljs(paths: list[Path]) -> dict:
     require(shutil.which("node") is not None, "node is not installed")
     require((NODE_DIR / "node_modules" / "ical.js").is_dir(),
-            "ical.js is not installed (npm install --prefix tests/node)")
+            "ical.js is not installed (npm ci --prefix tests/node)")
     completed = subprocess.run(["node", str(NODE_DIR / "ical_times.mjs"), str(OCCURRENCES),
                                 *map(str, paths)], capture_output=True, text=True, check=True)
     return json.loads(completed.stdout)
 
 
 def python_view(data: bytes) -> list[dict]:
-    """What ical_times.mjs reports, computed with icalendar and recurring-ical-events."""
+    """What ical_times.mjs reports, computed with icalendar and Home Assistant's ical."""
     cal = parse(data)
+    expanded = occurrences(data, date(1970, 1, 1), date(2040, 1, 1))
     result = []
     for event in cal.walk("VEVENT"):
-        occurrences = []
+        repeats = []
         if event.get("RRULE"):
-            single = icalendar.Calendar()
-            single.add_component(event)
-            expanded = recurring_ical_events.of(single).between(date(1970, 1, 1), date(2040, 1, 1))
-            ordered = sorted(expanded, key=lambda o: py_stamp(o.decoded("DTSTART")))[:OCCURRENCES]
-            occurrences = [[py_stamp(o.decoded("DTSTART")), py_stamp(o.decoded("DTEND"))] for o in ordered]
+            repeats = [[py_stamp(start), py_stamp(end)]
+                       for start, end in expanded[str(event["UID"])][:OCCURRENCES]]
         result.append({
             "uid": str(event["UID"]),
             "summary": str(event["SUMMARY"]),
@@ -644,7 +651,7 @@ def python_view(data: bytes) -> list[dict]:
             "end": py_stamp(event.decoded("DTEND")),
             "status": str(event["STATUS"]),
             "sequence": int(event["SEQUENCE"]),
-            "occurrences": occurrences,
+            "occurrences": repeats,
         })
     return result
 
@@ -776,7 +783,7 @@ AXE = NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 @pytest.mark.parametrize("path", ["/subscribe/", "/places/zonder-geo/", "/tasks/winter/"])
 def test_subscribe_pages_pass_axe_and_fit_360_px(browser, fixture_build, path):
     from search_fixture import serve
-    require(AXE.is_file(), "axe-core is not installed (npm install --prefix tests/node)")
+    require(AXE.is_file(), "axe-core is not installed (npm ci --prefix tests/node)")
     context = browser.new_context(bypass_csp=True, timezone_id="Europe/Brussels", locale="nl-BE")
     try:
         with serve(fixture_build.out) as base_url:

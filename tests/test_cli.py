@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO, require
@@ -167,8 +168,9 @@ def test_python_build_py(site):
 
 
 def test_installed_console_script(site):
-    executable = shutil.which("sitegen")
-    require(executable is not None, "the sitegen command is not installed (pip install -e .)")
+    # The script installed beside this Python (its venv need not be activated), else on the PATH.
+    executable = shutil.which("sitegen", path=str(Path(sys.executable).parent)) or shutil.which("sitegen")
+    require(executable is not None, "the sitegen command is not installed (the README's first command installs it)")
     site.task("soep", TASK + "spots: 0")
     result = run("check", cwd=site.root, command=(executable,))
     assert result.returncode == 1

@@ -1,7 +1,7 @@
 """Every page of the demo build validates with the Nu HTML checker (vnu.jar, needs java).
 
 One java invocation checks all pages (the JVM start costs more than the checks).
-Skips on a laptop without java or `npm install --prefix tests/node`; fails in CI.
+Skips on a laptop without java or `npm ci --prefix tests/node`; fails in CI.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ VNU = REPO / "tests/node/node_modules/vnu-jar/build/dist/vnu.jar"
 def test_demo_pages_are_valid_html(demo_site):
     java = shutil.which("java")
     require(java is not None, "java is not installed (apt-get install default-jre-headless)")
-    require(VNU.is_file(), f"{VNU} is missing (npm install --prefix tests/node)")
+    require(VNU.is_file(), f"{VNU} is missing (npm ci --prefix tests/node)")
     demo_site.build(drafts=True)  # drafts too: every template path a coordinator can reach
     pages = sorted(str(p) for p in demo_site.out.rglob("*.html"))
     assets = sorted(str(p) for p in demo_site.out.glob("static/**/*") if p.suffix in (".css", ".svg"))
