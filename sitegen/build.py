@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import messages, urls
+from .admin import render_admin
 from .cache import (MANIFEST_FOLDER, MANIFEST_FOLDERS, BuildCache, RecordCache, RememberingRenderer,
                     build_cache, current, digest_views, event_key, view_key)
 from . import reuse
@@ -133,6 +134,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
             for part in parts:
                 files.update(part)
         files.update(copy_static(theme))
+        files.update(render_admin(model))  # the web editor's page and config (admin.py)
         files.update(copy_media(model, options, theme))
         files.update(render_sitemap(model, files))  # every page rendered above
         if index is not None:
