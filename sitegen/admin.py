@@ -28,10 +28,11 @@ MEDIA_FOLDER = "content/images"  # `image: images/x.jpg` names content/images/x.
 MOMENT_FORMAT = "YYYY-MM-DD HH:mm"
 DAY_FORMAT = "YYYY-MM-DD"
 
+# What check_signup accepts: an allowed scheme, and no {placeholder} it does not know.
 _SIGNUP_PATTERN = ("^(?:" + "|".join(f"{scheme}://" if scheme == "https" else f"{scheme}:"
                                       for scheme in SIGNUP_SCHEMES)
-                   + r")(?:[^\s{}]|\{(?:" + "|".join(PLACEHOLDERS) + r")\})+$")
-_URL_PATTERN = r"^https?://[^\s/]+\S*$"
+                   + r")(?!.*\{(?!(?:" + "|".join(PLACEHOLDERS) + r")\})[^{}]*\}).+$")
+_URL_PATTERN = r"^https?://[^\s/]+"
 
 
 def render_admin(model: SiteModel) -> dict[str, bytes]:
