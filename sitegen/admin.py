@@ -69,14 +69,17 @@ def admin_config_yaml(site: Site) -> bytes:
 def admin_config(site: Site) -> dict:
     """Decap's config as data: the GitHub backend, the editorial workflow, two collections."""
     words = EDITOR[site.language]
-    backend = {"name": "github", "branch": site.editor.branch if site.editor else "main",
-               "base_url": OAUTH_BASE_URL, "auth_endpoint": "auth",
-               "commit_messages": {"create": words["commit_create"], "update": words["commit_update"],
-                                   "delete": words["commit_delete"], "uploadMedia": words["commit_upload"],
-                                   "deleteMedia": words["commit_delete_media"]}}
+    backend = {"name": "github"}
     if site.editor:
-        backend = {"name": "github", "repo": site.editor.repo, **{k: v for k, v in backend.items()
-                                                                   if k != "name"}}
+        backend["repo"] = site.editor.repo
+    backend.update({
+        "branch": site.editor.branch if site.editor else "main",
+        "base_url": OAUTH_BASE_URL,
+        "auth_endpoint": "auth",
+        "commit_messages": {"create": words["commit_create"], "update": words["commit_update"],
+                            "delete": words["commit_delete"], "uploadMedia": words["commit_upload"],
+                            "deleteMedia": words["commit_delete_media"]},
+    })
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",  # each save a pull request, with a deploy preview
