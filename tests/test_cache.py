@@ -592,7 +592,10 @@ def test_card_versions_of_repeated_edits_do_not_pile_up(tmp_path):
                         encoding="utf-8")
         build(options)
         counts.append(len(BuildCache.for_site(tmp_path).get_store("cards")))
-    assert counts[-1] <= counts[1]  # each edit's board uses most cards: older versions go
+    # Each edit's board uses most cards: older versions go when their shard is saved. An old
+    # version whose shard no later build rewrites stays (which shard a key lands in depends on
+    # everything the key holds, the theme's files too): one may linger, not one per edit.
+    assert counts[-1] <= counts[0] + 1, counts
     # A build that makes every list again (the next hour's) keeps only what it used.
     build(replace(options, now=FIXED_NOW + timedelta(hours=1)))
     assert len(BuildCache.for_site(tmp_path).get_store("cards")) <= len(result.model.tasks)
