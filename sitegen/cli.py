@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="build, serve on localhost, rebuild on change and reload the browser",
         description="Build the site, serve it, watch content/ and theme/ and rebuild on every save; "
                     "open pages reload by themselves. When a change breaks the content, the last good "
-                    "site stays online with the problems shown on every page. Ctrl-C stops.")
+                    "site stays online with the problems shown on every page. The web editor at "
+                    "/admin/ saves straight into content/ (this computer only). Ctrl-C stops.")
     _site_arguments(serve_cmd)
     serve_cmd.add_argument("--out", type=Path, help="output folder (default: <root>/public)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
