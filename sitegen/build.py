@@ -21,6 +21,7 @@ from .engine import Engine, Made, OutputRecord, Staged
 from .load.content import LoadOptions, load_site
 from .load.history import read_history
 from .model import SiteModel
+from .outputs.admin import render_admin
 from .outputs.assets import asset_outputs
 from .outputs.calendar import calendar_outputs
 from .outputs.posters import poster_outputs
@@ -125,6 +126,7 @@ def site_outputs(model: SiteModel, options: BuildOptions, engine: Engine) -> Out
     outputs.update(calendar_outputs(model, templates, history))
     outputs.update(reach_outputs(model, templates, history))
     outputs.update(asset_outputs(model, theme, LoadOptions(options.root, theme.dirs)))
+    outputs.update(render_admin(model))
     outputs.update(sitemap_outputs(model.site.base_url, list(outputs)))
     if options.search_index:
         outputs.update(search_outputs(model, outputs))

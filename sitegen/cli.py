@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import messages
+from .annotations import annotation
 from .build import BuildOptions, build, check
 from .problems import BuildError, BuildFailed
 from .dev.progress import ProgressBar, summary
@@ -47,13 +48,17 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate the content without writing anything",
         description="Check every content file; exit 1 listing each problem as path:line: message.")
     _site_arguments(check_cmd)
+    check_cmd.add_argument("--format", choices=("text", "github"), default="text",
+                           help="text: path:line: message (default); github: workflow annotations "
+                                "(::error file=…,line=…::…) on standard output, for GitHub Actions")
     check_cmd.set_defaults(run=_run_check)
 
     serve_cmd = commands.add_parser(
         "serve", help="build, serve on localhost, rebuild on change and reload the browser",
         description="Build the site, serve it, watch content/ and theme/ and rebuild on every save; "
                     "open pages reload by themselves. When a change breaks the content, the last good "
-                    "site stays online with the problems shown on every page. Ctrl-C stops.")
+                    "site stays online with the problems shown on every page. The web editor at "
+                    "/admin/ saves straight into content/ (this computer only). Ctrl-C stops.")
     _site_arguments(serve_cmd)
     serve_cmd.add_argument("--out", type=Path, help="output folder (default: <root>/public)")
     serve_cmd.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
@@ -142,13 +147,22 @@ def _run_check(args) -> int:
     options = _options(args)
     if options is None:
         return 1
+    github = args.format == "github"
     try:
         result = check(options)
     except BuildFailed as failure:
-        _print_problems(failure.problems)
-        print(messages.check_failed(len(failure.problems)), file=sys.stderr)
+        if github:
+            for problem in failure.problems:
+                print(annotation(problem, "error"))
+        else:
+            _print_problems(failure.problems)
+        print(messages.check_failed(len(failure.problems)), file=sys.stdout if github else sys.stderr)
         return 1
-    _print_problems(result.warnings)
+    if github:
+        for problem in result.warnings:
+            print(annotation(problem, "warning"))
+    else:
+        _print_problems(result.warnings)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))
     return 0
 

@@ -122,6 +122,19 @@ def bad_timezone(value: object) -> str:
     return f"unknown time zone {_describe(value)}; use an IANA name such as 'Europe/Brussels'"
 
 
+EDITOR_NOT_MAPPING = ("editor must be a group of keys, e.g. 'editor:' then '  repo: doeplekken/zedelgem' "
+                      "(the GitHub repository the web editor saves to)")
+
+
+def bad_editor_repo(value: object) -> str:
+    return (f"editor repo must be a GitHub repository as owner/name (e.g. doeplekken/zedelgem), "
+            f"not {_describe(value)}")
+
+
+def bad_editor_branch(value: object) -> str:
+    return f"editor branch must be a branch name such as 'main', not {_describe(value)}"
+
+
 # -- dates ------------------------------------------------------------------
 def bad_date(value: object) -> str:
     return (f"{_describe(value)} is not a date; write '2027-01-16' for a whole day "
@@ -314,3 +327,36 @@ def rebuilt(written: int, seconds: float) -> str:
 
 
 SERVE_STOPPED = "stopped"
+
+
+def serving_editor(url: str) -> str:
+    return f"web editor: {url} — saves go straight into content/; commit them as usual"
+
+
+# -- the local web editor (local_editor.py; Decap shows these in the browser) ------------
+EDITOR_BAD_REQUEST = "the web editor sent a request this version of sitegen does not understand"
+EDITOR_FORBIDDEN = ("the local web editor answers only this computer's browser, on "
+                    "http://127.0.0.1 or http://localhost with the port sitegen serve printed")
+EDITOR_NO_MEDIA = ("the local web editor does not upload photos: copy the photo into "
+                   "content/images/ yourself and type its name, e.g. images/soep.jpg")
+
+
+def editor_refused_path(path: str) -> str:
+    return (f"the local web editor only reads and writes .md files in content/tasks/ and "
+            f"content/places/ (named with lowercase letters, digits and hyphens), not '{path}'")
+
+
+def editor_too_big(path: str) -> str:
+    return f"'{path}' is larger than 1 MB; a task or place file is only a few kB"
+
+
+def editor_unknown_action(action: str) -> str:
+    return f"the local web editor cannot do '{action[:40]}'"
+
+
+def editor_wrote(path: str) -> str:
+    return f"web editor saved {path}"
+
+
+def editor_deleted(path: str) -> str:
+    return f"web editor deleted {path}"

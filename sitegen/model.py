@@ -23,6 +23,14 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Editor:
+    """site.yml `editor`: where the web editor at /admin/ saves (GitHub, through pull requests)."""
+
+    repo: str  # owner/name on GitHub, e.g. doeplekken/zedelgem
+    branch: str = "main"  # the branch the site is built from
+
+
+@dataclass(frozen=True)
 class Site:
     """`content/site.yml`."""
 
@@ -37,6 +45,7 @@ class Site:
     suggest: str = ""  # URL of the form to propose a task
     contact: str = ""  # phone and/or e-mail for posters and the footer
     access: tuple[Choice, ...] = ()  # allowed access tags
+    editor: Editor | None = None  # the web editor's repository; None: /admin/ can only edit locally
 
     @property
     def zone(self) -> ZoneInfo:

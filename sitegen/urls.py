@@ -65,6 +65,8 @@ _NAMED = {
     "robots": _file("/robots.txt"),
     "404": Route("404.html", "/404.html"),
     "search": _file("/pagefind/pagefind.js"),  # the Pagefind bundle's entry (search.py)
+    "admin": _page("/admin/"),  # the web editor (admin.py)
+    "admin-config": _file("/admin/config.yml"),
     "search-urls": _file("/pagefind/sitegen-urls.json"),  # result id → task URL (search.py)
 }
 

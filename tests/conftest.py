@@ -110,17 +110,6 @@ class SiteFolder:
 
 
 @pytest.fixture
-def forking(monkeypatch):
-    """Let parallel.Background fork as in the sitegen command, whose process has one thread.
-
-    Browser tests leave Playwright's asyncio threads in this process, and Background
-    rightly refuses to fork beside other threads (it then runs its call in-process).
-    """
-    from sitegen.engine import parallel
-    monkeypatch.setattr(parallel, "_only_our_threads", lambda: True)
-
-
-@pytest.fixture
 def site(tmp_path) -> SiteFolder:
     """A minimal valid site: site.yml and one place ('t-hof'), no tasks yet."""
     folder = SiteFolder(tmp_path / "site")

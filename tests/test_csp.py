@@ -163,3 +163,37 @@ def test_only_the_embed_can_be_framed_by_a_partner(browser, demo_public, tmp_pat
             task = [f for u, f in by_url.items() if "/tasks/" in u]
             assert not task or "Soep" not in task[0].content()
             page.close()
+
+
+def test_the_editor_alone_has_a_looser_policy():
+    editor = csp("/admin/")
+    assert csp("/admin/config.yml") == editor == csp("/admin")
+    assert editor["script-src"] == "'self' 'unsafe-eval'"  # Decap compiles its config schema
+    assert editor["style-src"] == "'self' 'unsafe-inline'"  # and styles itself inline
+    assert editor["connect-src"] == "'self' https://api.github.com https://api.netlify.com"
+    assert editor["frame-ancestors"] == "'none'" and editor["object-src"] == "'none'"
+    # (Netlify's "/admin/*" also matches "/adminxyz": no page of ours starts with "/admin".)
+    for path in ("/", "/tasks/soep/", "/static/vendor/decap-cms/decap-cms.js", "/categories/administratie/",
+                 "/places/oranje/embed/"):
+        assert "unsafe" not in headers_for(path)["Content-Security-Policy"].replace("wasm-unsafe-eval", ""), path
+
+
+def test_the_editor_loads_under_its_policy_from_this_site_only(browser, demo_public):
+    context = browser.new_context()
+    outside: list[str] = []
+    context.route("**/*", lambda route: (
+        route.continue_() if route.request.url.startswith("http://127.0.0.1:")
+        else (outside.append(route.request.url), route.abort())))
+    context.add_init_script("""
+        window.__violations = [];
+        document.addEventListener('securitypolicyviolation', e => window.__violations.push(
+            e.violatedDirective + ' ' + e.blockedURI));
+    """)
+    page = context.new_page()
+    with served(demo_public.out) as origin:
+        page.goto(origin + "/admin/", wait_until="networkidle")
+        # The deployed editor: the GitHub back end's login, in Dutch; nothing asked of GitHub yet.
+        page.get_by_role("button", name="Inloggen met GitHub").wait_for()
+        assert page.evaluate("window.__violations") == []
+    assert outside == []
+    context.close()

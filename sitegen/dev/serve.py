@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
@@ -37,6 +38,7 @@ from ..problems import BuildFailed
 from ..render.pages import task_page
 from ..render.templates import Templates
 from ..theme import Theme
+from . import local_editor
 from .watch import Watcher
 
 PREFIX = "/__sitegen/"
@@ -85,6 +87,7 @@ class ServeState:
     """What the server shows: the generation counter, previewed pages and the last build's problems."""
 
     out: Path
+    root: Path | None = None  # the site folder: the local web editor writes in its content/
     generation: int = 0
     building: bool = False
     problems: list[str] = field(default_factory=list)
@@ -93,6 +96,7 @@ class ServeState:
     # Generation → URL paths of the pages it changed (None: every page may have changed).
     changes: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    log: Callable[..., None] = print  # serve's log: the local web editor says what it saved
 
     def busy(self, building: bool) -> None:
         with self.changed:
@@ -159,7 +163,7 @@ def changed_pages(before: dict, after: dict, previewed: dict[str, bytes]) -> lis
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=print) -> int:
     """Build, serve and watch until Ctrl-C; return the exit status."""
-    state = ServeState(options.out_dir)
+    state = ServeState(options.out_dir, options.root, log=log)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     try:
         server = ThreadingHTTPServer((host, port), partial(_Handler, state))
@@ -180,6 +184,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     rebuild([])
     rebuild.close()  # the first build's cache on disk: a crash later still leaves it warm
     log(messages.serving(f"http://{host}:{server.server_address[1]}/"))
+    log(messages.serving_editor(f"http://127.0.0.1:{server.server_address[1]}{urls.route('admin').url}"))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it like Ctrl-C: cache saved, exit 0
     try:
@@ -323,6 +328,8 @@ class _Handler(SimpleHTTPRequestHandler):
                           "problems": len(self.state.problems)}
             return self._send(json.dumps(status).encode(), "application/json")
         # The generation before the file is read: a page at most newer than it says (one reload more).
+        if path == urls.route("admin-config").url:
+            return self._editor_config()
         with self.state.changed:
             generation, problems = self.state.generation, list(self.state.problems)
             previewed = self.state.overlay.get(_output_path(path))
@@ -338,6 +345,48 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(self._decorate(file.read_bytes(), generation, problems),
                               "text/html; charset=utf-8")
         return super().do_GET()
+
+    def _from_this_computer(self, post: bool = False) -> bool:
+        return local_editor.allowed_request(self.client_address[0], self.headers.get("Host"),
+                                            self.headers.get("Origin"), self.server.server_address[1],
+                                            post=post)
+
+    def _editor_config(self) -> None:
+        """The built config.yml; for this computer's browser, with serve's local back end added."""
+        file = self.state.out / urls.route("admin-config").path
+        if not file.is_file():
+            return self._send(b"not found", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
+        body = file.read_bytes()
+        if self._from_this_computer():
+            body += local_editor.local_backend_yaml(f"http://{self.headers['Host']}")
+        return self._send(body, "text/yaml; charset=utf-8")
+
+    def do_POST(self) -> None:
+        """The local web editor's API (local_editor.py); nothing else accepts a POST."""
+        if self.path != local_editor.API_PATH:
+            return self._send(b"not found", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
+        if not self._from_this_computer(post=True):
+            return self._json({"error": messages.EDITOR_FORBIDDEN}, HTTPStatus.FORBIDDEN)
+        length = self.headers.get("Content-Length", "")
+        kind = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if kind != "application/json" or not length.isdigit():
+            return self._json({"error": messages.EDITOR_BAD_REQUEST}, HTTPStatus.BAD_REQUEST)
+        if int(length) > local_editor.MAX_REQUEST:
+            return self._json({"error": messages.EDITOR_BAD_REQUEST}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            request = json.loads(self.rfile.read(int(length)))
+            answer = local_editor.handle(self.state.root, request, log=self.state.log)
+        except local_editor.Refused as refused:
+            return self._json({"error": str(refused)}, refused.status)
+        except ValueError:  # not JSON, or not UTF-8
+            return self._json({"error": messages.EDITOR_BAD_REQUEST}, HTTPStatus.BAD_REQUEST)
+        except OSError as error:
+            return self._json({"error": messages.unreadable(error.strerror or str(error))},
+                              HTTPStatus.INTERNAL_SERVER_ERROR)
+        return self._json(answer)
+
+    def _json(self, value, status=HTTPStatus.OK) -> None:
+        self._send(json.dumps(value).encode("utf-8"), "application/json; charset=utf-8", status)
 
     def _file_for(self, url_path: str) -> Path | None:
         translated = Path(self.translate_path(url_path))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import messages
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
-from ..model import Choice, Site
+from ..model import Choice, Editor, Site
 from ..problems import Problems
 from .yamlfile import YamlError, YamlMap, parse_yaml, read_text
 
 SITE_FILE = "content/site.yml"
 SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
-             "signup", "suggest", "contact", "categories", "access")
+             "signup", "suggest", "contact", "categories", "access", "editor")
+EDITOR_KEYS = ("repo", "branch")
+# GitHub's own rules for an owner (letters, digits, hyphens) and a repository name.
+_REPO_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
+_BRANCH_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 
 
 def load_settings(root: Path, problems: Problems, base_url: str | None = None) -> Site | None:
@@ -57,6 +62,7 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
         fields.problem("suggest", problem)
     categories = _choices(fields, "categories", required=True)
     access = _choices(fields, "access", required=False)
+    editor = _editor(fields)
     if len(problems.found) > before or title is None or url is None:
         return None
     return Site(
@@ -71,7 +77,24 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
         contact=fields.text("contact") or "",
         categories=categories,
         access=access,
+        editor=editor,
     )
+
+
+def _editor(fields: Fields) -> Editor | None:
+    """`editor:` — the GitHub repository the web editor at /admin/ commits to."""
+    editor = fields.mapping("editor", EDITOR_KEYS, messages.EDITOR_NOT_MAPPING)
+    if editor is None:
+        return None
+    repo = editor.text("repo", required=True, example="doeplekken/zedelgem")
+    if repo is not None and not _REPO_RE.fullmatch(repo):
+        editor.problem("repo", messages.bad_editor_repo(repo))
+        repo = None
+    branch = editor.text("branch") or "main"
+    if not _BRANCH_RE.fullmatch(branch) or ".." in branch or branch.endswith((".", "/", ".lock")):
+        editor.problem("branch", messages.bad_editor_branch(branch))
+        branch = None
+    return Editor(repo, branch) if repo and branch else None
 
 
 def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:

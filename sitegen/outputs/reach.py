@@ -126,7 +126,9 @@ def robots_txt(base_url: str) -> bytes:
 def sitemap_outputs(base_url: str, paths) -> Outputs:
     """sitemap.xml of every indexable page of the site (not posters, embeds or 404)."""
     skipped = ("/poster/index.html", "/embed/index.html")
-    pages = tuple(sorted(path for path in paths if path.endswith("index.html") and not path.endswith(skipped)))
+    editor = urls.route("admin").path  # the web editor is for coordinators, not for search engines
+    pages = tuple(sorted(path for path in paths
+                         if path.endswith("index.html") and not path.endswith(skipped) and path != editor))
     return {urls.route("sitemap").path: recipe(sitemap, base_url, pages)}
 
 
