@@ -10,7 +10,8 @@ from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from .model import Choice, Site
 from .problems import Problems
-from .yamlfile import YamlError, YamlMap, parse_yaml, read_text
+from .paths import points_outside
+from .yamlfile import FILE_BYTES, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
 
 SITE_FILE = "content/site.yml"
 SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
@@ -20,8 +21,14 @@ SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
 def load_settings(root: Path, problems: Problems, base_url: str | None = None) -> Site | None:
     """Read and check site.yml; None (with problems added) when unusable."""
     path = root / SITE_FILE
+    if points_outside(path, root / "content"):
+        problems.add(SITE_FILE, 1, messages.link_outside(SITE_FILE))
+        return None
     try:
-        data = parse_yaml(read_text(path.read_bytes()))
+        data = parse_yaml(read_text(read_at_most(path, FILE_BYTES)))
+    except TooBig:
+        problems.add(SITE_FILE, 1, messages.file_too_big(FILE_BYTES))
+        return None
     except FileNotFoundError:
         problems.add(SITE_FILE, 1, messages.MISSING_SITE_FILE)
         return None

@@ -16,14 +16,18 @@ from pathlib import Path, PurePosixPath
 from . import messages
 from .cache import RecordCache, Remembered
 from .config import load_settings
-from .fields import SLUG_RE, Fields
+from .fields import CONTROL_RE, SLUG_RE, Fields
 from .links import check_link, check_signup
 from .markup import MarkdownRenderer
+from .media import check_picture
+from .paths import (MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, fold, inside, name_problem,
+                    points_outside)
 from .model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
 from .problems import Problems
-from .when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
+from .when import (FREQUENCIES, MAX_DURATION, MAX_OCCURRENCES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
                    parse_time_of_day)
-from .yamlfile import FrontMatter, YamlError, YamlList, YamlMap, read_text, split_front_matter
+from .yamlfile import (FILE_BYTES, FrontMatter, TooBig, YamlError, YamlList, YamlMap, read_at_most,
+                       read_text, split_front_matter)
 
 TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
              "talents", "access", "spots", "taken", "status", "signup", "reward", "contact",
@@ -72,6 +76,9 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     problems included, when its file and everything it was checked against are unchanged.
     """
     problems = Problems()
+    if points_outside(options.root / "content", options.root):
+        problems.add("content", 1, messages.link_outside("content"))
+        return None, problems
     site = load_settings(options.root, problems, options.base_url)
     renderer = renderer or MarkdownRenderer()  # the build passes one that remembers bodies
     sources: dict[str, str] = {}
@@ -141,13 +148,31 @@ def _read_folder(root: Path, folder: str, problems: Problems, sources: dict,
         return files
     # os.scandir: its entries know whether they are folders, and stat once (pathlib and a
     # second stat per file cost ≈ 0.1 s at 10 000 tasks).
+    if points_outside(directory, root / "content"):
+        problems.add(folder, 1, messages.link_outside(folder))
+        return files
     with os.scandir(directory) as found:
         entries = sorted(found, key=lambda entry: entry.name)
+    twins: dict[str, str] = {}  # a name → the other name a Mac or Windows disk takes for the same file
+    for one, other in case_twins(entry.name for entry in entries if entry.name.endswith(".md")):
+        twins.setdefault(one, other)
+        twins.setdefault(other, one)
     for entry in entries:
         name = entry.name
         path = f"{folder}/{name}"
-        if name.startswith(".") or _is_dir(entry):
-            continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
+        if name.startswith("."):
+            if name.endswith(".md"):  # meant as a task or place, but hidden: say so
+                problems.warn(path, 1, messages.hidden_file(name, f"{slugify(name)}.md"))
+            continue  # editor lock and swap files (.#x.md, .x.md.swp)
+        if _is_dir(entry):
+            problems.warn(path, 1, messages.folder_not_read(path, folder))
+            continue
+        if name in twins:
+            problems.add(path, 1, messages.case_twin(path, f"{folder}/{twins[name]}"))
+            continue
+        if points_outside(entry.path, root / "content"):
+            problems.add(path, 1, messages.link_outside(path))
+            continue
         if not name.endswith(".md"):
             suffix = PurePosixPath(name).suffix  # (pathlib only here: 10 000 of them cost 0.05 s)
             if suffix.lower() in _ALMOST_MARKDOWN:
@@ -191,7 +216,7 @@ def _read_file(file: Path | str, path: str, problems: Problems, sources: dict,
     try:
         if records is not None:
             stat = stat or os.stat(file)  # taken before the read: a change after it moves it
-        data = Path(file).read_bytes()
+        data = read_at_most(file, FILE_BYTES)
         digest = hashlib.sha256(data).hexdigest()
         if records is not None:
             records.saw(path, stat, digest)
@@ -205,6 +230,9 @@ def _read_file(file: Path | str, path: str, problems: Problems, sources: dict,
     except YamlError as error:
         problems.add(path, error.line, str(error))
         return None
+    except TooBig:
+        problems.add(path, 1, messages.file_too_big(FILE_BYTES))
+        return None
     except OSError as error:
         problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
         return None
@@ -212,6 +240,9 @@ def _read_file(file: Path | str, path: str, problems: Problems, sources: dict,
     if not SLUG_RE.fullmatch(stem):
         # Still read the file: every other mistake in it is reported in the same build.
         problems.add(path, 1, messages.bad_slug(stem, slugify(stem)))
+    elif len(stem) > SLUG_CHARS:
+        # Checked before anything is written: its pages could not be made on every disk.
+        problems.add(path, 1, messages.slug_too_long(stem, SLUG_CHARS, slugify(stem)))
     return front
 
 
@@ -276,6 +307,9 @@ def slugify(text: str, fallback: str = "taak") -> str:
 def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: Problems,
           options: LoadOptions) -> tuple[str, tuple[str, ...]]:
     """The body as safe HTML, and the site's own pictures it shows (checked to exist)."""
+    if found := CONTROL_RE.search(front.body):
+        problems.add(path, front.body_line + front.body.count("\n", 0, found.start()),
+                     messages.body_unprintable(found.group()))
     body = renderer.render(front.body)
     for url, problem in body.refused:
         problems.add(path, _line_in_body(front, url), messages.body_link(url, problem))
@@ -382,6 +416,9 @@ def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None
         end = start if all_day else start + DEFAULT_DURATION
     repeat = _repeat(fields, start)
     schedule = Schedule(start, end, repeat)
+    if schedule.fixed is not None and len(schedule.fixed) > MAX_OCCURRENCES:
+        fields.problem("repeat", messages.too_many_occurrences(MAX_OCCURRENCES))
+        return None
     for day in schedule.unmatched_exceptions():
         problems.warn(fields.path, fields.line("repeat"), messages.unmatched_exception(day))
     return schedule
@@ -409,6 +446,9 @@ def _end(fields: Fields, start, zone):
         return None
     if end < start:
         fields.problem("end", messages.end_before_start(_show(end), _show(start)))
+        return None
+    if end - start > MAX_DURATION:
+        fields.problem("end", messages.too_long(_show(end), _show(start), MAX_DURATION.days))
         return None
     return end
 
@@ -512,19 +552,51 @@ def _image(fields: Fields, options: LoadOptions) -> str | None:
 def _asset(path: str, options: LoadOptions) -> tuple[str | None, str | None]:
     """A picture path under content/ or theme/: (its relative path, None) or (None, problem)."""
     relative = PurePosixPath(path.removeprefix("content/").removeprefix("theme/"))
-    if relative.is_absolute() or ".." in relative.parts or check_link(path, ()):
+    if relative.is_absolute() or ".." in relative.parts or "\\" in path or check_link(path, ()):
         return None, messages.image_outside(path)
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
         return None, messages.image_type(path)
-    if find_asset(options, str(relative)) is None:
-        return None, messages.image_missing(path)
-    return str(relative), None
+    if problem := name_problem(str(relative), MEDIA_PATH_CHARS):
+        return None, problem
+    for base in _asset_bases(options):
+        candidate = base / relative
+        if not os.path.lexists(candidate):
+            continue
+        if inside(candidate, base) is None:
+            # A symlink to /etc/passwd or /proc/self/environ would publish it: never followed out.
+            return None, messages.image_link_outside(path)
+        if not candidate.is_file():
+            continue
+        if twin := _case_twin(base, relative):
+            return None, messages.case_twin(path, twin)
+        return str(relative), check_picture(candidate, path)
+    return None, messages.image_missing(path)
+
+
+def _asset_bases(options: LoadOptions) -> tuple[Path, ...]:
+    return (options.root / "content", *options.asset_roots)
+
+
+def _case_twin(base: Path, relative: PurePosixPath) -> str | None:
+    """Another file or folder on the way to `relative` whose name differs only by case (one file on a Mac)."""
+    folder = base
+    for part in relative.parts:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+        for one, other in case_twins(names):
+            if part in (one, other):
+                twin = other if part == one else one
+                return (folder / twin).relative_to(base).as_posix()
+        folder = folder / part
+    return None
 
 
 def find_asset(options: LoadOptions, relative: str) -> Path | None:
-    """The file an `image:` path names: under content/, then the theme folders."""
-    for base in (options.root / "content", *options.asset_roots):
+    """The file an `image:` path names: under content/, then the theme folders (never outside them)."""
+    for base in _asset_bases(options):
         candidate = base / relative
-        if candidate.is_file():
+        if candidate.is_file() and inside(candidate, base) is not None:
             return candidate
     return None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .paths import shown
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -14,7 +16,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # One line, as typed: a file name or value holding ESC, a newline or U+202E must
+        # neither drive the terminal nor split or reorder the `path:line:` line.
+        return shown(f"{self.path}:{self.line}: {self.message}")
 
 
 class BuildError(Exception):
