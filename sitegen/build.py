@@ -27,7 +27,7 @@ from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
 from .render import Pages, RenderFailure
 from .search import build_search_index
-from .theme import Theme
+from .theme import Theme, static_problems
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
         # Markdown, the costly part, on every core (RememberingRenderer.prepare).
         RememberingRenderer(cache, jobs=workers(options)) if cache is not None else None,
         RecordCache(cache) if cache is not None else None)
+    problems.found.extend(theme.problems(options.root))  # links out of theme/, like content's
     problems.raise_if_any()
     return model, problems.warnings
 
@@ -132,7 +133,7 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
             parts, index = run_beside(here + away, jobs=site_jobs, beside=search)
             for part in parts:
                 files.update(part)
-        files.update(copy_static(theme))
+        files.update(copy_static(theme, model.site.base_url))
         files.update(copy_media(model, options, theme))
         files.update(render_sitemap(model, files))  # every page rendered above
         if index is not None:
@@ -213,8 +214,14 @@ def render_pages(model: SiteModel, theme: Theme) -> dict[str, bytes]:
     return dict(rendered)
 
 
-def copy_static(theme: Theme) -> dict[str, bytes]:
-    return {urls.static(rel).path: path.read_bytes() for rel, path in theme.static_files().items()}
+def copy_static(theme: Theme, home: str | None = None) -> dict[str, bytes]:
+    """The theme's static files; a site's own are checked to load nothing from another host."""
+    files = {urls.static(rel).path: path.read_bytes() for rel, path in theme.static_files().items()}
+    if home is not None and theme.site_owned:
+        refused = static_problems(theme, files, home)
+        if refused:
+            raise BuildFailed(refused)
+    return files
 
 
 def copy_media(model: SiteModel, options: BuildOptions, theme: Theme) -> dict[str, bytes]:
@@ -305,7 +312,11 @@ def _stage(options: BuildOptions, name: str) -> None:
 
 
 def _site_relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path
+    for resolve in (False, True):  # as named first: a link's own path, not its target's
+        try:
+            if resolve:
+                return Path(path).resolve().relative_to(root.resolve()).as_posix()
+            return Path(path).absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:
+            continue
+    return path

@@ -62,9 +62,9 @@ def file_too_big(limit: int) -> str:
             "shorten the text or move big things (pictures) into their own files")
 
 
-def link_outside(path: str) -> str:
-    return (f"'{path}' is a symbolic link to a file or folder outside content/, which is never "
-            "read or published; put the file itself in content/ instead of a link")
+def link_outside(path: str, area: str = "content/") -> str:
+    return (f"'{path}' is a symbolic link to a file or folder outside {area}, which is never "
+            f"read or published; put the file itself in {area} instead of a link")
 
 
 def hidden_file(name: str, wanted: str) -> str:
@@ -358,6 +358,35 @@ def image_type(path: str) -> str:
 # -- templates --------------------------------------------------------------
 def template_error(problem: str) -> str:
     return f"template error: {problem}"
+
+
+def template_too_much_work(limit: int) -> str:
+    return (f"the template does more than {limit:,} steps (loops and calls) for one page, far more "
+            "than any page needs; look for loops inside loops or a macro that calls itself")
+
+
+def template_range(size: int, limit: int) -> str:
+    return f"range() of {size:,} items; at most {limit:,} are allowed in a template"
+
+
+def template_value_too_big(limit: int) -> str:
+    return f"the template makes a value of more than {limit:,} characters or items, which no page needs"
+
+
+def template_reads_elsewhere(page: str, url: str) -> str:
+    return (f"the page {page} would make visitors' browsers load '{_short(url)}' from another "
+            "website, which the site never does; put the file in theme/static/ and link it "
+            "with the 'static' filter")
+
+
+def static_reads_elsewhere(path: str, url: str) -> str:
+    return (f"'{path}' would make visitors' browsers load '{_short(url)}' from another website, "
+            "which the site never does; put that file in theme/static/ and refer to it there")
+
+
+def template_link_outside(name: str) -> str:
+    return (f"template '{name}' is a symbolic link to a file outside its theme folder, which is "
+            "never read; put the template itself in theme/templates/")
 
 
 def template_not_found(name: str) -> str:

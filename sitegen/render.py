@@ -9,14 +9,16 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
 
-from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader,
-                    StrictUndefined, TemplateError, TemplateNotFound, select_autoescape)
+from jinja2 import (BytecodeCache, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined,
+                    TemplateError, TemplateNotFound, TemplateSyntaxError, select_autoescape)
+from jinja2.sandbox import SecurityError
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
@@ -26,7 +28,10 @@ from .markup import summary
 from .cache import current
 from .memo import CardMemo, PageMemo
 from .model import Choice, Place, SiteModel, TaskView
+from .offsite import loads_in_html
 from .output import Kept
+from .paths import inside
+from .sandbox import ThemeEnvironment
 from .theme import Theme
 from .words import Words
 
@@ -88,13 +93,23 @@ def _code_folder() -> tuple[Path | None, bytes]:
 _TEMPLATE_CODE = TemplateCode()
 
 
-def make_environment(theme: Theme, model: SiteModel) -> Environment:
-    """A Jinja2 environment for one site; `default/x.html` names the default theme's file."""
+class ThemeLoader(FileSystemLoader):
+    """Templates from theme folders; one that is a link out of its folder is never read."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(inside(filename, folder) for folder in self.searchpath):
+            raise TemplateSyntaxError(messages.template_link_outside(template), 1, template, filename)
+        return source, filename, uptodate
+
+
+def make_environment(theme: Theme, model: SiteModel) -> ThemeEnvironment:
+    """A sandboxed Jinja2 environment for one site; `default/x.html` names the default theme's file."""
     loader = ChoiceLoader([
-        PrefixLoader({"default": FileSystemLoader(theme.default_template_dir)}),
-        FileSystemLoader(theme.template_dirs),
+        PrefixLoader({"default": ThemeLoader(theme.default_template_dir)}),
+        ThemeLoader(theme.template_dirs),
     ])
-    env = Environment(
+    env = ThemeEnvironment(
         loader=loader,
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
@@ -212,6 +227,9 @@ class Pages:
         self.model = model
         self.env = make_environment(theme, model)
         self.own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
+        # Pages of a theme the site holds are checked as a browser would load them: nothing
+        # from another host. (The installed package's own theme is code like ours.)
+        self.home = model.site.base_url if theme.site_owned else None
         self.memo = PageMemo.open(theme, model)  # None when building without a cache
         self.cards = CardMemo.open(self._render_card, theme, model)
         self.env.filters["card"] = lambda view: Markup(self.cards(view))
@@ -219,7 +237,10 @@ class Pages:
     def _render_card(self, view: TaskView) -> str:
         # The card sees its view and the globals only (not the including page's variables):
         # that is what makes it reusable across pages and builds.
-        return self.env.get_template("_card.html").render(view=view)
+        with self.env.budget():
+            html = self.env.get_template("_card.html").render(view=view)
+        self._check_loads(html, "_card.html", "_card.html")
+        return html
 
     def card(self, view: TaskView) -> None:
         """Render (and remember) a task's card now, e.g. in a worker, before the lists need it."""
@@ -232,7 +253,7 @@ class Pages:
         """Turn a template mistake into a RenderFailure (path:line), not a traceback."""
         try:
             yield
-        except TemplateError as error:
+        except (TemplateError, SecurityError) as error:  # the sandbox's refusals are path:line too
             raise _template_failure(error, template) from None
         except Exception as error:
             # A site's own template can fail in plain Python (`{{ title + 1 }}`):
@@ -259,12 +280,24 @@ class Pages:
         if key is not None and (remembered := self.memo.get(route, key)) is not None:
             return remembered
         context = context()
-        with self._mistakes_as_problems(template):
+        with self._mistakes_as_problems(template), self.env.budget():
             html = self.env.get_template(template).render(page_url=route.url, **context)
+        self._check_loads(html, template, route.path)
         data = html.encode("utf-8")
         if key is not None:
             self.memo.put(route, key, data)
         return data
+
+    def _check_loads(self, html: str, template: str, page: str) -> None:
+        """Refuse a page whose elements would load from another host (a site's own theme only)."""
+        if self.home is None:
+            return
+        found = loads_in_html(html, self.home)
+        if found:
+            filename = template
+            with contextlib.suppress(TemplateError, SecurityError):
+                filename = self.env.get_template(template).filename or template
+            raise RenderFailure(filename, 1, messages.template_reads_elsewhere(page, found[0]))
 
     def board(self) -> tuple[str, bytes]:
         route = urls.route("board")
