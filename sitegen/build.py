@@ -57,6 +57,7 @@ class BuildResult:
     report: WriteReport | None
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # warnings about the build itself (a cache it could not use)
 
 
 def load(options: BuildOptions) -> tuple[SiteModel, list[Problem]]:
@@ -258,7 +259,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildResult
         cache.replace("manifest", {**report.manifest, MANIFEST_FOLDER: str(options.out_dir.resolve()),
                                    MANIFEST_FOLDERS: report.folders})
         cache.save()  # after the files: a build killed before this leaves the old manifest
-    return BuildResult(model, files, report, warnings, time.perf_counter() - started)
+    return BuildResult(model, files, report, warnings, time.perf_counter() - started, tuple(cache.faults))
 
 
 def check(options: BuildOptions) -> BuildResult:
@@ -271,7 +272,7 @@ def check(options: BuildOptions) -> BuildResult:
         files = render(model, options)
         files.discard_staging()
         cache.save()
-    return BuildResult(model, files, None, warnings, time.perf_counter() - started)
+    return BuildResult(model, files, None, warnings, time.perf_counter() - started, tuple(cache.faults))
 
 
 @contextlib.contextmanager

@@ -151,6 +151,9 @@ class BuildCache:
         self.search_deferred = False  # serve: that stale index is to be refreshed by the next build
         self.holds_manifest = False  # this process saved the manifest of the last build it wrote
         self._unsaved: set[tuple[str, int]] = set()  # (store, shard) changed since the last flush
+        # Why the cache folder could not be read or written (each told once as a warning):
+        # the cache is optional, so the build goes on without what it could not keep.
+        self.faults: list[str] = []
 
     def _end_build(self) -> None:
         """Forget what belongs to one build only (the next build starts from the stores)."""
@@ -238,7 +241,10 @@ class BuildCache:
             return {}
         try:
             data = self._path(store, shard).read_bytes()
-        except OSError:
+        except FileNotFoundError:
+            return {}
+        except OSError as error:  # not readable, or .sitegen-cache is a file
+            self._fault(error)
             return {}
         header = FORMAT + self.fingerprint
         payload = memoryview(data)[len(header) + 32:]  # not a copy: the records store is 22 MB at 10 000 tasks
@@ -290,8 +296,18 @@ class BuildCache:
     def writing(self) -> None:
         """Output files are about to change: until the manifest is saved, it may not list them all."""
         if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / _WRITING).touch()
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                (self.folder / _WRITING).touch()
+            except OSError as error:
+                self._fault(error)
+
+    def _fault(self, error: OSError) -> None:
+        """Remember that the cache folder failed, and why (one warning per reason)."""
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        if self.folder is not None and not any(f"({reason})" in fault for fault in self.faults):
+            from . import messages  # late: keeps this module light for the server
+            self.faults.append(messages.cannot_cache(f"{self.folder.name}/", reason))
 
     def abandon(self) -> None:
         """End a failed build: forget what it made, keep what the last good build had."""
@@ -302,13 +318,20 @@ class BuildCache:
         if self.folder is None:
             self._unsaved.clear()
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _write_readme(self.folder)
-        for store, shard in sorted(self._unsaved):
-            payload = pickle.dumps(self._old[store][shard], protocol=5)
-            header = FORMAT + self.fingerprint + hashlib.sha256(payload).digest()
-            _atomic_write(self._path(store, shard), header + payload)
-        self._unsaved.clear()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_readme(self.folder)
+            for store, shard in sorted(self._unsaved):
+                payload = pickle.dumps(self._old[store][shard], protocol=5)
+                header = FORMAT + self.fingerprint + hashlib.sha256(payload).digest()
+                _atomic_write(self._path(store, shard), header + payload)
+        except OSError as error:
+            # Left as it is, the marker makes the next build check the whole output folder:
+            # shards written and not written may no longer agree on the manifest.
+            self._fault(error)
+            return
+        finally:
+            self._unsaved.clear()
         with contextlib.suppress(FileNotFoundError):
             (self.folder / _WRITING).unlink()  # the saved manifest describes the folder again
 
@@ -351,9 +374,14 @@ def current() -> BuildCache | None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()  # a full disk must not leave half a file behind
+        raise
 
 
 def _write_readme(folder: Path) -> None:

@@ -146,6 +146,7 @@ def _run_build(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     _print_problems(result.warnings)
+    _print_problems(result.notes)
     if not args.quiet:
         print(summary(result, options.out_dir))
     return 0
@@ -162,6 +163,7 @@ def _run_check(args) -> int:
         print(messages.check_failed(len(failure.problems)), file=sys.stderr)
         return 1
     _print_problems(result.warnings)
+    _print_problems(result.notes)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))
     return 0
 

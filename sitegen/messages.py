@@ -409,6 +409,16 @@ def check_failed(count: int) -> str:
     return f"{count} problem{'s' if count != 1 else ''} found"
 
 
+def cannot_write(folder: str, reason: str) -> str:
+    return (f"cannot write {folder} ({reason}); it was left as it was. Make the folder writable "
+            "or free some space, then build again")
+
+
+def cannot_cache(folder: str, reason: str) -> str:
+    return (f"warning: cannot use the build cache {folder} ({reason}); building without it "
+            "(the site is complete, only slower to build). Delete the folder or make it writable")
+
+
 def no_content(root) -> str:
     return f"no content/ folder in {root}; run sitegen in a site folder or pass --root"
 

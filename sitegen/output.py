@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-_TEMP_SUFFIX = ".sitegen-tmp"
+from .problems import WriteFailed
+from .transaction import Transaction
 
 Manifest = dict[str, tuple[bytes, int, int]]  # path → (sha256, size, mtime_ns)
 
@@ -220,15 +221,23 @@ def stage(staging: Path, files: dict[str, bytes]) -> dict[str, tuple[bytes, int]
     staged = {}
     made: set[str] = set()
     root = str(staging)
-    for relative, data in files.items():
-        folder = relative.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(f"{root}/{folder}", exist_ok=True)
-            made.add(folder)
-        with open(f"{root}/{relative}", "wb") as handle:
-            handle.write(data)
-        staged[relative] = (hashlib.sha256(data).digest(), len(data))
+    try:
+        for relative, data in files.items():
+            folder = relative.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(f"{root}/{folder}", exist_ok=True)
+                made.add(folder)
+            with open(f"{root}/{relative}", "wb") as handle:
+                handle.write(data)
+            staged[relative] = (hashlib.sha256(data).digest(), len(data))
+    except OSError as error:  # the output folder itself is untouched: the build removes staging
+        raise WriteFailed(_output_of(staging), error) from None
     return staged
+
+
+def _output_of(staging: Path) -> Path:
+    """The output folder a staging folder (`.<out>.staging-<pid>`, beside it) is for."""
+    return staging.parent / staging.name[1:].rpartition(".staging-")[0]
 
 
 def set_aside(files: dict[str, bytes], index: OutputIndex,
@@ -268,14 +277,30 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     lists and this build does not make are the stale ones, and kept files
     (SiteFiles.kept, checked by whoever kept them) are not even looked at.
     """
+    kept = files.kept if isinstance(files, SiteFiles) else {}
+    try:
+        if isinstance(files, SiteFiles) and files.staging is not None and not kept and _is_new(out):
+            report = _move_staging_into_place(files, out)
+            if report is not None:
+                return report
+        # Every change is prepared first and committed together: a failure at any point
+        # (a full disk, a read-only folder, a name the disk refuses) leaves `out` as it was.
+        changes = Transaction(out)
+        try:
+            return _write_changes(files, out, index, changes)
+        except BaseException:
+            changes.undo()
+            raise
+    except OSError as error:
+        raise WriteFailed(out, error) from None
+
+
+def _write_changes(files: Mapping[str, bytes], out: Path, index: OutputIndex | None,
+                   changes: Transaction) -> WriteReport:
     manifest = index.manifest if index else {}
     known = index.known if index else {}
     kept = files.kept if isinstance(files, SiteFiles) else {}
-    if isinstance(files, SiteFiles) and files.staging is not None and not kept and _is_new(out):
-        report = _move_staging_into_place(files, out)
-        if report is not None:
-            return report
-    out.mkdir(parents=True, exist_ok=True)
+    changes.make_folders(out)
     rendered = files.fresh if isinstance(files, SiteFiles) else files
     fresh: Manifest = {path: entry for path, entry in kept.items() if path not in rendered}
     staged = files.staged if isinstance(files, SiteFiles) else {}
@@ -294,7 +319,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
         existing = _scan(out)
     touched: set[str] = set()  # folders this build writes or removes in (and their parents)
     written = unchanged = 0
-    ready: set[Path] = set()
+
     def to_write():  # (path, sha256, size, bytes or the staged file holding them)
         for relative, data in rendered.items():
             yield relative, known.get(relative) or hashlib.sha256(data).digest(), len(data), data
@@ -312,7 +337,7 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
                 fresh[relative] = (digest, stat[0], stat[1])
                 unchanged += 1
                 continue
-        fresh[relative] = (digest, *_replace(out / relative, source, ready))
+        fresh[relative] = (digest, *changes.put(out / relative, source))
         touched.update(_parents(relative))
         written += 1
     unchanged += len(kept)
@@ -321,15 +346,13 @@ def write_site(files: Mapping[str, bytes], out: Path, index: OutputIndex | None 
     for relative in existing:
         if relative not in files and relative not in fresh:
             path = out / relative
-            if path.is_dir() and not path.is_symlink():
-                continue  # a folder where a file was: _replace already made room
-            try:
-                path.unlink()
-            except (FileNotFoundError, NotADirectoryError):
-                continue  # went with its folder, replaced by a file
+            if (path.is_dir() and not path.is_symlink()) or not os.path.lexists(path):
+                continue  # a folder where a file was, or gone with its folder: a put made room
+            changes.remove(path)
             emptied.add(path.parent)
             touched.update(_parents(relative))
             removed += 1
+    changes.commit()
     _remove_empty_dirs(out, emptied)
     if described:
         # The last build's folders, and those of files it did not have (finding every folder
@@ -490,42 +513,6 @@ def _same(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
-
-
-def _replace(target: Path, data: bytes | Path, ready: set | None = None) -> tuple[int, int]:
-    """Write atomically (or move a staged file there); return its (size, mtime_ns) for the manifest.
-
-    `ready`: folders this write already made room in (their parents checked once, not per file).
-    """
-    if ready is None or target.parent not in ready:
-        for parent in reversed(target.parents):
-            if parent.is_file() or parent.is_symlink():  # a folder now lives where a file was
-                parent.unlink()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if ready is not None:
-            ready.add(target.parent)
-    if target.is_dir() and not target.is_symlink():  # a file now lives where a folder was
-        _remove_tree(target)
-    if isinstance(data, Path):
-        try:
-            os.replace(data, target)  # the staging folder is beside the output: one file system
-        except OSError as error:
-            if error.errno != errno.EXDEV:  # the output folder is itself a mount point
-                raise
-            data = data.read_bytes()
-    if not isinstance(data, Path):
-        temporary = target.with_name(target.name + _TEMP_SUFFIX)
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    stat = os.stat(target)
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _remove_tree(path: Path) -> None:
-    for child in sorted(path.rglob("*"), reverse=True):
-        child.rmdir() if child.is_dir() and not child.is_symlink() else child.unlink()
-    path.rmdir()
 
 
 def _remove_empty_dirs(out: Path, candidates: set[Path]) -> None:

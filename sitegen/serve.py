@@ -35,7 +35,7 @@ from .build import BuildOptions, BuildResult, build
 from .cache import CACHE_DIR, BuildCache
 from .content import LoadOptions, load_task_file, with_task
 from .markup import MarkdownRenderer
-from .problems import BuildFailed
+from .problems import BuildError, BuildFailed
 from .render import Pages
 from .theme import Theme
 from .watch import Watcher
@@ -279,11 +279,18 @@ class _Rebuilder:
                 self.log(messages.build_failed(len(lines)), file=sys.stderr)
                 self._failed(lines)
                 return
+            except BuildError as error:  # e.g. public/ not writable: said in one line, like a problem
+                lines = [f"error: {error}"]
+                self.log(lines[0], file=sys.stderr)
+                self._failed(lines)
+                return
             except Exception as error:  # a bug must not kill the server; show it like a problem
                 lines = [f"internal error: {type(error).__name__}: {error}"]
                 self.log(lines[0], file=sys.stderr)
                 self._failed(lines)
                 return
+            for note in result.notes:
+                self.log(note, file=sys.stderr)
             before, self.good = self.manifest, result.model
             self.manifest = dict(result.report.manifest) if result.report else None
             with self.state.changed:

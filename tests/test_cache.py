@@ -309,11 +309,11 @@ def test_workers_stage_their_files_beside_the_output_and_give_the_one_process_si
 
 
 def test_a_first_build_into_a_new_folder_moves_the_staging_folder_there_whole(tmp_path, monkeypatch):
-    from sitegen import output
+    from sitegen.transaction import Transaction
     generate(320, tmp_path)  # at least PARALLEL_FROM tasks: workers render and stage
     one_by_one = []
-    real_replace = output._replace
-    monkeypatch.setattr(output, "_replace", lambda *a, **k: one_by_one.append(a[0]) or real_replace(*a, **k))
+    real_put = Transaction.put
+    monkeypatch.setattr(Transaction, "put", lambda self, *a, **k: one_by_one.append(a[0]) or real_put(self, *a, **k))
     first = build(BuildOptions(root=tmp_path, jobs=2))
     assert one_by_one == [] and first.report.written == len(_files(tmp_path / "public", skip_search=False))
     assert not list(tmp_path.glob(".public.staging-*"))
