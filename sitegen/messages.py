@@ -469,3 +469,5 @@ def rebuilt(written: int, seconds: float) -> str:
 
 
 SERVE_STOPPED = "stopped"
+HOST_REFUSED = ("this preview answers only requests for this computer (localhost, 127.0.0.1 or the "
+                "address given with --host), not for another site's name: open it as http://localhost:PORT/\n")
