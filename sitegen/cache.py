@@ -305,7 +305,7 @@ class BuildCache:
     def _fault(self, error: OSError) -> None:
         """Remember that the cache folder failed, and why (one warning per reason)."""
         reason = os.strerror(error.errno).lower() if error.errno else str(error)
-        if self.folder is not None and not any(f"({reason})" in fault for fault in self.faults):
+        if self.folder is not None and not self.faults:  # the first reason says it: one warning
             from . import messages  # late: keeps this module light for the server
             self.faults.append(messages.cannot_cache(f"{self.folder.name}/", reason))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -321,7 +322,8 @@ def _body(path: str, front: FrontMatter, renderer: MarkdownRenderer, problems: P
 
 
 def _line_in_body(front: FrontMatter, url: str) -> int:
-    for needle in (url, url.partition(":")[2]):
+    # As written, without its scheme, or (entities and tabs decoded) from its first letter on.
+    for needle in (url, url.partition(":")[2], re.sub(r"^[\W_]+", "", url)):
         index = front.body.find(needle) if needle else -1
         if index >= 0:
             return front.body_line + front.body.count("\n", 0, index)

@@ -15,7 +15,9 @@ PLACEHOLDERS = ("title", "date", "time", "place", "slug", "url")
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 # Contact lines ("050 12 34 56 · info@example.be"): what becomes a tel: or mailto: link.
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ./-]{6,}\d")
+# Digits 0–9 only: the tel: link is made of the digits shown, and other scripts' digits
+# (٠٥٠, fullwidth ０５０) would be shown as one number and dialled as another, or not at all.
+PHONE_RE = re.compile(r"(?<![\w+])\+?[0-9][0-9 ./-]{6,}[0-9]")
 # Browsers drop these before reading a scheme, so `java\tscript:` is `javascript:`.
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
 

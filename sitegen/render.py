@@ -180,7 +180,7 @@ def contact_links(text: str) -> Markup:
         if "@" in found:
             href = "mailto:" + found
         else:
-            href = "tel:" + re.sub(r"[^\d+]", "", found)
+            href = "tel:" + re.sub(r"[^0-9+]", "", found)  # the very digits shown
         pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
         last = match.end()
     pieces.append(escape(text[last:]))

@@ -96,7 +96,8 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's own signature
         __self._spend(1)
-        for value in (*args, *kwargs.values()):
+        is_range = getattr(__obj, "__func__", None) is ThemeEnvironment._range  # says its own limit
+        for value in () if is_range else (*args, *kwargs.values()):
             # 'x'.center(10**9), 'x'.zfill(10**9): refuse sizes no page needs before they are made
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
                 raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))

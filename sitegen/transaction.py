@@ -115,6 +115,8 @@ class Transaction:
             if os.path.isdir(path) and not os.path.islink(path) and os.path.lexists(backup):
                 _quietly(shutil.rmtree, path)  # a folder made where a file was set aside
             _quietly(os.replace, backup, path)
+            if os.path.lexists(backup):  # a rename onto a hard link of itself does nothing (POSIX)
+                _quietly(os.unlink, backup)
         for folder in reversed(self._made):
             _quietly(os.rmdir, folder)
         self._pending, self._new, self._aside, self._made = [], [], [], []
