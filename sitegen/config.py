@@ -10,7 +10,7 @@ from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from .model import Choice, Site
 from .problems import Problems
-from .paths import points_outside
+from .paths import SLUG_CHARS, points_outside
 from .yamlfile import FILE_BYTES, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
 
 SITE_FILE = "content/site.yml"
@@ -97,6 +97,9 @@ def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
     for slug, label, line in pairs:
         if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
             fields.problem(key, messages.bad_choice_slug(key, str(slug)), line)
+            continue
+        if len(slug) > SLUG_CHARS:  # a category is a folder of the site: it must fit every disk
+            fields.problem(key, messages.choice_too_long(key, slug, SLUG_CHARS), line)
             continue
         if label is not None and not isinstance(label, (str, int, float)):
             fields.problem(key, messages.wrong_type(f"{key} label", "text", label), line)

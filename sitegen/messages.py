@@ -170,6 +170,11 @@ def bad_choice_slug(key: str, value: str) -> str:
     return f"'{value}' in '{key}' is not a valid slug; use lowercase letters, digits and hyphens (e.g. 'tuinwerk')"
 
 
+def choice_too_long(key: str, value: str, limit: int) -> str:
+    return (f"'{value[:40]}…' in '{key}' is {len(value)} characters long; at most {limit} fit in a "
+            "web address and a folder on every computer; use a shorter name")
+
+
 def bad_status(value: object) -> str:
     return f"status must be one of 'open', 'full', 'cancelled', not {_describe(value)}"
 

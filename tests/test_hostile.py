@@ -367,6 +367,16 @@ def test_a_slug_too_long_for_common_disks_is_refused_at_load_time(site):
     assert snapshot(site.out) == before
 
 
+def test_a_category_too_long_for_common_disks_is_refused_at_its_line(site):
+    path = site.root / "content/site.yml"
+    long = "-".join(["tuinwerk"] * 30)
+    path.write_text(path.read_text(encoding="utf-8").replace("  koken: koken\n", f"  {long}: lang\n"),
+                    encoding="utf-8")
+    assert problems(site) == [
+        f"content/site.yml:13: '{long[:40]}…' in 'categories' is {len(long)} characters long; at most "
+        "100 fit in a web address and a folder on every computer; use a shorter name"]
+
+
 def test_a_slug_of_100_characters_builds(site):
     slug = ("a" * 49) + "-" + ("b" * 50)
     site.task(slug, TASK)
