@@ -46,6 +46,16 @@ def _bases(home: str) -> tuple[str, str, str]:
 
 def elsewhere(url: str, home: str) -> bool:
     """Whether a browser showing a page of `home` would fetch `url` from another host."""
+    if url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url:
+        return False  # root-relative (`/static/…`): the common case, without parsing
+    return _elsewhere(url, home)
+
+
+_SECOND = ("", "/", "\\", "\t", "\n", "\r")
+
+
+@lru_cache(maxsize=4096)  # pages repeat the same few URLs (their CSS, scripts, pictograms)
+def _elsewhere(url: str, home: str) -> bool:
     host, https_page, http_page = _bases(home)
     for page in (https_page, http_page):
         try:

@@ -118,6 +118,8 @@ def make_environment(theme: Theme, model: SiteModel) -> ThemeEnvironment:
         keep_trailing_newline=True,
         bytecode_cache=_TEMPLATE_CODE,
     )
+    # (An empty tuple matches no file name: str.startswith(()) is False.)
+    env.own_folders = tuple(os.path.join(str(d), "") for d in theme.owned_dirs)
     words = Words(model.site.language)
     static = {path for path in theme.static_files()}
     env.globals.update(
@@ -289,8 +291,8 @@ class Pages:
         return data
 
     def _check_loads(self, html: str, template: str, page: str) -> None:
-        """Refuse a page whose elements would load from another host (a site's own theme only)."""
-        if self.home is None:
+        """Refuse a page whose elements would load from another host (made with a site's own template)."""
+        if self.home is None or not self.env.used_own:
             return
         found = loads_in_html(html, self.home)
         if found:

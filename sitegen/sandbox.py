@@ -56,6 +56,10 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.steps = 0
         self.depth = 0
+        # Folders whose templates the site holds, and whether this page's render used one
+        # (then its output is checked for loads from other hosts: render.Pages).
+        self.own_folders: tuple[str, ...] = ()
+        self.used_own = False
         self.globals["range"] = self._range
         self.filters["sitegen_steps"] = self._count
 
@@ -64,11 +68,23 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         """One page's render: the budget starts afresh, except inside another page's render."""
         if self.depth == 0:
             self.steps = 0
+            self.used_own = False
         self.depth += 1
         try:
             yield
         finally:
             self.depth -= 1
+
+    def get_template(self, *args, **kwargs):
+        return self._note(super().get_template(*args, **kwargs))
+
+    def select_template(self, *args, **kwargs):
+        return self._note(super().select_template(*args, **kwargs))
+
+    def _note(self, template):
+        if not self.used_own and template.filename and template.filename.startswith(self.own_folders):
+            self.used_own = True
+        return template
 
     def _spend(self, steps: int) -> None:
         self.steps += steps

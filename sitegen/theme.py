@@ -23,9 +23,18 @@ class Theme:
     """Theme folders in lookup order: the site's own first, then the default."""
 
     dirs: tuple[Path, ...]
-    # Whether a folder comes from the site (any pull request can change it), not from the
-    # installed package: then every page it renders is checked for loads from other hosts.
-    site_owned: bool = True
+    # The folders that come from the site (any pull request can change them), not from the
+    # installed package: a page rendered with a template from one of them is checked for
+    # loads from other hosts. None: all of them.
+    owned: tuple[Path, ...] | None = None
+
+    @property
+    def site_owned(self) -> bool:
+        return bool(self.dirs if self.owned is None else self.owned)
+
+    @property
+    def owned_dirs(self) -> tuple[Path, ...]:
+        return self.dirs if self.owned is None else self.owned
 
     @classmethod
     def for_site(cls, root: Path) -> Theme:
@@ -34,7 +43,7 @@ class Theme:
         # A theme/ that is a link out of the site is not the site's: never read (see problems()).
         usable = own.is_dir() and inside(own, root) is not None
         dirs = (own, default) if usable and own.resolve() != default.resolve() else (default,)
-        return cls(dirs, any(inside(d, root) is not None for d in dirs))
+        return cls(dirs, tuple(d for d in dirs if inside(d, root) is not None))
 
     def problems(self, root: Path) -> list[Problem]:
         """Links under the theme that point outside it: refused like those under content/."""
