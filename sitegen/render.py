@@ -213,7 +213,7 @@ def signup_url(model: SiteModel, view: TaskView) -> str | None:
     })
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: contextlib sets __traceback__ on an exception raised through a `with`
 class RenderFailure(Exception):
     """A template problem, pinned to the template file and line."""
 
@@ -255,6 +255,8 @@ class Pages:
         """Turn a template mistake into a RenderFailure (path:line), not a traceback."""
         try:
             yield
+        except RenderFailure:  # already pinned (a card made inside a list page): as it is
+            raise
         except (TemplateError, SecurityError) as error:  # the sandbox's refusals are path:line too
             raise _template_failure(error, template) from None
         except Exception as error:

@@ -353,6 +353,30 @@ def test_a_still_svg_is_published_as_it_is_and_shown_as_an_image(site):
     assert '<img class="task-image" src="/media/images/logo.svg"' in site.read("tasks/soep/index.html")
 
 
+def test_netlify_serves_pictures_under_a_policy_that_runs_nothing(site, browser):
+    from test_csp import _Netlify, csp
+    policy = csp("/media/images/logo.svg")
+    assert policy["default-src"] == "'none'" and "sandbox" in policy and "script-src" not in policy
+    still = (SVG_HEAD + '<rect width="10" height="10" fill="green"/></svg>').encode()
+    picture(site, "images/logo.svg", still)
+    site.task("soep", TASK + "image: images/logo.svg\n")
+    site.build()
+    with serve_folder(site.out, _Netlify) as base:
+        page = browser.new_page()
+        response = page.goto(base + "/media/images/logo.svg")
+        assert "sandbox" in response.headers["content-security-policy"]
+        page.close()
+
+
+def test_a_card_template_of_the_site_is_checked_too(site):
+    site.write("theme/templates/_card.html", '<img src="//tracker.example/c.gif" alt="">{{ view.task.title }}')
+    site.task("soep", TASK)
+    assert problems(site) == [
+        "theme/templates/_card.html:1: template error: the page _card.html would make visitors' "
+        "browsers load '//tracker.example/c.gif' from another website, which the site never does; "
+        "put the file in theme/static/ and link it with the 'static' filter"]
+
+
 # -- 4. names that cannot be written, and faults while writing ----------------------------------
 def test_a_slug_too_long_for_common_disks_is_refused_at_load_time(site):
     site.task("kort", TASK)
