@@ -105,5 +105,7 @@ def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
             fields.problem(key, messages.wrong_type(f"{key} label", "text", label), line)
             continue
         text = str(label).strip() if label is not None else slug.replace("-", " ").capitalize()
+        if not fields.printable(key, text, line):  # labels reach pages and calendar CATEGORIES
+            continue
         choices.append(Choice(slug, text))
     return tuple(choices)

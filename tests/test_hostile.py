@@ -754,6 +754,15 @@ def test_control_characters_in_site_and_place_fields_are_refused(site):
         "calendars and feeds or shows text in another order; retype the value"]
 
 
+def test_control_characters_in_a_category_label_are_refused_at_its_line(site):
+    path = site.root / "content/site.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  koken: koken\n", '  koken: "ko\\0ken"\n'),
+                    encoding="utf-8")
+    assert problems(site) == [
+        "content/site.yml:13: 'categories' holds the invisible character U+0000 (NUL), which breaks "
+        "calendars and feeds or shows text in another order; retype the value"]
+
+
 def test_control_characters_in_a_body_are_refused_at_their_line_tabs_are_fine(site):
     site.task("tekst", TASK, "Eerste regel.\n\tmet een tab\n\nDan \x1b[31mrood\x1b[0m.\n")
     assert problems(site) == [
