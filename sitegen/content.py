@@ -21,8 +21,7 @@ from .fields import CONTROL_RE, SLUG_RE, Fields
 from .links import check_link, check_signup
 from .markup import MarkdownRenderer
 from .media import check_picture
-from .paths import (MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, fold, inside, name_problem,
-                    points_outside)
+from .paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside
 from .model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
 from .problems import Problems
 from .when import (FREQUENCIES, MAX_DURATION, MAX_OCCURRENCES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,

@@ -12,7 +12,6 @@ trusted for a file only while its size and mtime on disk still match.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import shutil

@@ -62,6 +62,8 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         self.used_own = False
         self.globals["range"] = self._range
         self.filters["sitegen_steps"] = self._count
+        for name in _SIZING_FILTERS:  # filters are called directly, not through call()
+            self.filters[name] = _guarded(self.filters[name])
 
     @contextlib.contextmanager
     def budget(self):
@@ -112,10 +114,13 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's own signature
         __self._spend(1)
-        is_range = getattr(__obj, "__func__", None) is ThemeEnvironment._range  # says its own limit
-        for value in () if is_range else (*args, *kwargs.values()):
-            # 'x'.center(10**9), 'x'.zfill(10**9): refuse sizes no page needs before they are made
-            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+        target = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format itself
+        owner, name = getattr(target, "__self__", None), getattr(target, "__name__", "")
+        if isinstance(owner, (str, bytes)):
+            # 'x'.center(10**9), '{:>999999999}'.format(1): refused before they are made
+            if name in _SIZING_METHODS:
+                _check_sizes(args, kwargs)
+            elif name in ("format", "format_map") and _BRACE_WIDTH_RE.search(str(owner)):
                 raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
         return super().call(__context, __obj, *args, **kwargs)
 
@@ -136,6 +141,27 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
 
 
 _OPERATORS = {"*": operator.mul, "**": operator.pow, "+": operator.add, "%": operator.mod}
+_SIZING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_SIZING_FILTERS = ("center", "indent", "format", "wordwrap")
+_BRACE_WIDTH_RE = re.compile(r"\{[^{}]*:[^{}]*?\d{5,}")  # a field of 10 000 characters or more
+
+
+def _check_sizes(args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        if isinstance(value, str) and "%" in value:
+            for width, precision in _FORMAT_WIDTH_RE.findall(value):
+                if int(width or 0) > 1000 or int(precision or 0) > 1000:
+                    raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+
+
+def _guarded(filter_function):
+    """A built-in filter that refuses sizes no page needs (`'x'|center(10**9)`) before it runs."""
+    def guarded(*args, **kwargs):
+        _check_sizes(args, kwargs)
+        return filter_function(*args, **kwargs)
+    return guarded
 
 
 def _sized(value) -> bool:

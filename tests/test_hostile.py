@@ -18,18 +18,17 @@ import threading
 import time
 import tracemalloc
 import unicodedata
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from sitegen import BuildFailed
-from sitegen.build import BuildOptions, build, check, load
+from sitegen.build import BuildOptions, build, load
 from sitegen.cli import main
 from sitegen.offsite import loads_in_html
 from sitegen.problems import WriteFailed
 
-from conftest import BUILD_NOW, CHROMIUM, CHROMIUM_ARGS, require, serve_folder
+from conftest import BUILD_NOW, serve_folder
 
 SECRET = "sitegen-secret-8f3a"  # what must never reach public/
 TRACKER = "tracker.example"
@@ -984,6 +983,10 @@ def test_serve_stays_responsive_under_200_concurrent_requests(served):
     ("{{ 9 ** (9 ** 9) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
     ("{{ '%0999999999d' % 1 }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
     ("{{ 'x'.center(10 ** 9) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 'x' | center(10 ** 9) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ '%0999999999d' | format(1) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ '{:>999999999}'.format(1) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 'x' | indent(10 ** 9, true) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
     ("{% for i in range(9000) %}{% for j in range(9000) %}{% endfor %}{% endfor %}",
      "the template does more than 5,000,000 steps (loops and calls) for one page, far more than any "
      "page needs; look for loops inside loops or a macro that calls itself"),
@@ -997,6 +1000,15 @@ def test_a_hostile_theme_template_is_stopped_with_its_path_and_line(site, templa
     if message:
         assert found[0] == f"theme/templates/404.html:2: template error: {message}"
     assert "uid=" not in found[0] and "PATH" not in found[0]
+
+
+def test_a_theme_template_may_still_show_big_numbers_and_use_filters(site):
+    site.write("theme/templates/404.html", '{% extends "default/404.html" %}{% block main %}'
+               "<p>{{ '{:,}'.format(1500000) }} · {{ 'x' | center(9) }} · {{ '%05d' | format(42) }}"
+               " · {{ range(3) | list }}</p>{% endblock %}")
+    site.task("soep", TASK)
+    site.build()
+    assert "<p>1,500,000 ·     x     · 00042 · [0, 1, 2]</p>" in site.read("404.html")
 
 
 def test_the_sandbox_still_builds_the_demo_site_unchanged(demo_site):
