@@ -27,7 +27,7 @@ from .outputs.calendar import calendar_outputs
 from .outputs.posters import poster_outputs
 from .outputs.reach import reach_outputs, sitemap_outputs
 from .outputs.search import search_outputs
-from .problems import BuildFailed, Problem
+from .problems import BuildFailed, Problem, WriteFailed
 from .recipe import Outputs, make_values
 from .render.pages import card_recipes, page_outputs
 from .render.templates import RenderFailure, Templates
@@ -61,6 +61,7 @@ class BuildResult:
     report: WriteReport | None
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    notes: tuple[str, ...] = ()  # warnings about the build itself (a cache it could not use)
 
 
 def build(options: BuildOptions, engine: Engine | None = None) -> BuildResult:
@@ -83,11 +84,13 @@ def build(options: BuildOptions, engine: Engine | None = None) -> BuildResult:
                                 _files_of(engine.previous(out)), found)
         except RenderFailure as failure:
             raise _as_problem(failure, options.root) from None
+        except OSError as error:  # a full or read-only disk: the output folder is as it was
+            raise WriteFailed(out, error) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         engine.save(out, _records(made, report))
-        warnings += [Problem(".sitegen-cache", 1, message) for message in engine.store.warnings]
-    return BuildResult(model, SiteFiles(out, report.files), report, warnings, time.perf_counter() - started)
+    return BuildResult(model, SiteFiles(out, report.files), report, warnings, time.perf_counter() - started,
+                       tuple(engine.store.warnings))
 
 
 def check(options: BuildOptions) -> BuildResult:
@@ -103,7 +106,7 @@ def check(options: BuildOptions) -> BuildResult:
         except RenderFailure as failure:
             raise _as_problem(failure, options.root) from None
     return BuildResult(model, {path: value for path, value in made.fresh.items() if isinstance(value, bytes)},
-                       None, warnings, time.perf_counter() - started)
+                       None, warnings, time.perf_counter() - started, tuple(engine.store.warnings))
 
 
 def load(options: BuildOptions, engine: Engine | None = None) -> tuple[SiteModel, list[Problem]]:
@@ -111,6 +114,7 @@ def load(options: BuildOptions, engine: Engine | None = None) -> tuple[SiteModel
     theme = Theme.for_site(options.root)
     model, problems = load_site(LoadOptions(options.root, theme.dirs, options.drafts, options.base_url),
                                 options.now, engine.values if engine is not None else make_values)
+    problems.found.extend(theme.problems(options.root))  # links out of theme/, like content's
     problems.raise_if_any()
     return model, problems.warnings
 
@@ -180,11 +184,19 @@ class SiteFiles(Mapping):
 
 
 def _as_problem(failure: RenderFailure, root: Path) -> BuildFailed:
-    try:
-        path = Path(failure.path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        path = failure.path
-    return BuildFailed([Problem(path, failure.line, messages.template_error(failure.message))])
+    return BuildFailed([Problem(_site_relative(failure.path, root), failure.line,
+                                messages.template_error(failure.message))])
+
+
+def _site_relative(path: str, root: Path) -> str:
+    for resolve in (False, True):  # as named first: a link's own path, not its target's
+        try:
+            if resolve:
+                return Path(path).resolve().relative_to(root.resolve()).as_posix()
+            return Path(path).absolute().relative_to(root.absolute()).as_posix()
+        except ValueError:
+            continue
+    return path
 
 
 def _stage(options: BuildOptions, name: str) -> None:

@@ -138,6 +138,7 @@ def _run_build(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     _print_problems(result.warnings)
+    _print_problems(result.notes)
     if not args.quiet:
         print(summary(result, options.out_dir))
     return 0
@@ -163,6 +164,7 @@ def _run_check(args) -> int:
             print(annotation(problem, "warning"))
     else:
         _print_problems(result.warnings)
+    _print_problems(result.notes)
     print(messages.check_ok(len(result.model.tasks), len(result.model.places)))
     return 0
 

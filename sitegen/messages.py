@@ -51,6 +51,66 @@ def bad_slug(stem: str, suggestion: str) -> str:
             f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'")
 
 
+def slug_too_long(stem: str, limit: int, suggestion: str) -> str:
+    return (f"the file name is {len(stem)} characters long; at most {limit} fit in a web address "
+            f"and a folder on every computer (Windows limits a whole path to 260); "
+            f"shorten it, e.g. to '{suggestion}'")
+
+
+def file_too_big(limit: int) -> str:
+    return (f"the file is larger than {limit // 1024 // 1024} MB, far more than a task or place needs; "
+            "shorten the text or move big things (pictures) into their own files")
+
+
+def link_outside(path: str, area: str = "content/") -> str:
+    return (f"'{path}' is a symbolic link to a file or folder outside {area}, which is never "
+            f"read or published; put the file itself in {area} instead of a link")
+
+
+def hidden_file(name: str, wanted: str) -> str:
+    return (f"warning: '{name}' is not read: a name starting with a dot is a hidden file; "
+            f"rename it to '{wanted}'")
+
+
+def folder_not_read(path: str, folder: str) -> str:
+    return (f"warning: the folder '{path}' is not read: only the files directly in {folder}/ are; "
+            "move its .md files up one level")
+
+
+def case_twin(path: str, twin: str) -> str:
+    return (f"'{path}' and '{twin}' differ only in capitals (or accents written two ways): "
+            "on Windows and Mac computers they are one and the same file; rename or remove one")
+
+
+def name_unprintable(path: str) -> str:
+    return (f"the name '{path}' holds control or direction characters (invisible, or shown in "
+            "another order); rename it with letters, digits and hyphens only")
+
+
+def name_too_long(path: str, limit: int) -> str:
+    return (f"a name in '{path}' is longer than {limit} bytes, which no common disk can store; "
+            "give the file a shorter name")
+
+
+def path_too_long(path: str, limit: int) -> str:
+    return (f"the path '{path}' is {len(path)} characters long; at most {limit} fit on every "
+            "computer (Windows limits a whole path to 260); use shorter folder or file names")
+
+
+def yaml_too_big(limit: int) -> str:
+    return (f"the keys between the '---' lines are more than {limit // 1024} KB, far more than any "
+            "task, place or site needs; move long text below the second '---'")
+
+
+def yaml_too_many_values(limit: int) -> str:
+    return (f"the keys hold more than {limit} values once YAML aliases (*name) are expanded; "
+            "write the values out instead of repeating aliases")
+
+
+def yaml_too_deep(limit: int) -> str:
+    return f"the keys are nested more than {limit} levels deep; no key needs that, check the indentation"
+
+
 # -- keys -------------------------------------------------------------------
 def unknown_key(key: str, allowed) -> str:
     hint = _did_you_mean(key, allowed)
@@ -110,6 +170,11 @@ def bad_choice_slug(key: str, value: str) -> str:
     return f"'{value}' in '{key}' is not a valid slug; use lowercase letters, digits and hyphens (e.g. 'tuinwerk')"
 
 
+def choice_too_long(key: str, value: str, limit: int) -> str:
+    return (f"'{value[:40]}…' in '{key}' is {len(value)} characters long; at most {limit} fit in a "
+            "web address and a folder on every computer; use a shorter name")
+
+
 def bad_status(value: object) -> str:
     return f"status must be one of 'open', 'full', 'cancelled', not {_describe(value)}"
 
@@ -159,6 +224,21 @@ def nonexistent_time(naive, zone: str) -> str:
             "that night; pick a time an hour later")
 
 
+def year_out_of_range(value: object, first: int, last: int) -> str:
+    return (f"{_describe(value)} is outside the years {first}–{last} this board can show; "
+            "check the year (e.g. 2027-01-16)")
+
+
+def too_long(end: object, start: object, days: int) -> str:
+    return (f"end ({end}) is more than {days} days after start ({start}); one task lasts at most "
+            "that long: for a task that comes back, use 'repeat'")
+
+
+def too_many_occurrences(limit: int) -> str:
+    return (f"this repeat happens more than {limit} times; at most {limit} fit on the board and "
+            "in calendars: use a smaller 'count' or an earlier 'until', or a new task for later")
+
+
 def end_before_start(end: object, start: object) -> str:
     return f"end ({end}) is before start ({start}); the end must be at or after the start"
 
@@ -192,6 +272,28 @@ def non_negative_int(key: str, value: object) -> str:
 
 def non_negative_number(key: str, value: object) -> str:
     return f"'{key}' must be a number of 0 or more (e.g. 3 or 2.5), not {_describe(value)}"
+
+
+def number_too_big(key: str, value: object, limit: int) -> str:
+    return f"'{key}' is {_describe(value)}: more than {limit:,}, which no task needs; check the number"
+
+
+def unprintable_character(key: str, character: str) -> str:
+    return (f"'{key}' holds the invisible character U+{ord(character):04X} ({_NAMES.get(character, 'a control character')}), "
+            "which breaks calendars and feeds or shows text in another order; retype the value")
+
+
+def body_unprintable(character: str) -> str:
+    return (f"the text holds the invisible character U+{ord(character):04X} "
+            f"({_NAMES.get(character, 'a control character')}) on this line; retype the line")
+
+
+_NAMES = {"\x00": "NUL", "\x08": "backspace", "\x1b": "escape", "\x0c": "form feed",
+          "\x7f": "delete", "\u202e": "right-to-left override", "\u202d": "left-to-right override",
+          "\u202a": "left-to-right embedding", "\u202b": "right-to-left embedding",
+          "\u202c": "pop directional formatting", "\u2066": "left-to-right isolate",
+          "\u2067": "right-to-left isolate", "\u2068": "first strong isolate",
+          "\u2069": "pop directional isolate"}
 
 
 def taken_over_spots(taken: int, spots: int) -> str:
@@ -248,6 +350,25 @@ def image_outside(path: str) -> str:
     return f"image '{path}' must be a path inside content/ or theme/, like images/soep.jpg"
 
 
+def image_link_outside(path: str) -> str:
+    return (f"image '{path}' is a symbolic link to a file outside content/ (or theme/), which is "
+            "never published; put the picture itself there instead of a link")
+
+
+def image_unreadable(path: str, reason: str) -> str:
+    return f"image '{path}' cannot be read ({reason}); check that it is a normal file"
+
+
+def image_too_big(path: str, limit: int) -> str:
+    return (f"image '{path}' is larger than {limit // 1024 // 1024} MB; make it smaller "
+            "(a photo of 2000 pixels wide is plenty for a screen and a poster)")
+
+
+def svg_refused(path: str, reason: str) -> str:
+    return (f"image '{path}' is refused: an SVG is published only as a still picture, and "
+            f"{reason}; export it again as a plain SVG, or as .png or .jpg")
+
+
 def image_type(path: str) -> str:
     return f"image '{path}' must be a .jpg, .jpeg, .png, .webp, .gif or .svg file"
 
@@ -255,6 +376,35 @@ def image_type(path: str) -> str:
 # -- templates --------------------------------------------------------------
 def template_error(problem: str) -> str:
     return f"template error: {problem}"
+
+
+def template_too_much_work(limit: int) -> str:
+    return (f"the template does more than {limit:,} steps (loops and calls) for one page, far more "
+            "than any page needs; look for loops inside loops or a macro that calls itself")
+
+
+def template_range(size: int, limit: int) -> str:
+    return f"range() of {size:,} items; at most {limit:,} are allowed in a template"
+
+
+def template_value_too_big(limit: int) -> str:
+    return f"the template makes a value of more than {limit:,} characters or items, which no page needs"
+
+
+def template_reads_elsewhere(page: str, url: str) -> str:
+    return (f"the page {page} would make visitors' browsers load '{_short(url)}' from another "
+            "website, which the site never does; put the file in theme/static/ and link it "
+            "with the 'static' filter")
+
+
+def static_reads_elsewhere(path: str, url: str) -> str:
+    return (f"'{path}' would make visitors' browsers load '{_short(url)}' from another website, "
+            "which the site never does; put that file in theme/static/ and refer to it there")
+
+
+def template_link_outside(name: str) -> str:
+    return (f"template '{name}' is a symbolic link to a file outside its theme folder, which is "
+            "never read; put the template itself in theme/templates/")
 
 
 def template_not_found(name: str) -> str:
@@ -275,6 +425,16 @@ def build_failed(count: int) -> str:
 
 def check_failed(count: int) -> str:
     return f"{count} problem{'s' if count != 1 else ''} found"
+
+
+def cannot_write(folder: str, reason: str) -> str:
+    return (f"cannot write {folder} ({reason}); it was left as it was. Make the folder writable "
+            "or free some space, then build again")
+
+
+def cannot_cache(folder: str, reason: str) -> str:
+    return (f"warning: cannot use the build cache {folder} ({reason}); building without it "
+            "(the site is complete, only slower to build). Delete the folder or make it writable")
 
 
 def no_content(root) -> str:
@@ -360,3 +520,5 @@ def editor_wrote(path: str) -> str:
 
 def editor_deleted(path: str) -> str:
     return f"web editor deleted {path}"
+HOST_REFUSED = ("this preview answers only requests for this computer (localhost, 127.0.0.1 or the "
+                "address given with --host), not for another site's name: open it as http://localhost:PORT/\n")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+
+from . import messages
+from .paths import shown
 
 
 @dataclass(frozen=True, order=True)
@@ -14,11 +18,25 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        # One line, as typed: a file name or value holding ESC, a newline or U+202E must
+        # neither drive the terminal nor split or reorder the `path:line:` line.
+        return shown(f"{self.path}:{self.line}: {self.message}")
 
 
 class BuildError(Exception):
     """The build could not finish for a reason outside the content (a tool failed)."""
+
+
+class WriteFailed(BuildError):
+    """The output folder could not be written; it was left as it was."""
+
+    def __init__(self, folder, error: OSError):
+        self.folder, self.error = folder, error
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        super().__init__(messages.cannot_write(f"{folder}/", reason))
+
+    def __reduce__(self):  # raised in a forked worker, raised again in the build
+        return WriteFailed, (self.folder, self.error)
 
 
 class BuildFailed(Exception):

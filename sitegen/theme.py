@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import messages
+from .paths import inside, points_outside
+from .problems import Problem
+
 
 def default_theme_dir() -> Path:
     """The theme shipped with the package (or the repository's theme/ when run from a clone)."""
@@ -19,13 +23,47 @@ class Theme:
     """Theme folders in lookup order: the site's own first, then the default."""
 
     dirs: tuple[Path, ...]
+    # The folders that come from the site (any pull request can change them), not from the
+    # installed package: a page rendered with a template from one of them is checked for
+    # loads from other hosts. None: all of them.
+    owned: tuple[Path, ...] | None = None
+
+    @property
+    def site_owned(self) -> bool:
+        return bool(self.dirs if self.owned is None else self.owned)
+
+    @property
+    def owned_dirs(self) -> tuple[Path, ...]:
+        return self.dirs if self.owned is None else self.owned
 
     @classmethod
     def for_site(cls, root: Path) -> Theme:
         own = root / "theme"
         default = default_theme_dir()
-        dirs = (own, default) if own.is_dir() and own.resolve() != default.resolve() else (default,)
-        return cls(dirs)
+        # A theme/ that is a link out of the site is not the site's: never read (see problems()).
+        usable = own.is_dir() and inside(own, root) is not None
+        dirs = (own, default) if usable and own.resolve() != default.resolve() else (default,)
+        return cls(dirs, tuple(d for d in dirs if inside(d, root) is not None))
+
+    def problems(self, root: Path) -> list[Problem]:
+        """Links under the theme that point outside it: refused like those under content/."""
+        found = []
+        if points_outside(root / "theme", root):
+            found.append(Problem("theme", 1, messages.link_outside("theme", "the site's folder")))
+        for directory in self.dirs:
+            for sub in ("templates", "static"):
+                base = directory / sub
+                if points_outside(base, directory):
+                    found.append(Problem(_shown_path(base, root), 1,
+                                         messages.link_outside(_shown_path(base, root), "its theme folder")))
+                    continue
+                if not base.is_dir():
+                    continue
+                for file in sorted(base.rglob("*")):
+                    if file.is_symlink() and points_outside(file, base):
+                        found.append(Problem(_shown_path(file, root), 1,
+                                             messages.link_outside(_shown_path(file, root), f"{sub}/")))
+        return found
 
     @property
     def template_dirs(self) -> list[str]:
@@ -40,8 +78,45 @@ class Theme:
         found: dict[str, Path] = {}
         for directory in reversed(self.dirs):
             static = directory / "static"
-            if static.is_dir():
+            if static.is_dir() and inside(static, directory):
                 for file in sorted(static.rglob("*")):
-                    if file.is_file() and not file.name.startswith("."):
+                    if file.is_file() and not file.name.startswith(".") and inside(file, static):
                         found[file.relative_to(static).as_posix()] = file
         return dict(sorted(found.items()))
+
+
+def _shown_path(file: Path, root: Path) -> str:
+    """A theme file's path as a coordinator sees it: relative to the site when it is in it."""
+    try:
+        return file.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(file)
+
+
+def static_problems(theme: Theme, files: dict[str, bytes], home: str) -> list[Problem]:
+    """Static files that would load from another host than `home`'s, or SVGs that are not still pictures."""
+    from .media import svg_problem  # late: only a site with its own theme needs them
+    from .offsite import loads_in_css, loads_in_html
+    sources = theme.static_files()
+    found = []
+    for relative, path in sources.items():
+        data = files.get(f"static/{relative}")
+        if data is None:
+            continue
+        suffix = path.suffix.lower()
+        shown = _shown_path(path, theme.dirs[0].parent) if theme.site_owned else relative
+        text = data.decode("utf-8", "replace")
+        if suffix == ".css":
+            loads = loads_in_css(text, home)
+        elif suffix in (".html", ".htm"):
+            loads = loads_in_html(text, home)
+        elif suffix == ".svg":
+            reason = svg_problem(data)
+            if reason:
+                found.append(Problem(shown, 1, messages.svg_refused(shown, reason)))
+            continue
+        else:
+            continue
+        if loads:
+            found.append(Problem(shown, 1, messages.static_reads_elsewhere(shown, loads[0])))
+    return found

@@ -71,6 +71,12 @@ _NAMED = {
 }
 
 
+def path_of(url: str) -> str:
+    """The output path of a root-relative URL: '/tasks/soep/' → 'tasks/soep/index.html'."""
+    relative = url.lstrip("/")
+    return relative + "index.html" if relative == "" or relative.endswith("/") else relative
+
+
 def media(relative: str) -> Route:
     """An image from content/ or the theme, copied under /media/."""
     # Coordinators name photos "Soep koken 1.jpg": the URL needs %20, the file keeps its name.

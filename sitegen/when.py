@@ -28,6 +28,23 @@ class WhenError(ValueError):
     """A date or time that cannot be used; the message says what to write."""
 
 
+# Years a task board can mean. Outside them a date is a typo (0202, 20277) or an attack:
+# year 1 and 9999 overflow as soon as a time zone is applied, and a far end or repeat made
+# the board, month filter and feeds cover thousands of months. 1900 keeps old results
+# writable; 2200 is far beyond any poster.
+YEAR_MIN, YEAR_MAX = 1900, 2200
+# At most this many occurrences of one repeat: a weekly task for almost ten years. A repeat
+# with `count` or `until` past it is refused; an endless one lists at most this many.
+MAX_OCCURRENCES = 500
+# The longest one occurrence may last: a season. Longer is not one task but a repeat.
+MAX_DURATION = timedelta(days=92)
+
+
+def _in_years(moment, shown) -> None:
+    if not YEAR_MIN <= moment.year <= YEAR_MAX:
+        raise WhenError(messages.year_out_of_range(shown, YEAR_MIN, YEAR_MAX))
+
+
 def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     """Attach the site zone; refuse a time in the DST gap, take the first of two."""
     aware = naive.replace(tzinfo=zone, fold=0)
@@ -39,6 +56,8 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
 
 def parse_moment(value: object, raw: str | None, zone: ZoneInfo) -> Moment:
     """Turn a YAML value (text, date, datetime) into a date or an aware datetime."""
+    if isinstance(value, date):  # a datetime too: checked before a zone can overflow it
+        _in_years(value, raw if raw is not None else value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return localize(value, zone)
@@ -50,6 +69,7 @@ def parse_moment(value: object, raw: str | None, zone: ZoneInfo) -> Moment:
         if match:
             day_text, time_text, offset = match.groups()
             day = _existing_day(day_text)
+            _in_years(day, value.strip())
             if time_text is None:
                 return day
             try:
@@ -84,9 +104,12 @@ def parse_day(value: object, raw: str | None) -> date:
     if isinstance(value, datetime):
         raise WhenError(messages.expected_date(raw or value))
     if isinstance(value, date):
+        _in_years(value, raw if raw is not None else value)
         return value
     if isinstance(value, str) and re.fullmatch(_DATE, value.strip()):
-        return _existing_day(value.strip())
+        day = _existing_day(value.strip())
+        _in_years(day, value.strip())
+        return day
     raise WhenError(messages.expected_date(raw if raw is not None else value))
 
 
@@ -184,20 +207,29 @@ class Schedule:
         zone = self.start.tzinfo if not self.all_day else None
         first = self.start.replace(tzinfo=None) if zone else datetime.combine(self.start, time())
         until = repeat.until
-        if until is None and repeat.count is None:
+        endless = until is None and repeat.count is None
+        if endless:
             until = horizon or (self.start.date() if zone else self.start) + ENDLESS_HORIZON
+        # No occurrence past the last year a date may have, however the repeat is written.
+        until = min(until or date.max, date(YEAR_MAX, 12, 31))
         from dateutil import rrule  # here: a build that finds every task remembered never needs it
         rule = rrule.rrule(
             {"daily": rrule.DAILY, "weekly": rrule.WEEKLY, "monthly": rrule.MONTHLY}[repeat.freq],
             dtstart=first,
             interval=repeat.interval,
             count=repeat.count,
-            until=datetime.combine(until, time.max) if until else None,
+            until=None if repeat.count else datetime.combine(until, time.max),
         )
         skipped = set(repeat.exceptions)
+        # An endless repeat is cut at the limit; a fixed one goes one past it, which
+        # content.py refuses (so a count of 10^20 is never walked further).
+        left = MAX_OCCURRENCES if endless else MAX_OCCURRENCES + 1
         for wall in rule:
             if wall.date() in skipped:
                 continue
+            if left == 0 or wall.year > YEAR_MAX:
+                return
+            left -= 1
             if zone is None:
                 yield wall.date()
             else:

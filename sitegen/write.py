@@ -23,6 +23,8 @@ from .leftovers import remove_leftovers
 
 _TEMP_SUFFIX = ".sitegen-tmp"
 
+# What a file system without hard links answers to os.link (FAT, some network disks).
+_NO_HARD_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.EOPNOTSUPP, errno.ENOTSUP}
 # path → (sha256, size, mtime_ns) of a file as written
 FileEntry = tuple[bytes, int, int]
 
@@ -110,6 +112,9 @@ def _commit(out: Path, moves: list[tuple[Path, Path]], stale: list[Path], backup
     """Rename the staged files into place and move the stale ones out; undo all of it on failure."""
     done: list[tuple[str, Path, Path | None]] = []  # what to undo, in order
     try:
+        if not out.is_dir():
+            out.mkdir(parents=True)
+            done.append(("made", out, None))
         for source, target in moves:
             _make_room(out, target, backup, done)
             kept = _keep(target, backup, out) if os.path.lexists(target) else None
@@ -153,13 +158,16 @@ def _make_room(out: Path, target: Path, backup: Path, done: list) -> None:
 def _keep(target: Path, backup: Path, out: Path, move: bool = False) -> Path:
     """Keep the current file at `target` in the backup folder (a hard link; moved when asked)."""
     kept = backup / target.relative_to(out)
-    kept.parent.mkdir(parents=True, exist_ok=True)
+    if not kept.parent.is_dir():
+        kept.parent.mkdir(parents=True, exist_ok=True)
     if not move and not target.is_dir():
         try:
             os.link(target, kept, follow_symlinks=False)
             return kept
-        except OSError:
-            pass  # a file system without hard links: keep a copy
+        except OSError as error:
+            if error.errno not in _NO_HARD_LINKS:
+                raise
+            # a file system without hard links: keep a copy
         shutil.copy2(target, kept, follow_symlinks=False)
         return kept
     os.rename(target, kept)
@@ -182,10 +190,13 @@ def _undo(done: list[tuple[str, Path, Path | None]]) -> None:
 
 def _move_whole(staging: Path, out: Path) -> bool:
     """A first build into a new folder: the staging folder becomes the output folder, whole."""
-    try:
+    if not out.parent.is_dir():
         out.parent.mkdir(parents=True, exist_ok=True)
+    try:
         os.rename(staging, out)  # replaces an empty folder
-    except OSError:
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EBUSY):  # a mount point: file by file, below
+            raise
         return False
     return True
 
@@ -202,7 +213,8 @@ def _entries(out: Path, written: dict[str, FileEntry], entries: dict[str, FileEn
 
 
 def _put(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():  # (mkdir only when needed: each call can fail on a full disk)
+        path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         handle.write(data)
 

@@ -129,8 +129,8 @@ def test_unchanged_files_are_not_parsed_again(three, monkeypatch):
 
     three.build()
     parsed = []
-    original = yaml.CSafeLoader.get_single_data
-    monkeypatch.setattr(yaml.CSafeLoader, "get_single_data",
+    original = yaml.CSafeLoader.get_single_node
+    monkeypatch.setattr(yaml.CSafeLoader, "get_single_node",
                         lambda loader: parsed.append(loader) or original(loader))
     three.build()
     assert len(parsed) == 1  # site.yml only: its settings are read by every build

@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import html
+import ipaddress
 import json
 import re
 import signal
@@ -34,7 +35,7 @@ from .. import messages, urls
 from ..build import BuildOptions, BuildResult, build
 from ..engine import CACHE_DIR, Engine
 from ..load.content import LoadOptions, load_task_file, with_task
-from ..problems import BuildFailed
+from ..problems import BuildError, BuildFailed
 from ..render.pages import task_page
 from ..render.templates import Templates
 from ..theme import Theme
@@ -166,7 +167,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     state = ServeState(options.out_dir, options.root, log=log)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        server = ThreadingHTTPServer((host, port), partial(_Handler, state))
+        server = _Server((host, port), partial(_Handler, state, hosts=allowed_hosts(host)))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             log(messages.port_in_use(host, port), file=sys.stderr)
@@ -278,11 +279,18 @@ class _Rebuilder:
                 self.log(messages.build_failed(len(lines)), file=sys.stderr)
                 self._failed(lines)
                 return
+            except BuildError as error:  # e.g. public/ not writable: said in one line, like a problem
+                lines = [f"error: {error}"]
+                self.log(lines[0], file=sys.stderr)
+                self._failed(lines)
+                return
             except Exception as error:  # a bug must not kill the server; show it like a problem
                 lines = [f"internal error: {type(error).__name__}: {error}"]
                 self.log(lines[0], file=sys.stderr)
                 self._failed(lines)
                 return
+            for note in result.notes:
+                self.log(note, file=sys.stderr)
             before, self.good, self.templates = self.manifest, result.model, None
             self.manifest = dict(result.report.files) if result.report else None
             with self.state.changed:
@@ -300,12 +308,65 @@ class _Rebuilder:
         self.state.finished(lines)
 
 
+class _Server(ThreadingHTTPServer):
+    # A browser opening a page fetches its CSS, scripts, pictograms and search files at
+    # once; the socket module's default backlog of 5 refused connections under 200 at a
+    # time (retried a second or more later). The kernel caps it at net.core.somaxconn.
+    request_queue_size = 1024
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The Host names a request may carry: the address listened on, and this computer's names."""
+    return frozenset({host.strip("[]").lower(), "localhost", "127.0.0.1", "::1"})
+
+
+def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a request's Host header names this server (as Vite and webpack-dev-server check).
+
+    A page on another site can point its own host name at 127.0.0.1 (DNS rebinding) and
+    read the preview through the visitor's browser: then Host is that other name. An IP
+    address cannot be rebound, and `*.localhost` always means this computer.
+    """
+    if not header:
+        return False
+    name = header.strip().lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1:name.find("]")] if "]" in name else name
+    elif name.count(":") == 1:
+        name = name.partition(":")[0]
+    name = name.rstrip(".")
+    if name in allowed or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class _Handler(SimpleHTTPRequestHandler):
     """Serves public/, adding the reload script and the problems banner to HTML."""
 
-    def __init__(self, state: ServeState, *args, **kwargs):
+    def __init__(self, state: ServeState, *args, hosts: frozenset[str] = frozenset(), **kwargs):
         self.state = state
+        self.hosts = hosts or allowed_hosts("127.0.0.1")
         super().__init__(*args, directory=str(state.out), **kwargs)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if not host_allowed(self.headers.get("Host"), self.hosts):
+            editor = self.command == "POST" and self.path == local_editor.API_PATH  # Decap reads JSON
+            body = (json.dumps({"error": messages.EDITOR_FORBIDDEN}).encode() if editor
+                    else messages.HOST_REFUSED.encode("utf-8"))
+            self.send_response(HTTPStatus.FORBIDDEN)
+            self.send_header("Content-Type", "application/json" if editor else "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return False
+        return True
 
     def log_message(self, format, *args) -> None:
         pass  # one line per request would drown the build messages

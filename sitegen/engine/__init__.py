@@ -238,10 +238,12 @@ def _bytecode_cache(store: Store) -> FileSystemBytecodeCache | None:
         return None
     folder = store.folder / f"templates-{store.fingerprint.hex()[:16]}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # the store says why, when it writes
-    return _SafeBytecodeCache(str(folder))
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        store.fault(error)
+        return None
+    return _SafeBytecodeCache(str(folder), store)
 
 
 class _SafeBytecodeCache(FileSystemBytecodeCache):
@@ -249,8 +251,15 @@ class _SafeBytecodeCache(FileSystemBytecodeCache):
 
     Jinja2 checks a file's template source and its own format number, not the code: a
     damaged file must be compiled again, never run. A file that cannot be read or
-    written is only a miss.
+    written is only a miss (the store's warning says why, in the build's own process).
     """
+
+    def __init__(self, directory: str, store: Store | None):
+        super().__init__(directory)
+        self._store = store
+
+    def __reduce__(self):  # in a worker process: the same folder, without the store
+        return _SafeBytecodeCache, (self.directory, None)
 
     def load_bytecode(self, bucket) -> None:
         try:
@@ -267,5 +276,7 @@ class _SafeBytecodeCache(FileSystemBytecodeCache):
             code = bucket.bytecode_to_string()
             temporary.write_bytes(hashlib.sha256(code).digest() + code)
             os.replace(temporary, name)
-        except OSError:  # a full or read-only disk: compiled again next time
+        except OSError as error:  # a full or read-only disk: compiled again next time
             temporary.unlink(missing_ok=True)
+            if self._store is not None:
+                self._store.fault(error)

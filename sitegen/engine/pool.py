@@ -76,7 +76,8 @@ def stage(staging: Path, path: str, value):
     if path.endswith("/"):
         return {name: stage(staging, path + name, data) for name, data in value.items()}
     target = staging / path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # (mkdir only when needed: each call can fail on a full disk)
+        target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "wb") as handle:
         handle.write(value)
     return Staged(hashlib.sha256(value).digest(), len(value))

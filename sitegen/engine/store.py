@@ -84,7 +84,7 @@ class Store:
         except FileNotFoundError:
             return None
         except OSError as error:
-            self._warn(messages.cache_unreadable(self.folder, error))
+            self.fault(error)
             return None
         header = FORMAT_HEADER + self.fingerprint
         payload = memoryview(data)[len(header) + 32:]
@@ -114,9 +114,10 @@ class Store:
                 temporary.unlink()
             except OSError:
                 pass
-            self._warn(messages.cache_unwritable(self.folder, error))
+            self.fault(error)
 
-    def _warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
-
+    def fault(self, error: OSError) -> None:
+        """The cache folder failed: one warning says why (the build goes on without it)."""
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        if self.folder is not None and not self.warnings:  # the first reason says it
+            self.warnings.append(messages.cannot_cache(f"{self.folder.name}/", reason))

@@ -10,8 +10,9 @@ from .. import messages
 from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from ..model import Choice, Editor, Site
+from ..paths import SLUG_CHARS, points_outside
 from ..problems import Problems
-from .yamlfile import YamlError, YamlMap, parse_yaml, read_text
+from .yamlfile import FILE_BYTES, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
 
 SITE_FILE = "content/site.yml"
 SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
@@ -25,8 +26,14 @@ _BRANCH_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 def load_settings(root: Path, problems: Problems, base_url: str | None = None) -> Site | None:
     """Read and check site.yml; None (with problems added) when unusable."""
     path = root / SITE_FILE
+    if points_outside(path, root / "content"):
+        problems.add(SITE_FILE, 1, messages.link_outside(SITE_FILE))
+        return None
     try:
-        data = parse_yaml(read_text(path.read_bytes()))
+        data = parse_yaml(read_text(read_at_most(path, FILE_BYTES)))
+    except TooBig:
+        problems.add(SITE_FILE, 1, messages.file_too_big(FILE_BYTES))
+        return None
     except FileNotFoundError:
         problems.add(SITE_FILE, 1, messages.MISSING_SITE_FILE)
         return None
@@ -114,9 +121,14 @@ def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
         if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
             fields.problem(key, messages.bad_choice_slug(key, str(slug)), line)
             continue
+        if len(slug) > SLUG_CHARS:  # a category is a folder of the site: it must fit every disk
+            fields.problem(key, messages.choice_too_long(key, slug, SLUG_CHARS), line)
+            continue
         if label is not None and not isinstance(label, (str, int, float)):
             fields.problem(key, messages.wrong_type(f"{key} label", "text", label), line)
             continue
         text = str(label).strip() if label is not None else slug.replace("-", " ").capitalize()
+        if not fields.printable(key, text, line):  # labels reach pages and calendar CATEGORIES
+            continue
         choices.append(Choice(slug, text))
     return tuple(choices)

@@ -7,6 +7,7 @@ problem in every file is collected, so one build reports them all.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,12 +19,15 @@ from ..model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort
 from ..problems import Problems
 from ..recipe import Recipe, make_values, recipe
 from .config import load_settings
-from .fields import SLUG_RE, Fields
+from .fields import CONTROL_RE, SLUG_RE, Fields
 from .links import check_link, check_signup
+from ..media import check_picture
+from ..paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside
+from ..when import (FREQUENCIES, MAX_DURATION, MAX_OCCURRENCES, Repeat, Schedule, WhenError, localize, parse_day,
+                    parse_moment, parse_time_of_day)
 from .markup import Body, render_markdown
-from ..when import (FREQUENCIES, Repeat, Schedule, WhenError, localize, parse_day, parse_moment,
-                   parse_time_of_day)
-from .yamlfile import FrontMatterText, YamlError, YamlList, YamlMap, parse_front_matter, read_text, split_front_matter
+from .yamlfile import (FILE_BYTES, FrontMatterText, TooBig, YamlError, YamlList, YamlMap, parse_front_matter,
+                       read_at_most, read_text, split_front_matter)
 
 TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
              "talents", "access", "spots", "taken", "status", "signup", "reward", "contact",
@@ -68,32 +72,36 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     """Load site.yml, places and tasks; the model is None when there are problems.
 
     Each file is loaded by a recipe of its text and what it is checked against (the site
-    settings, the places, the pictures there are), and its Markdown body by a recipe of its
-    own: `make` makes them (the engine remembers them between builds).
+    settings, the places), and its Markdown body by a recipe of its own: `make` makes them
+    (the engine remembers them between builds). The pictures a file names are looked up
+    afresh by every build: they can change, or turn into a link out of the site, without
+    the file changing.
     """
     problems = Problems()
+    if points_outside(options.root / "content", options.root):
+        problems.add("content", 1, messages.link_outside("content"))
+        return None, problems
     site = load_settings(options.root, problems, options.base_url)
     place_files = _read_folder(options.root, "content/places", problems)
     task_files = _read_folder(options.root, "content/tasks", problems)
     if site is None:
         return None, problems  # categories and zone are unknown: checking tasks would mislead
-    pictures = find_pictures(options)
     places = {}
-    for place, found, warnings in make([recipe(load_place, path, front, _body_recipe(front), site, pictures)
-                                        for path, front in place_files]):
+    for (path, _), (place, found, warnings, pictures) in zip(place_files, make(
+            [recipe(load_place, path, front, _body_recipe(front), site) for path, front in place_files])):
         problems.found.extend(found)
         problems.warnings.extend(warnings)
-        if place:
+        if place and not _check_pictures(path, pictures, options, problems):
             places[place.slug] = place
     # Places whose file exists but has problems: a task there must not be told it "does not exist".
     broken = tuple(sorted({PurePosixPath(path).stem for path, _ in place_files} - places.keys()))
     known = tuple(sorted(places))
     tasks = []
-    for task, found, warnings in make([recipe(load_task, path, front, _body_recipe(front), site, known, broken,
-                                              pictures) for path, front in task_files]):
+    for (path, _), (task, found, warnings, pictures) in zip(task_files, make(
+            [recipe(load_task, path, front, _body_recipe(front), site, known, broken) for path, front in task_files])):
         problems.found.extend(found)
         problems.warnings.extend(warnings)
-        if task and (options.drafts or not task.draft):
+        if task and not _check_pictures(path, pictures, options, problems) and (options.drafts or not task.draft):
             tasks.append(task)
     if problems:
         return None, problems
@@ -108,33 +116,46 @@ def _body_recipe(front: FrontMatterText) -> Recipe:
     return recipe(render_markdown, front.body)
 
 
-def load_place(path: str, front: FrontMatterText, body: Body, site: Site,
-               pictures: tuple[str, ...]) -> tuple[Place | None, tuple, tuple]:
-    """A place file's record (None when it has problems), its problems and its warnings."""
-    return _checked(lambda meta, problems: _load_place(path, meta, front, body, site, pictures, problems),
-                    path, front)
+def load_place(path: str, front: FrontMatterText, body: Body, site: Site) -> tuple:
+    """A place file's record (None when it has problems), its problems, warnings and pictures."""
+    return _checked(lambda meta, problems, pictures: _load_place(path, meta, front, body, site, pictures,
+                                                                 problems), path, front)
 
 
 def load_task(path: str, front: FrontMatterText, body: Body, site: Site, places: tuple[str, ...],
-              broken: tuple[str, ...], pictures: tuple[str, ...]) -> tuple[Task | None, tuple, tuple]:
-    """A task file's record (None when it has problems), its problems and its warnings."""
-    return _checked(lambda meta, problems: _load_task(path, meta, front, body, site, places, broken,
-                                                      pictures, problems), path, front)
+              broken: tuple[str, ...]) -> tuple:
+    """A task file's record (None when it has problems), its problems, warnings and pictures."""
+    return _checked(lambda meta, problems, pictures: _load_task(path, meta, front, body, site, places, broken,
+                                                                pictures, problems), path, front)
 
 
 def _checked(load, path: str, front: FrontMatterText):
+    """(record or None, problems, warnings, the pictures it names: (as written, path, line, in the text))."""
     problems = Problems()
+    pictures: list[tuple[str, str, int, bool]] = []
     try:
         meta = parse_front_matter(front)
     except YamlError as error:
         problems.add(path, error.line, str(error))
-        return None, tuple(problems.found), ()
+        return None, tuple(problems.found), (), ()
     stem = PurePosixPath(path).stem
     if not SLUG_RE.fullmatch(stem):
         # Still checked: every other mistake in the file is reported in the same build.
         problems.add(path, 1, messages.bad_slug(stem, slugify(stem)))
-    record = load(meta, problems)
-    return (record if not problems else None), tuple(problems.found), tuple(problems.warnings)
+    elif len(stem) > SLUG_CHARS:
+        # Checked before anything is written: its pages could not be made on every disk.
+        problems.add(path, 1, messages.slug_too_long(stem, SLUG_CHARS, slugify(stem)))
+    record = load(meta, problems, pictures)
+    return (record if not problems else None), tuple(problems.found), tuple(problems.warnings), tuple(pictures)
+
+
+def _check_pictures(path: str, pictures, options: LoadOptions, problems: Problems) -> bool:
+    """Add a problem for each picture a file names that is missing, outside or unfit; True if any."""
+    before = len(problems.found)
+    for shown, relative, line, in_text in pictures:
+        if problem := picture_problem(shown, relative, options):
+            problems.add(path, line, messages.body_link(shown, problem) if in_text else problem)
+    return len(problems.found) > before
 
 
 def _read_folder(root: Path, folder: str, problems: Problems) -> list[tuple[str, FrontMatterText]]:
@@ -143,13 +164,31 @@ def _read_folder(root: Path, folder: str, problems: Problems) -> list[tuple[str,
     directory = root / folder
     if not directory.is_dir():
         return files
+    if points_outside(directory, root / "content"):
+        problems.add(folder, 1, messages.link_outside(folder))
+        return files
     with os.scandir(directory) as found:
         entries = sorted(found, key=lambda entry: entry.name)
+    twins: dict[str, str] = {}  # a name → the other name a Mac or Windows disk takes for the same file
+    for one, other in case_twins(entry.name for entry in entries if entry.name.endswith(".md")):
+        twins.setdefault(one, other)
+        twins.setdefault(other, one)
     for entry in entries:
         name = entry.name
         path = f"{folder}/{name}"
-        if name.startswith(".") or _is_dir(entry):
-            continue  # editor lock and swap files (.#x.md, .x.md.swp), sub-folders
+        if name.startswith("."):
+            if name.endswith(".md"):  # meant as a task or place, but hidden: say so
+                problems.warn(path, 1, messages.hidden_file(name, f"{slugify(name)}.md"))
+            continue  # editor lock and swap files (.#x.md, .x.md.swp)
+        if _is_dir(entry):
+            problems.warn(path, 1, messages.folder_not_read(path, folder))
+            continue
+        if name in twins:
+            problems.add(path, 1, messages.case_twin(path, f"{folder}/{twins[name]}"))
+            continue
+        if points_outside(entry.path, root / "content"):
+            problems.add(path, 1, messages.link_outside(path))
+            continue
         if not name.endswith(".md"):
             suffix = PurePosixPath(name).suffix
             if suffix.lower() in _ALMOST_MARKDOWN:
@@ -174,11 +213,13 @@ def _is_dir(entry: os.DirEntry) -> bool:
 def _read_file(file: Path | str, path: str, problems: Problems) -> FrontMatterText | None:
     """One content file split into front matter and body; None (with a problem) when unreadable."""
     try:
-        return split_front_matter(read_text(Path(file).read_bytes()))
+        return split_front_matter(read_text(read_at_most(file, FILE_BYTES)))
     except UnicodeDecodeError:
         problems.add(path, 1, messages.NOT_UTF8)
     except YamlError as error:
         problems.add(path, error.line, str(error))
+    except TooBig:
+        problems.add(path, 1, messages.file_too_big(FILE_BYTES))
     except OSError as error:
         problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
     return None
@@ -200,10 +241,11 @@ def load_task_file(options: LoadOptions, model: SiteModel, path: str) -> tuple[T
     front = _read_file(options.root / relative, str(relative), problems)
     if front is None:
         return None, problems
-    task, found, warnings = load_task(str(relative), front, render_markdown(front.body), model.site,
-                                      tuple(sorted(model.places)), (), find_pictures(options))
+    task, found, warnings, pictures = load_task(str(relative), front, render_markdown(front.body), model.site,
+                                                tuple(sorted(model.places)), ())
     problems.found.extend(found)
     problems.warnings.extend(warnings)
+    _check_pictures(str(relative), pictures, options, problems)
     if task is None or problems or (task.draft and not options.drafts):
         return None, problems
     return view_task(task, model.now), problems
@@ -239,19 +281,25 @@ def slugify(text: str, fallback: str = "taak") -> str:
 
 
 def _body(path: str, front: FrontMatterText, body: Body, problems: Problems,
-          pictures: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """The body as safe HTML, and the site's own pictures it shows (checked to exist)."""
+          pictures: list) -> tuple[str, tuple[str, ...]]:
+    """The body as safe HTML, and the site's own pictures it shows (named in `pictures`)."""
+    if found := CONTROL_RE.search(front.body):
+        problems.add(path, front.body_line + front.body.count("\n", 0, found.start()),
+                     messages.body_unprintable(found.group()))
     for url, problem in body.refused:
         problems.add(path, _line_in_body(front, url), messages.body_link(url, problem))
     for image in body.images:
-        relative, problem = _asset(image, pictures)
+        relative, problem = _picture_path(image)
         if problem:
             problems.add(path, _line_in_body(front, image), messages.body_link(image, problem))
+        else:
+            pictures.append((image, relative, _line_in_body(front, image), True))
     return body.html, body.images
 
 
 def _line_in_body(front: FrontMatterText, url: str) -> int:
-    for needle in (url, url.partition(":")[2]):
+    # As written, without its scheme, or (entities and tabs decoded) from its first letter on.
+    for needle in (url, url.partition(":")[2], re.sub(r"^[\W_]+", "", url)):
         index = front.body.find(needle) if needle else -1
         if index >= 0:
             return front.body_line + front.body.count("\n", 0, index)
@@ -346,6 +394,9 @@ def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None
         end = start if all_day else start + DEFAULT_DURATION
     repeat = _repeat(fields, start)
     schedule = Schedule(start, end, repeat)
+    if schedule.fixed is not None and len(schedule.fixed) > MAX_OCCURRENCES:
+        fields.problem("repeat", messages.too_many_occurrences(MAX_OCCURRENCES))
+        return None
     for day in schedule.unmatched_exceptions():
         problems.warn(fields.path, fields.line("repeat"), messages.unmatched_exception(day))
     return schedule
@@ -373,6 +424,9 @@ def _end(fields: Fields, start, zone):
         return None
     if end < start:
         fields.problem("end", messages.end_before_start(_show(end), _show(start)))
+        return None
+    if end - start > MAX_DURATION:
+        fields.problem("end", messages.too_long(_show(end), _show(start), MAX_DURATION.days))
         return None
     return end
 
@@ -463,44 +517,70 @@ def _contact(fields: Fields) -> str:
     return fields.text("contact") or ""
 
 
-def _image(fields: Fields, pictures: tuple[str, ...]) -> str | None:
+def _image(fields: Fields, pictures: list) -> str | None:
     path = fields.text("image")
     if not path:
         return None
-    relative, problem = _asset(path, pictures)
+    relative, problem = _picture_path(path)
     if problem:
         fields.problem("image", problem)
+    else:
+        pictures.append((path, relative, fields.line("image"), False))
     return relative
 
 
-def _asset(path: str, pictures: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """A picture path under content/ or theme/: (its relative path, None) or (None, problem)."""
+def _picture_path(path: str) -> tuple[str | None, str | None]:
+    """A picture as written → its path under content/ or theme/, or the problem with how it is written."""
     relative = PurePosixPath(path.removeprefix("content/").removeprefix("theme/"))
-    if relative.is_absolute() or ".." in relative.parts or check_link(path, ()):
+    if relative.is_absolute() or ".." in relative.parts or "\\" in path or check_link(path, ()):
         return None, messages.image_outside(path)
     if relative.suffix.lower() not in IMAGE_SUFFIXES:
         return None, messages.image_type(path)
-    if str(relative) not in pictures:
-        return None, messages.image_missing(path)
+    if problem := name_problem(str(relative), MEDIA_PATH_CHARS):
+        return None, problem
     return str(relative), None
 
 
-def find_asset(options: LoadOptions, relative: str) -> Path | None:
-    """The file an `image:` path names: under content/, then the theme folders."""
-    for base in (options.root / "content", *options.asset_roots):
+def picture_problem(path: str, relative: str, options: LoadOptions) -> str | None:
+    """Why the picture `relative` (written `path`) cannot be shown: missing, outside the site, unfit."""
+    for base in _asset_bases(options):
         candidate = base / relative
-        if candidate.is_file():
-            return candidate
+        if not os.path.lexists(candidate):
+            continue
+        if inside(candidate, base) is None:
+            # A symlink to /etc/passwd or /proc/self/environ would publish it: never followed out.
+            return messages.image_link_outside(path)
+        if not candidate.is_file():
+            continue
+        if twin := _case_twin(base, PurePosixPath(relative)):
+            return messages.case_twin(path, twin)
+        return check_picture(candidate, path)
+    return messages.image_missing(path)
+
+
+def _asset_bases(options: LoadOptions) -> tuple[Path, ...]:
+    return (options.root / "content", *options.asset_roots)
+
+
+def _case_twin(base: Path, relative: PurePosixPath) -> str | None:
+    """Another file or folder on the way to `relative` whose name differs only by case (one file on a Mac)."""
+    folder = base
+    for part in relative.parts:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return None
+        for one, other in case_twins(names):
+            if part in (one, other):
+                twin = other if part == one else one
+                return (folder / twin).relative_to(base).as_posix()
+        folder = folder / part
     return None
 
-
-def find_pictures(options: LoadOptions) -> tuple[str, ...]:
-    """Every picture a task or place may name: its path under content/ or a theme folder, sorted."""
-    found = set()
-    for base in (options.root / "content", *options.asset_roots):
-        if base.is_dir():
-            for folder, _, names in os.walk(base):
-                relative = Path(folder).relative_to(base).as_posix()
-                found.update(name if relative == "." else f"{relative}/{name}" for name in names
-                             if PurePosixPath(name).suffix.lower() in IMAGE_SUFFIXES)
-    return tuple(sorted(found))
+def find_asset(options: LoadOptions, relative: str) -> Path | None:
+    """The file an `image:` path names: under content/, then the theme folders (never outside them)."""
+    for base in _asset_bases(options):
+        candidate = base / relative
+        if candidate.is_file() and inside(candidate, base) is not None:
+            return candidate
+    return None

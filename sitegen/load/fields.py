@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from numbers import Real
 
@@ -10,6 +11,14 @@ from ..problems import Problems
 from .yamlfile import YamlList, YamlMap
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Control characters other than tab and newline break outputs (NUL and ESC make feed.xml
+# ill-formed XML, and drive terminals), and the bidirectional controls show text in
+# another order than it is (a phone number shown reversed while tel: dials the other).
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# No count, hours or reward on a task board comes near a million; past it a number is a
+# typo or an attack (and would be shown with ever more digits on posters and the impact page).
+NUMBER_MAX = 1_000_000
 
 
 class Fields:
@@ -62,8 +71,15 @@ class Fields:
         if not isinstance(value, str):
             # YAML 1.1 reads `no` as False, `12:00` as 720 and the phone number
             # `050123456` as an octal integer; the raw text is what was meant.
-            return (self.raw(key) or str(value)).strip()
-        return value.strip()
+            value = self.raw(key) or str(value)
+        return value.strip() if self.printable(key, value) else None
+
+    def printable(self, key: str, text: str, line: int | None = None) -> bool:
+        """Whether text is free of control and direction characters; else a problem."""
+        if (found := CONTROL_RE.search(text)) or (found := BIDI_CONTROL_RE.search(text)):
+            self.problem(key, messages.unprintable_character(key, found.group()), line)
+            return False
+        return True
 
     def text_list(self, key: str) -> tuple[str, ...]:
         """A list of text; a single text is read as a list of one."""
@@ -71,7 +87,7 @@ class Fields:
         if value is None:
             return ()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return (str(value).strip(),)
+            return (str(value).strip(),) if self.printable(key, str(value)) else ()
         if not isinstance(value, list):
             self.problem(key, messages.wrong_type(key, "a list (one '- item' per line)", value))
             return ()
@@ -80,7 +96,7 @@ class Fields:
             if isinstance(item, (YamlMap, YamlList, list, dict)) or item is None:
                 line = value.line_of(index) if isinstance(value, YamlList) else None
                 self.problem(key, messages.wrong_type(f"{key} item", "text", item), line)
-            else:
+            elif self.printable(key, str(item), value.line_of(index) if isinstance(value, YamlList) else None):
                 items.append(str(item).strip())
         return tuple(items)
 
@@ -99,7 +115,7 @@ class Fields:
                 found.append(item)
         return tuple(found)
 
-    def integer(self, key: str, *, minimum: int) -> int | None:
+    def integer(self, key: str, *, minimum: int, maximum: int = NUMBER_MAX) -> int | None:
         value = _unquote_number(self.value(key))
         if value is None:
             return None
@@ -107,14 +123,21 @@ class Fields:
             message = messages.positive_int if minimum >= 1 else messages.non_negative_int
             self.problem(key, message(key, self.raw(key) or value))
             return None
+        if value > maximum:
+            self.problem(key, messages.number_too_big(key, self.raw(key) or value, maximum))
+            return None
         return value
 
     def number(self, key: str) -> float | int | None:
         value = _unquote_number(self.value(key))
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, Real) or value < 0 or value != value:
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
+            # .inf and .nan are YAML numbers, and were shown as "∞" and "NaN"
             self.problem(key, messages.non_negative_number(key, self.raw(key) or value))
+            return None
+        if value > NUMBER_MAX:
+            self.problem(key, messages.number_too_big(key, self.raw(key) or value, NUMBER_MAX))
             return None
         return value
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
+import ada_url
+
 from .. import messages
 
 WEB_SCHEMES = ("https", "http", "mailto", "tel")
@@ -13,9 +15,20 @@ PLACEHOLDERS = ("title", "date", "time", "place", "slug", "url")
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 # Contact lines ("050 12 34 56 · info@example.be"): what becomes a tel: or mailto: link.
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<![\w+])\+?\d[\d ./-]{6,}\d")
+# Digits 0–9 only: the tel: link is made of the digits shown, and other scripts' digits
+# (٠٥٠, fullwidth ０５０) would be shown as one number and dialled as another, or not at all.
+PHONE_RE = re.compile(r"(?<![\w+])\+?[0-9][0-9 ./-]{6,}[0-9]")
 # Browsers drop these before reading a scheme, so `java\tscript:` is `javascript:`.
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+_EDGES = "".join(map(chr, range(0x21)))  # C0 controls and space
+
+
+def browser_form(url: str) -> str:
+    """A URL as browsers start reading it (WHATWG): no leading or trailing C0 controls
+    and spaces, no tabs or newlines anywhere."""
+    return url.strip(_EDGES).replace("\t", "").replace("\n", "").replace("\r", "")
 
 
 def scheme_of(url: str) -> str | None:
@@ -34,9 +47,18 @@ def check_link(url: str, allowed=WEB_SCHEMES, *, relative_ok: bool = True) -> st
         return messages.link_not_absolute(url, allowed)
     if scheme not in allowed:
         return messages.link_scheme(url, scheme, allowed)
-    if scheme in ("http", "https") and not urlsplit(url.strip()).netloc:
+    # `https:/forms` is https://forms/ to a browser: a typo all the same, so both must see a host.
+    if scheme in ("http", "https") and not (urlsplit(url.strip()).netloc and _host(url)):
         return messages.link_without_host(url)
     return None
+
+
+def _host(url: str) -> str:
+    """The host a browser reads in an absolute URL ('' when there is none or it is no URL)."""
+    try:
+        return ada_url.URL(url).hostname
+    except ValueError:
+        return ""
 
 
 def check_signup(url: str) -> str | None:

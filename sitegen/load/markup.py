@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from html.parser import HTMLParser
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .. import messages, urls
-from .links import WEB_SCHEMES, check_link, scheme_of
+from ..offsite import NO_HOST, elsewhere, loads_in_html
+from .links import WEB_SCHEMES, browser_form, check_link, scheme_of
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -26,6 +27,8 @@ _ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 _URL_ATTRIBUTES = {"href", "src"}
+_RAW_TEXT_TAGS = {"script", "style", "noscript", "textarea", "xmp", "plaintext", "noembed",
+                  "noframes", "iframe", "title", "template", "object", "embed", "svg", "math"}
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -68,10 +71,10 @@ class MarkdownRenderer:
         if "href" in lowered or "src" in lowered:  # else no URL to find: 7 in 10 bodies, 30 µs each
             finder.feed(raw_html)
             finder.close()
-        refused = tuple(
+        refused = [
             (url, problem) for attribute, url in finder.urls
             if (problem := check_link(url, WEB_SCHEMES) or _external_image(attribute, url))
-        )
+        ]
         images = tuple(dict.fromkeys(
             local_image_path(url) for attribute, url in finder.urls
             if attribute == "img.src" and _is_local_file(url)))
@@ -90,20 +93,27 @@ class MarkdownRenderer:
             url_schemes=set(WEB_SCHEMES),
             link_rel="noopener noreferrer",
             strip_comments=True,
+            # Elements whose text browsers read as raw text: their content goes with them.
+            # Kept as text, `<noscript><p title="</noscript><img src=…>">` came out as a real <img>.
+            clean_content_tags=_RAW_TEXT_TAGS,
         )
-        return Body(clean, refused, images)
+        # Checked again as a browser parses the result: whatever the sanitiser's reading of
+        # the input, no element of the output may load from another host.
+        known = {url for url, _ in refused}
+        refused += [(url, messages.external_image(url)) for url in loads_in_html(clean, NO_HOST)
+                    if url not in known]
+        return Body(clean, tuple(refused), images)
 
 
 def _is_local_file(url: str) -> bool:
-    """A relative path such as `images/soep.jpg` (not `/static/…`, `#top` or a web link)."""
-    url = url.strip()
-    return bool(url) and not url.startswith(("/", "#", "?")) and scheme_of(url) is None \
-        and not urlsplit(url).netloc
+    """A relative path such as `images/soep.jpg` (not `/static/…`, `#top` or a web link), read as browsers do."""
+    url = browser_form(url)
+    return bool(url) and not url.startswith(("/", "\\", "#", "?")) and scheme_of(url) is None
 
 
 def local_image_path(url: str) -> str:
     """The path under content/ (or the theme) that a body's image names."""
-    return unquote(url.strip()).removeprefix("./").removeprefix("content/")
+    return unquote(browser_form(url)).removeprefix("./").removeprefix("content/")
 
 
 class _UrlFinder(HTMLParser):
@@ -121,7 +131,8 @@ class _UrlFinder(HTMLParser):
 def _external_image(attribute: str, url: str) -> str | None:
     # A picture from another host is fetched by every visitor's browser: a request to a
     # third party that the site promises never to make (and the CSP would block it anyway).
-    if attribute == "img.src" and (scheme_of(url) or urlsplit(url.strip()).netloc):
+    # Read as a browser reads it: `/\\tracker.example/p.gif` is on another host.
+    if attribute == "img.src" and (scheme_of(url) or elsewhere(url, NO_HOST)):
         return messages.external_image(url)
     return None
 

@@ -102,12 +102,60 @@ class YamlError(Exception):
         super().__init__(message)
 
 
+# Limits that no real file comes near, so a hostile one is refused in milliseconds:
+FILE_BYTES = 1024 * 1024  # a content file: a task's text of 1 MB is ≈ 150 000 words
+YAML_CHARS = 64 * 1024  # front matter or site.yml: real ones are 1–5 KB
+YAML_VALUES = 10_000  # values once aliases are expanded: a site.yml with 500 categories has ≈ 1 000
+YAML_DEPTH = 20  # nesting levels: the contract needs 3 (repeat → except → a date)
+
+
+class TooBig(Exception):
+    """A file larger than the limit given to read_at_most."""
+
+
+def read_at_most(file, limit: int) -> bytes:
+    """A file's bytes; TooBig when it has more than `limit` (never read whole into memory)."""
+    with open(file, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooBig(file)
+    return data
+
+
+def _check_size(node: yaml.Node, line_offset: int) -> None:
+    """Refuse a document that is too large or too deep once aliases are expanded.
+
+    An alias bomb (nine levels of nine aliases) is a few hundred bytes that expand to
+    nine to the ninth values when anything walks them (a message quoting the value, a
+    merge key `<<:`): its nodes are walked here as if expanded, stopping at the limit.
+    """
+    stack, count = [(node, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        line = node.start_mark.line + 1 + line_offset
+        if count > YAML_VALUES:
+            raise YamlError(line, messages.yaml_too_many_values(YAML_VALUES))
+        if depth > YAML_DEPTH:
+            raise YamlError(line, messages.yaml_too_deep(YAML_DEPTH))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> object:
     """Parse YAML text; lines are reported `line_offset` lines further down."""
+    if len(text) > YAML_CHARS:
+        raise YamlError(1 + line_offset, messages.yaml_too_big(YAML_CHARS))
     loader = _LineLoader(text)
     loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, line_offset)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -123,6 +171,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         raise YamlError(1 + line_offset, messages.yaml_syntax(str(error))) from None
     except (ValueError, TypeError, OverflowError) as error:  # a constructor choked on a value
         raise YamlError(1 + line_offset, messages.yaml_syntax(str(error))) from None
+    except RecursionError:  # below YAML_DEPTH nothing recurses this far; kept as a last guard
+        raise YamlError(1 + line_offset, messages.yaml_too_deep(YAML_DEPTH)) from None
     finally:
         loader.dispose()
 

@@ -9,29 +9,35 @@ files; `fingerprint` names the theme's files, and the engine keys pages by it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader,
-                    StrictUndefined, TemplateError, TemplateNotFound, pass_context, select_autoescape)
+from jinja2 import (BytecodeCache, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, pass_context, select_autoescape)
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup, escape
 
 from .. import messages, urls
 from ..load.links import EMAIL_RE, PHONE_RE
 from ..load.markup import summary
 from ..model import Place, Site, month_options
+from ..offsite import loads_in_html
+from ..paths import inside
 from ..theme import Theme
 from . import seo, subscribe
+from .sandbox import ThemeEnvironment
 from .words import Words
 
 _CONTACT_RE = re.compile(f"{EMAIL_RE.pattern}|{PHONE_RE.pattern}")
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: contextlib sets __traceback__ on an exception raised through a `with`
 class RenderFailure(Exception):
     """A template problem, pinned to the template file and line."""
 
@@ -50,6 +56,9 @@ class Templates:
         self.words = Words(site.language)
         self.env = _environment(theme, site, places, self.words, bytecode)
         self._own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
+        # Pages of a theme the site holds are checked as a browser would load them: nothing
+        # from another host. (The installed package's own theme is code like ours.)
+        self._home = site.base_url if theme.site_owned else None
 
     def __reduce__(self):
         # Worker processes make their own environment from the same inputs.
@@ -57,19 +66,36 @@ class Templates:
 
     def render(self, template: str, page_url: str, **context) -> bytes:
         """The page's bytes; a mistake in a site's own template is a RenderFailure (path:line)."""
-        with self._mistakes_as_problems(template):
-            return self.env.get_template(template).render(page_url=page_url, **context).encode("utf-8")
+        with self._mistakes_as_problems(template), self.env.budget():
+            html = self.env.get_template(template).render(page_url=page_url, **context)
+        self._check_loads(html, template, urls.path_of(page_url))
+        return html.encode("utf-8")
 
     def render_card(self, view) -> str:
         """A task card: it sees its view and the globals only, so every list can show it."""
-        with self._mistakes_as_problems("_card.html"):
-            return self.env.get_template("_card.html").render(view=view)
+        with self._mistakes_as_problems("_card.html"), self.env.budget():
+            html = self.env.get_template("_card.html").render(view=view)
+        self._check_loads(html, "_card.html", "_card.html")
+        return html
+
+    def _check_loads(self, html: str, template: str, page: str) -> None:
+        """Refuse a page whose elements would load from another host (made with a site's own template)."""
+        if self._home is None or not self.env.used_own:
+            return
+        found = loads_in_html(html, self._home)
+        if found:
+            filename = template
+            with contextlib.suppress(TemplateError, SecurityError):
+                filename = self.env.get_template(template).filename or template
+            raise RenderFailure(filename, 1, messages.template_reads_elsewhere(page, found[0]))
 
     @contextmanager
     def _mistakes_as_problems(self, template: str):
         try:
             yield
-        except TemplateError as error:
+        except RenderFailure:  # already pinned: as it is
+            raise
+        except (TemplateError, SecurityError) as error:  # the sandbox's refusals are path:line too
             raise _template_failure(error, template) from None
         except Exception as error:
             # A site's own template can fail in plain Python (`{{ title + 1 }}`): that is a
@@ -91,14 +117,24 @@ def theme_fingerprint(theme: Theme) -> bytes:
     return digest.digest()
 
 
+class ThemeLoader(FileSystemLoader):
+    """Templates from theme folders; one that is a link out of its folder is never read."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(inside(filename, folder) for folder in self.searchpath):
+            raise TemplateSyntaxError(messages.template_link_outside(template), 1, template, filename)
+        return source, filename, uptodate
+
+
 def _environment(theme: Theme, site: Site, places: dict[str, Place], words: Words,
-                 bytecode: BytecodeCache | None) -> Environment:
-    """A Jinja2 environment for one site; `default/x.html` names the default theme's file."""
+                 bytecode: BytecodeCache | None) -> ThemeEnvironment:
+    """A sandboxed Jinja2 environment for one site; `default/x.html` names the default theme's file."""
     loader = ChoiceLoader([
-        PrefixLoader({"default": FileSystemLoader(theme.default_template_dir)}),
-        FileSystemLoader(theme.template_dirs),
+        PrefixLoader({"default": ThemeLoader(theme.default_template_dir)}),
+        ThemeLoader(theme.template_dirs),
     ])
-    env = Environment(
+    env = ThemeEnvironment(
         loader=loader,
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=StrictUndefined,
@@ -107,6 +143,8 @@ def _environment(theme: Theme, site: Site, places: dict[str, Place], words: Word
         keep_trailing_newline=True,
         bytecode_cache=bytecode,
     )
+    # (An empty tuple matches no file name: str.startswith(()) is False.)
+    env.own_folders = tuple(os.path.join(str(d), "") for d in theme.owned_dirs)
     static = set(theme.static_files())
     env.globals.update(site=site, t=words, lang=site.language, categories=site.categories, places=places)
     env.filters.update(
@@ -168,7 +206,7 @@ def contact_links(text: str) -> Markup:
         if "@" in found:
             href = "mailto:" + found
         else:
-            href = "tel:" + re.sub(r"[^\d+]", "", found)
+            href = "tel:" + re.sub(r"[^0-9+]", "", found)  # the very digits shown
         pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
         last = match.end()
     pieces.append(escape(text[last:]))

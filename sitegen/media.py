@@ -1,0 +1,96 @@
+"""Pictures from content/ and the theme: bounded in size, and SVG only as a still image.
+
+An SVG is a document, not just a picture: opened on its own (a visitor taps the
+picture's link, a search engine follows it) its scripts run on the site's own origin,
+and its links and styles can load from other hosts. So an SVG is published only when
+it is a still image: no scripts, event attributes, animation, embedded documents,
+style imports, or references to anything but itself and embedded raster pictures.
+Anything else is refused with the reason (we do not rewrite a coordinator's file:
+a silently changed picture is harder to understand than a clear message).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+from . import messages
+
+# Phone photos are 3–8 MB; past this a file is a mistake (a video renamed .jpg) or an attack,
+# and every build holds each picture in memory while writing it.
+MEDIA_BYTES = 10 * 1024 * 1024
+_FORBIDDEN_ELEMENTS = frozenset({
+    "script", "foreignobject", "iframe", "embed", "object", "handler", "listener",
+    "animate", "animatemotion", "animatetransform", "animatecolor", "set", "discard",
+})
+_LINK_ATTRIBUTES = frozenset({"href", "src"})  # xlink:href and href (SVG 2), in any namespace
+# Raster pictures embedded in the file itself: drawn, never fetched, never run.
+_EMBEDDED_RASTER_RE = re.compile(r"\s*data:image/(?:png|jpeg|gif|webp)[;,]", re.IGNORECASE)
+# The first character a url( refers to (also unclosed, as CSS reads it at the end of the text).
+_CSS_URL_RE = re.compile(r"url\s*\(\s*['\"]?\s*(.?)", re.IGNORECASE | re.DOTALL)
+_CSS_ESCAPE_RE = re.compile(r"\\|@import|expression\s*\(|image-set|-moz-binding", re.IGNORECASE)
+
+
+def check_picture(file: Path, shown: str) -> str | None:
+    """Why the picture `file` (named `shown` in the content) cannot be published, or None."""
+    try:
+        size = os.stat(file).st_size
+    except OSError as error:
+        return messages.image_unreadable(shown, error.strerror or str(error))
+    if size > MEDIA_BYTES:
+        return messages.image_too_big(shown, MEDIA_BYTES)
+    if file.suffix.lower() != ".svg":
+        return None
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        return messages.image_unreadable(shown, error.strerror or str(error))
+    reason = svg_problem(data)
+    return messages.svg_refused(shown, reason) if reason else None
+
+
+def svg_problem(data: bytes) -> str | None:
+    """What makes an SVG more than a still image (a short English reason), or None."""
+    lowered = data.lower()
+    # Entities can expand a small file into gigabytes, and a DOCTYPE can name outside files.
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        return "it declares a DOCTYPE or entities"
+    if b"<?xml-stylesheet" in lowered:
+        return "it loads a style sheet"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        return f"it is not well-formed XML ({error})"
+    if _local(root.tag) != "svg":
+        return "it is not an SVG image"
+    for element in root.iter():
+        name = _local(element.tag)
+        if name in _FORBIDDEN_ELEMENTS:
+            return f"it contains <{name}>"
+        if name == "style" and _css_problem(element.text or ""):
+            return "its <style> loads from elsewhere"
+        for attribute, value in element.attrib.items():
+            local = _local(attribute)
+            if local.startswith("on"):
+                return f"it has an event attribute ({local})"
+            if local in _LINK_ATTRIBUTES and not (value.strip().startswith("#")
+                                                  or _EMBEDDED_RASTER_RE.match(value)):
+                return f"it links to another file ({local}=\"{value[:40]}\")"
+            if "url" in value.lower() or local == "style":
+                if _css_problem(value):
+                    return f"its {local} attribute loads from elsewhere"
+    return None
+
+
+def _css_problem(css: str) -> bool:
+    """True when CSS refers to anything but the SVG's own elements (#id)."""
+    if _CSS_ESCAPE_RE.search(css):  # escapes can spell url( in ways a pattern misses: refused
+        return True
+    return any(first != "#" for first in _CSS_URL_RE.findall(css))
+
+
+def _local(name: str) -> str:
+    """An element or attribute name without its {namespace}, lower-cased."""
+    return name.rpartition("}")[2].lower()

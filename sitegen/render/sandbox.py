@@ -1,0 +1,179 @@
+"""The theme's templates run sandboxed: a stranger's pull request may change theme/.
+
+A Jinja2 template is code. In a plain Environment, an attribute walk such as
+`cycler.__init__.__globals__` reaches `os` and `open`: a template could read any file
+or the build's environment (where CI and Netlify keep their secrets) into a page.
+jinja2.sandbox's ImmutableSandboxedEnvironment closes those walks (no `_` attributes,
+no internals, no mutating methods on lists and dicts); on top of it the cost of one
+page is bounded: ranges and the operators that make big values (`*`, `**`, `+`, `%`)
+are checked before they run, and loop steps and calls are counted, so a template with
+`range(10**9)`, `[0] * 10**9` or loops nested four deep stops with a path:line error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import operator
+import re
+
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .. import messages
+
+# Far beyond what a page needs (the board at 10 000 tasks loops ≈ 100 000 times), and
+# still under a second or two of work for a template that tries to run forever.
+MAX_STEPS = 5_000_000
+MAX_RANGE = 10_000  # items of one range(): posters use range(strips), a handful
+MAX_SIZE = 1_000_000  # characters or items a single operator may make
+MAX_POWER_BITS = 4_096  # an integer of 1 200 digits: no page shows more
+_FORMAT_WIDTH_RE = re.compile(r"%[-#0 +]*(\d+)?(?:\.(\d+))?")
+
+
+class BudgetExceeded(SecurityError):
+    """A template did more work, or made a bigger value, than any page needs."""
+
+
+class _CountingCodeGenerator(CodeGenerator):
+    """Compiles every `{% for %}` to count its steps against the page's budget."""
+
+    def visit_Template(self, node, frame=None):
+        for loop in node.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "sitegen_steps", [], [], None, None,
+                                     lineno=loop.iter.lineno)
+        super().visit_Template(node, frame)
+
+
+class ThemeEnvironment(ImmutableSandboxedEnvironment):
+    """A sandboxed Jinja2 environment whose pages each get a bounded budget of work."""
+
+    code_generator_class = _CountingCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps = 0
+        self.depth = 0
+        # Folders whose templates the site holds, and whether this page's render used one
+        # (then its output is checked for loads from other hosts: render.Pages).
+        self.own_folders: tuple[str, ...] = ()
+        self.used_own = False
+        self.globals["range"] = self._range
+        self.filters["sitegen_steps"] = self._count
+        for name in _SIZING_FILTERS:  # filters are called directly, not through call()
+            self.filters[name] = _guarded(self.filters[name])
+
+    @contextlib.contextmanager
+    def budget(self):
+        """One page's render: the budget starts afresh, except inside another page's render."""
+        if self.depth == 0:
+            self.steps = 0
+            self.used_own = False
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def get_template(self, *args, **kwargs):
+        return self._note(super().get_template(*args, **kwargs))
+
+    def select_template(self, *args, **kwargs):
+        return self._note(super().select_template(*args, **kwargs))
+
+    def _note(self, template):
+        if not self.used_own and template.filename and template.filename.startswith(self.own_folders):
+            self.used_own = True
+        return template
+
+    def _spend(self, steps: int) -> None:
+        self.steps += steps
+        if self.steps > MAX_STEPS:
+            raise BudgetExceeded(messages.template_too_much_work(MAX_STEPS))
+
+    def _count(self, iterable):
+        try:
+            size = len(iterable)
+        except TypeError:
+            return self._counted(iterable)
+        self._spend(size)
+        return iterable
+
+    def _counted(self, iterable):
+        for item in iterable:
+            self._spend(1)
+            yield item
+
+    def _range(self, *args):
+        result = range(*args)
+        if len(result) > MAX_RANGE:
+            raise BudgetExceeded(messages.template_range(len(result), MAX_RANGE))
+        return result
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja2's own signature
+        __self._spend(1)
+        target = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format itself
+        owner, name = getattr(target, "__self__", None), getattr(target, "__name__", "")
+        if isinstance(owner, (str, bytes)):
+            # 'x'.center(10**9), '{:>999999999}'.format(1): refused before they are made
+            if name in _SIZING_METHODS:
+                _check_sizes(args, kwargs)
+            elif name in ("format", "format_map") and _BRACE_WIDTH_RE.search(str(owner)):
+                raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context, operator_name, left, right):
+        if operator_name == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+        elif operator_name == "**":
+            _check_power(left, right)
+        elif operator_name == "+":
+            if _sized(left) and _sized(right) and len(left) + len(right) > MAX_SIZE:
+                raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        elif operator_name == "%" and isinstance(left, str):
+            for width, precision in _FORMAT_WIDTH_RE.findall(left):
+                if int(width or 0) > 1000 or int(precision or 0) > 1000:
+                    raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        return _OPERATORS[operator_name](left, right)
+
+
+_OPERATORS = {"*": operator.mul, "**": operator.pow, "+": operator.add, "%": operator.mod}
+_SIZING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_SIZING_FILTERS = ("center", "indent", "format", "wordwrap")
+_BRACE_WIDTH_RE = re.compile(r"\{[^{}]*:[^{}]*?\d{5,}")  # a field of 10 000 characters or more
+
+
+def _check_sizes(args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
+            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        if isinstance(value, str) and "%" in value:
+            for width, precision in _FORMAT_WIDTH_RE.findall(value):
+                if int(width or 0) > 1000 or int(precision or 0) > 1000:
+                    raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+
+
+def _guarded(filter_function):
+    """A built-in filter that refuses sizes no page needs (`'x'|center(10**9)`) before it runs."""
+    def guarded(*args, **kwargs):
+        _check_sizes(args, kwargs)
+        return filter_function(*args, **kwargs)
+    return guarded
+
+
+def _sized(value) -> bool:
+    return isinstance(value, (str, bytes, list, tuple))
+
+
+def _check_repeat(sequence, times) -> None:
+    if _sized(sequence) and isinstance(times, int) and len(sequence) * times > MAX_SIZE:
+        raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+
+
+def _check_power(base, exponent) -> None:
+    if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
+        if exponent * math.log2(abs(base)) > MAX_POWER_BITS:
+            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))

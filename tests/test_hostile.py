@@ -1,0 +1,1018 @@
+"""Hostile content and faults (issue 13): nothing leaks, nothing hangs, never a traceback.
+
+One section per class of failure the security review found; each class is tested with
+several variants written from the class, not from the review's one example.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import multiprocessing
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from sitegen import BuildFailed
+from sitegen.build import BuildOptions, build, load
+from sitegen.cli import main
+from sitegen.offsite import loads_in_html
+from sitegen.problems import WriteFailed
+
+from conftest import BUILD_NOW, serve_folder
+
+SECRET = "sitegen-secret-8f3a"  # what must never reach public/
+TRACKER = "tracker.example"
+TASK = """\
+title: Soep koken
+place: t-hof
+category: koken
+start: "2027-01-16 09:30"
+"""
+
+
+def problems(site, **options) -> list[str]:
+    """The problems a build reports, as the lines the command prints."""
+    with pytest.raises(BuildFailed) as failure:
+        site.build(**options)
+    return [str(p) for p in failure.value.problems]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file and folder under `folder` (folders as None), to compare before and after."""
+    if not folder.exists():
+        return {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        found[relative] = None if path.is_dir() else path.read_bytes()
+    return found
+
+
+def published(site) -> bytes:
+    """Everything the build wrote, as one blob to search for leaked bytes."""
+    return b"".join(p.read_bytes() for p in site.out.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the site, with a file the build must never read."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "secret.jpg").write_text(f"{SECRET}\n", encoding="utf-8")
+    (folder / "secret.md").write_text(f"---\ntitle: {SECRET}\n---\n{SECRET}\n", encoding="utf-8")
+    (folder / "site.yml").write_text(f"title: {SECRET}\n", encoding="utf-8")
+    (folder / "base.html").write_text(SECRET, encoding="utf-8")
+    (folder / "x.css").write_text(f"/* {SECRET} */", encoding="utf-8")
+    return folder
+
+
+def picture(site, relative: str, data: bytes = b"\x89PNG\r\n\x1a\n fake picture") -> Path:
+    path = site.root / "content" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+# -- 1. files outside the site ------------------------------------------------------------------
+@pytest.mark.parametrize("target", ["/etc/passwd", "/proc/self/environ", "{outside}/secret.jpg"])
+def test_an_image_key_linking_outside_is_refused(site, outside, target):
+    images = site.root / "content/images"
+    images.mkdir(parents=True)
+    (images / "x.jpg").symlink_to(target.format(outside=outside))
+    site.task("soep", TASK + "image: images/x.jpg\n")
+    assert problems(site) == [
+        "content/tasks/soep.md:6: image 'images/x.jpg' is a symbolic link to a file outside "
+        "content/ (or theme/), which is never published; put the picture itself there instead of a link"]
+    assert not site.out.exists()
+
+
+def test_a_body_picture_linking_outside_is_refused_at_its_line(site, outside):
+    picture(site, "images/ok.jpg")
+    (site.root / "content/images/x.jpg").symlink_to(outside / "secret.jpg")
+    site.task("soep", TASK, "Eerst dit.\n\n![ok](images/ok.jpg)\n\n![soep](images/x.jpg)\n")
+    assert problems(site) == [
+        "content/tasks/soep.md:11: in the text: image 'images/x.jpg' is a symbolic link to a file "
+        "outside content/ (or theme/), which is never published; put the picture itself there "
+        "instead of a link"]
+
+
+def test_a_folder_link_publishes_nothing_of_the_outside_tree(site, outside):
+    (site.root / "content/images").symlink_to(outside, target_is_directory=True)
+    site.task("soep", TASK + "image: images/secret.jpg\n")
+    assert problems(site) == [
+        "content/tasks/soep.md:6: image 'images/secret.jpg' is a symbolic link to a file outside "
+        "content/ (or theme/), which is never published; put the picture itself there instead of a link"]
+
+
+@pytest.mark.parametrize("link, target, expected", [
+    ("content/tasks/geheim.md", "secret.md", "content/tasks/geheim.md:1: 'content/tasks/geheim.md'"),
+    ("content/places/geheim.md", "secret.md", "content/places/geheim.md:1: 'content/places/geheim.md'"),
+    ("content/site.yml", "site.yml", "content/site.yml:1: 'content/site.yml'"),
+])
+def test_content_files_linking_outside_are_refused(site, outside, link, target, expected):
+    path = site.root / link
+    path.unlink(missing_ok=True)
+    path.symlink_to(outside / target)
+    found = problems(site)
+    assert found == [f"{expected} is a symbolic link to a file or folder outside content/, which is "
+                     "never read or published; put the file itself in content/ instead of a link"]
+    assert not any(SECRET in line for line in found)
+
+
+def test_a_content_folder_linking_outside_is_refused(site, outside):
+    shutil.rmtree(site.root / "content/tasks")
+    (site.root / "content/tasks").symlink_to(outside, target_is_directory=True)
+    assert problems(site) == [
+        "content/tasks:1: 'content/tasks' is a symbolic link to a file or folder outside content/, "
+        "which is never read or published; put the file itself in content/ instead of a link"]
+
+
+def test_links_that_stay_inside_the_site_are_followed(site):
+    """Decided: a symlink whose target stays inside content/ is fine (one picture, two names)."""
+    picture(site, "images/soep.jpg", b"soep-picture")
+    (site.root / "content/images/ook-soep.jpg").symlink_to("soep.jpg")
+    (site.root / "content/shared").mkdir()
+    (site.root / "content/shared/bord.md").write_text("---\n" + TASK + "---\nSamen.\n", encoding="utf-8")
+    (site.root / "content/tasks/bord.md").symlink_to("../shared/bord.md")
+    site.task("soep", TASK + "image: images/ook-soep.jpg\n")
+    site.build()
+    assert (site.out / "media/images/ook-soep.jpg").read_bytes() == b"soep-picture"
+    assert (site.out / "tasks/bord/index.html").is_file()
+
+
+@pytest.mark.parametrize("kind", ["template", "static file", "static folder", "theme folder"])
+def test_theme_links_out_of_the_theme_are_refused(site, outside, kind):
+    theme = site.root / "theme"
+    if kind == "theme folder":
+        theme.symlink_to(outside, target_is_directory=True)
+        shown, area = "theme", "the site's folder"
+    elif kind == "template":
+        (theme / "templates").mkdir(parents=True)
+        (theme / "templates/base.html").symlink_to(outside / "base.html")
+        shown, area = "theme/templates/base.html", "templates/"
+    elif kind == "static file":
+        (theme / "static/css").mkdir(parents=True)
+        (theme / "static/css/extra.css").symlink_to(outside / "x.css")
+        shown, area = "theme/static/css/extra.css", "static/"
+    else:
+        (theme / "static").mkdir(parents=True)
+        (theme / "static/fonts").symlink_to(outside, target_is_directory=True)
+        shown, area = "theme/static/fonts", "static/"
+    site.task("soep", TASK)
+    assert problems(site) == [
+        f"{shown}:1: '{shown}' is a symbolic link to a file or folder outside {area}, which is "
+        f"never read or published; put the file itself in {area} instead of a link"]
+    assert not site.out.exists()
+
+
+# -- 2. requests to other hosts ---------------------------------------------------------------
+def _refused_image(url: str) -> str:
+    return (f"in the text: the image '{url}' comes from another website, which the site never "
+            "contacts; put the picture in content/ (e.g. content/images/foto.jpg) and name it "
+            "with 'image: images/foto.jpg' or, in the text, '![what it shows](images/foto.jpg)'")
+
+
+@pytest.mark.parametrize("body, url", [
+    ("![x](/\\tracker.example/p.gif)", "/\\tracker.example/p.gif"),
+    ("<img src=\"/\\tracker.example/p.gif\">", "/\\tracker.example/p.gif"),
+    ("<img src=\"\\\\tracker.example\\p.gif\">", "\\\\tracker.example\\p.gif"),
+    ("<img src=\"/&#9;/tracker.example/p.gif\">", "/\t/tracker.example/p.gif"),
+    ("<img src=\" //tracker.example/p.gif\">", " //tracker.example/p.gif"),
+    ("<img src=\"&#47;&#47;tracker.example/p.gif\">", "//tracker.example/p.gif"),
+])
+def test_images_from_other_hosts_are_refused_as_browsers_read_them(site, body, url):
+    site.task("soep", TASK, f"Kijk:\n\n{body}\n")
+    assert problems(site) == ["content/tasks/soep.md:9: " + _refused_image(url).replace("\t", "\\x09")]
+
+
+@pytest.mark.parametrize("url", ["https:/\\tracker.example/p.gif", "http:tracker.example/p.gif",
+                                 "https:\\\\tracker.example/p.gif"])
+def test_a_web_scheme_without_slashes_is_refused_as_a_link_without_host(site, url):
+    site.task("soep", TASK, f"<img src=\"{url}\">\n")
+    assert problems(site) == [f"content/tasks/soep.md:7: in the text: the link '{url}' has no web "
+                              "address after the scheme; write e.g. https://www.example.be"]
+
+
+PARSER_DIFFERENTIALS = [
+    '<noscript><p title="</noscript><img src=https://tracker.example/n.gif>"></p></noscript>',
+    '<textarea><p title="</textarea><img src=https://tracker.example/t.gif>"></p></textarea>',
+    '<xmp><p title="</xmp><img src=https://tracker.example/x.gif>"></p></xmp>',
+    '<noembed><p title="</noembed><img src=https://tracker.example/e.gif>"></p></noembed>',
+    '<iframe><p title="</iframe><img src=https://tracker.example/i.gif>"></p></iframe>',
+    '<title><p title="</title><img src=https://tracker.example/l.gif>"></p></title>',
+    '<svg><style><img src=https://tracker.example/s.gif></style></svg>',
+    '<math><mtext><table><mglyph><style><img src=https://tracker.example/m.gif>',
+]
+
+
+@pytest.mark.parametrize("body", PARSER_DIFFERENTIALS)
+def test_sanitised_bodies_never_hold_an_element_loading_from_another_host(site, body):
+    site.task("soep", TASK, f"Tekst.\n\n{body}\n")
+    try:
+        site.build()
+    except BuildFailed as failure:  # refused is fine too; published with a tracker is not
+        assert all("another website" in p.message for p in failure.problems)
+        return
+    page = site.read("tasks/soep/index.html")
+    assert TRACKER not in page or loads_in_html(page, "https://doeplekken.example.be") == []
+
+
+TRICKY_BUT_SAFE = [
+    '<abbr title="</noscript><img src=//tracker.example/a.gif>">afkorting</abbr>',
+    "&lt;img src=//tracker.example/b.gif&gt; als tekst",
+    '<a href="//tracker.example/c">een link volgen mag</a>',
+    '<p title="<noscript><img src=https://tracker.example/d.gif></noscript>">alinea</p>',
+    "`<img src=//tracker.example/e.gif>` als code",
+    "![soep](images/ok.jpg)",
+]
+
+
+def test_chromium_requests_nothing_from_another_host_for_tricky_bodies(site, browser):
+    """The real client: bodies that build, loaded with JavaScript on and off."""
+    picture(site, "images/ok.jpg")
+    site.task("soep", TASK, "Tekst.\n\n" + "\n\n".join(TRICKY_BUT_SAFE) + "\n")
+    site.build()
+    assert TRACKER in site.read("tasks/soep/index.html")  # the payloads are there, inert
+    with serve_folder(site.out) as base:
+        for javascript in (True, False):
+            context = browser.new_context(java_script_enabled=javascript)
+            page = context.new_page()
+            requested = []
+            page.on("request", lambda request: requested.append(request.url))
+            page.route(f"**/*{TRACKER}*/**", lambda route: route.abort())
+            page.goto(base + "/tasks/soep/", wait_until="load")
+            context.close()
+            assert requested and all(url.startswith(base) for url in requested), requested
+
+
+@pytest.mark.parametrize("value", ["//tracker.example/p.jpg", "\\\\tracker.example\\p.jpg",
+                                   "https://tracker.example/p.jpg", "/\\tracker.example/p.jpg"])
+def test_image_keys_are_paths_inside_the_site(site, value):
+    site.task("soep", TASK + f"image: '{value}'\n")
+    assert problems(site) == [f"content/tasks/soep.md:6: image '{value}' must be a path inside "
+                              "content/ or theme/, like images/soep.jpg"]
+
+
+@pytest.mark.parametrize("markup, url", [
+    ('<img src="//tracker.example/p.gif" alt="">', "//tracker.example/p.gif"),
+    ('<link rel="stylesheet" href="https://cdn.example/x.css">', "https://cdn.example/x.css"),
+    ('<script src="https://cdn.example/x.js"></script>', "https://cdn.example/x.js"),
+    (r"""<div style="background: url('/\\tracker.example/b.png')"></div>""", "/\\tracker.example/b.png"),
+    ('<div style="background: url(/\\tracker.example/b.png)"></div>', None),  # CSS reads \t as t: local
+    ('<link rel="preconnect" href="https://fonts.example">', "https://fonts.example"),
+    ('{% set u = "https:" ~ "//tracker.example/d.gif" %}<img src="{{ u }}" alt="">',
+     "https://tracker.example/d.gif"),
+])
+def test_a_theme_template_cannot_make_a_page_load_from_another_host(site, markup, url):
+    site.write("theme/templates/404.html",
+               '{% extends "default/404.html" %}{% block main %}' + markup + "{% endblock %}")
+    site.task("soep", TASK)
+    if url is None:
+        site.build()
+        return
+    shown = url if len(url) <= 60 else url[:57] + "…"
+    assert problems(site) == [
+        f"theme/templates/404.html:1: template error: the page 404.html would make visitors' "
+        f"browsers load '{shown}' from another website, which the site never does; put the file "
+        "in theme/static/ and link it with the 'static' filter"]
+
+
+@pytest.mark.parametrize("name, text, url", [
+    ("css/site.css", "@import url('https://fonts.example/f.css');", "https://fonts.example/f.css"),
+    ("css/extra.css", "body { background: u\\72l(//tracker.example/b.png) }", "//tracker.example/b.png"),
+    ("css/font.css", "@font-face { src: url(https://fonts.example/a.woff2) }", "https://fonts.example/a.woff2"),
+    ("hello.html", '<img src="https://tracker.example/h.gif">', "https://tracker.example/h.gif"),
+])
+def test_theme_static_files_cannot_load_from_another_host(site, name, text, url):
+    site.write(f"theme/static/{name}", text)
+    site.task("soep", TASK)
+    assert problems(site) == [
+        f"theme/static/{name}:1: 'theme/static/{name}' would make visitors' browsers load '{url}' "
+        "from another website, which the site never does; put that file in theme/static/ and refer to it there"]
+
+
+# -- 3. SVG pictures --------------------------------------------------------------------------
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+
+
+@pytest.mark.parametrize("inside, reason", [
+    ("<script>alert(document.cookie)</script>", "it contains <script>"),
+    ('<rect width="10" height="10" onload="alert(1)"/>', "it has an event attribute (onload)"),
+    ('<a href="javascript:alert(1)"><rect width="5" height="5"/></a>',
+     'it links to another file (href="javascript:alert(1)")'),
+    ('<image href="https://tracker.example/p.png" width="5" height="5"/>',
+     'it links to another file (href="https://tracker.example/p.png")'),
+    ('<use xlink:href="https://tracker.example/s.svg#a"/>',
+     'it links to another file (href="https://tracker.example/s.svg#a")'),
+    ('<rect width="5" height="5" style="fill: url(https://tracker.example/f)"/>',
+     "its style attribute loads from elsewhere"),
+    ("<style>rect { fill: url(//tracker.example/g) }</style>", "its <style> loads from elsewhere"),
+    ('<animate attributeName="href" values="javascript:alert(1)"/>', "it contains <animate>"),
+    ('<set attributeName="onmouseover" to="alert(1)"/>', "it contains <set>"),
+    ("<foreignObject><div>hi</div></foreignObject>", "it contains <foreignobject>"),
+])
+def test_svg_pictures_that_are_more_than_a_still_image_are_refused(site, inside, reason):
+    picture(site, "images/logo.svg", (SVG_HEAD + inside + "</svg>").encode())
+    site.task("soep", TASK + "image: images/logo.svg\n")
+    assert problems(site) == [
+        f"content/tasks/soep.md:6: image 'images/logo.svg' is refused: an SVG is published only as "
+        f"a still picture, and {reason}; export it again as a plain SVG, or as .png or .jpg"]
+
+
+def test_an_svg_with_entities_is_refused_before_it_is_parsed(site):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+            + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>')
+    picture(site, "images/bom.svg", bomb.encode())
+    site.task("soep", TASK, "![bom](images/bom.svg)\n")
+    assert problems(site) == [
+        "content/tasks/soep.md:7: in the text: image 'images/bom.svg' is refused: an SVG is published "
+        "only as a still picture, and it declares a DOCTYPE or entities; export it again as a plain "
+        "SVG, or as .png or .jpg"]
+
+
+def test_a_still_svg_is_published_as_it_is_and_shown_as_an_image(site):
+    still = (SVG_HEAD + '<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
+             '<rect width="10" height="10" fill="url(#g)" style="stroke: url(#g)"/>'
+             '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/></svg>').encode()
+    picture(site, "images/logo.svg", still)
+    site.task("soep", TASK + "image: images/logo.svg\n")
+    site.build()
+    assert (site.out / "media/images/logo.svg").read_bytes() == still
+    assert '<img class="task-image" src="/media/images/logo.svg"' in site.read("tasks/soep/index.html")
+
+
+def test_netlify_serves_pictures_under_a_policy_that_runs_nothing(site, browser):
+    from test_csp import _Netlify, csp
+    policy = csp("/media/images/logo.svg")
+    assert policy["default-src"] == "'none'" and "sandbox" in policy and "script-src" not in policy
+    still = (SVG_HEAD + '<rect width="10" height="10" fill="green"/></svg>').encode()
+    picture(site, "images/logo.svg", still)
+    site.task("soep", TASK + "image: images/logo.svg\n")
+    site.build()
+    with serve_folder(site.out, _Netlify) as base:
+        page = browser.new_page()
+        response = page.goto(base + "/media/images/logo.svg")
+        assert "sandbox" in response.headers["content-security-policy"]
+        page.close()
+
+
+def test_a_card_template_of_the_site_is_checked_too(site):
+    site.write("theme/templates/_card.html", '<img src="//tracker.example/c.gif" alt="">{{ view.task.title }}')
+    site.task("soep", TASK)
+    assert problems(site) == [
+        "theme/templates/_card.html:1: template error: the page _card.html would make visitors' "
+        "browsers load '//tracker.example/c.gif' from another website, which the site never does; "
+        "put the file in theme/static/ and link it with the 'static' filter"]
+
+
+# -- 4. names that cannot be written, and faults while writing ----------------------------------
+def test_a_slug_too_long_for_common_disks_is_refused_at_load_time(site):
+    site.task("kort", TASK)
+    site.build()
+    before = snapshot(site.out)
+    slug = "-".join(["brieven-plooien"] * 17)[:250].strip("-")
+    site.task(slug, TASK)
+    assert problems(site) == [
+        f"content/tasks/{slug}.md:1: the file name is {len(slug)} characters long; at most 100 fit in "
+        "a web address and a folder on every computer (Windows limits a whole path to 260); shorten "
+        "it, e.g. to 'brieven-plooien-brieven-plooien-brieven-plooien-brieven'"]
+    assert snapshot(site.out) == before
+
+
+def test_a_category_too_long_for_common_disks_is_refused_at_its_line(site):
+    path = site.root / "content/site.yml"
+    long = "-".join(["tuinwerk"] * 30)
+    path.write_text(path.read_text(encoding="utf-8").replace("  koken: koken\n", f"  {long}: lang\n"),
+                    encoding="utf-8")
+    assert problems(site) == [
+        f"content/site.yml:13: '{long[:40]}…' in 'categories' is {len(long)} characters long; at most "
+        "100 fit in a web address and a folder on every computer; use a shorter name"]
+
+
+def test_a_slug_of_100_characters_builds(site):
+    slug = ("a" * 49) + "-" + ("b" * 50)
+    site.task(slug, TASK)
+    site.build()
+    assert (site.out / f"tasks/{slug}/poster/index.html").is_file()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("x" * 252 + ".jpg", "a name in 'images/{name}' is longer than 255 bytes, which no common disk "
+                         "can store; give the file a shorter name"),
+    ("é" * 126 + ".jpg", "a name in 'images/{name}' is longer than 255 bytes, which no common disk "
+                         "can store; give the file a shorter name"),
+    ("/".join(["map"] * 40) + "/x.jpg", "the path 'images/{name}' is 172 characters long; at most 150 "
+                                         "fit on every computer (Windows limits a whole path to 260); use "
+                                         "shorter folder or file names"),
+])
+def test_picture_paths_too_long_for_common_disks_are_refused(site, name, message):
+    site.task("soep", TASK + f"image: images/{name}\n")
+    assert problems(site) == [f"content/tasks/soep.md:6: {message.format(name=name)}"]
+
+
+class Fault:
+    """Make the n-th OS-level write under `folder` fail, as a full or read-only disk would.
+
+    The count is shared with forked workers (they write the staging folder beside it), so
+    exactly one call fails in the whole build. `fail_at=None` only counts.
+    """
+
+    # Calls that write (removing is not: a full disk still removes, and undoing needs it).
+    CALLS = ("open", "replace", "rename", "mkdir", "link")
+
+    def __init__(self, monkeypatch, folder: Path, fail_at: int | None, code=errno.ENOSPC,
+                 always: bool = False):
+        self.folder, self.fail_at, self.code, self.always = str(folder), fail_at, code, always
+        self.counter = multiprocessing.Value("q", 0)
+        real_open, real_os = builtins.open, {name: getattr(os, name) for name in self.CALLS}
+
+        def guarded(name, real):
+            def call(*args, **kwargs):
+                mode = str(args[1] if len(args) > 1 else kwargs.get("mode", "r"))
+                writes = name != "open" or any(c in mode for c in "wax+")
+                if writes and any(isinstance(a, (str, os.PathLike)) and self._hits(a) for a in args[:2]):
+                    with self.counter.get_lock():
+                        self.counter.value += 1
+                        failing = self.always or self.counter.value == self.fail_at
+                    if failing:
+                        raise OSError(self.code, os.strerror(self.code), str(args[0]))
+                return real(*args, **kwargs)
+            return call
+
+        monkeypatch.setattr(builtins, "open", guarded("open", real_open))
+        for name in self.CALLS[1:]:
+            monkeypatch.setattr(os, name, guarded(name, real_os[name]))
+
+    @property
+    def count(self) -> int:
+        return self.counter.value
+
+    def _hits(self, path) -> bool:
+        path = os.path.abspath(os.fspath(path))
+        staging = os.path.join(os.path.dirname(self.folder), f".{os.path.basename(self.folder)}.staging-")
+        return path == self.folder or path.startswith((self.folder + os.sep, staging))
+
+
+def _an_update(site):
+    """The site changed in every way a write can: files added, changed and removed."""
+    site.task("soep", TASK.replace("Soep koken", "Soep koken, nieuw"))
+    site.task("nieuw", TASK)
+    (site.root / "content/tasks/oud.md").unlink()
+
+
+def _saved(site):
+    """Copies of public/ and the cache (times kept to the nanosecond), to put back after a dry run."""
+    saved = site.root.parent / "saved"
+    for name in ("public", ".sitegen-cache"):
+        if (site.root / name).exists():
+            shutil.copytree(site.root / name, saved / name, symlinks=True)
+
+    def restore():
+        for name in ("public", ".sitegen-cache"):
+            shutil.rmtree(site.root / name, ignore_errors=True)
+            if (saved / name).exists():
+                shutil.copytree(saved / name, site.root / name, symlinks=True)
+    return restore
+
+
+def _leftovers(site) -> list[Path]:
+    return [p for p in site.root.parent.rglob("*") if ".sitegen-tmp" in p.name or ".sitegen-old" in p.name
+            or ".staging-" in p.name]
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first build", "update"])
+def test_a_write_failing_at_any_point_leaves_public_as_it_was(site, first):
+    site.task("soep", TASK)
+    site.task("oud", TASK.replace("Soep koken", "Oud"))
+    if not first:
+        site.build()
+        _an_update(site)
+    restore = _saved(site)
+    with pytest.MonkeyPatch.context() as patch:  # a dry run counts the writes, then is undone
+        counting = Fault(patch, site.out, None)
+        site.build()
+    writes = counting.count
+    restore()
+    assert writes > 10
+    before = snapshot(site.out)
+    for point in sorted({1, 2, 3, writes // 4, writes // 2, writes - 2, writes - 1, writes}):
+        with pytest.MonkeyPatch.context() as patch:
+            Fault(patch, site.out, point)
+            with pytest.raises(WriteFailed) as failure:
+                site.build()
+        assert str(failure.value).startswith(f"cannot write {site.out}/ (no space left on device); "
+                                             "it was left as it was."), point
+        assert snapshot(site.out) == before, point
+        assert _leftovers(site) == [], point
+    site.build()  # and the next good build finishes the job
+    assert (site.out / "tasks/soep/index.html").is_file()
+    assert (site.out / "tasks/oud/index.html").is_file() == first
+
+
+def test_a_big_first_build_failing_in_the_staging_folder_leaves_nothing(tmp_path, monkeypatch):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+    generate(320, tmp_path)  # enough tasks for workers, which stage beside the output
+    out = tmp_path / "public"
+    with pytest.MonkeyPatch.context() as patch:
+        counting = Fault(patch, out, None)
+        build(BuildOptions(root=tmp_path, jobs=2))
+    writes = counting.count
+    shutil.rmtree(out)
+    shutil.rmtree(tmp_path / ".sitegen-cache")
+    for point in (1, writes // 2, writes):
+        with pytest.MonkeyPatch.context() as patch:
+            Fault(patch, out, point)
+            try:
+                build(BuildOptions(root=tmp_path, jobs=2))
+            except WriteFailed:
+                assert not out.exists(), point
+            else:  # the staging folder's one rename refused: written file by file instead
+                assert point == writes and (out / "tasks/taak-00007/index.html").is_file()
+                shutil.rmtree(out)
+        assert not list(tmp_path.glob(".public.staging-*")), point
+
+
+@pytest.mark.parametrize("code, reason", [(errno.EROFS, "read-only file system"),
+                                          (errno.EACCES, "permission denied"),
+                                          (errno.ENOSPC, "no space left on device")])
+def test_the_command_says_in_one_line_which_folder_it_cannot_write(site, monkeypatch, capsys, code, reason):
+    site.task("soep", TASK)
+    monkeypatch.chdir(site.root)
+    Fault(monkeypatch, site.root / "public", 1, code)
+    assert main(["build", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"error: cannot write public/ ({reason}); it was left as it was. Make the folder "
+                   "writable or free some space, then build again\n")
+    assert not (site.root / "public").exists()
+
+
+# -- 5. unbounded cost ------------------------------------------------------------------------
+def _bounded(call, seconds=1.0, megabytes: float | None = 8):
+    """Run call(); assert it took under `seconds` and allocated under `megabytes` at its peak.
+
+    (tracemalloc slows Python down several times: `megabytes=None` measures time only.)
+    """
+    if megabytes is None:
+        started = time.perf_counter()
+        result = call()
+        assert time.perf_counter() - started < seconds
+        return result
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        result = call()
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert elapsed < seconds, f"{elapsed:.2f} s"
+    assert peak < megabytes * 1024 * 1024, f"{peak / 1024 / 1024:.1f} MB"
+    return result
+
+
+def _load_problems(site) -> list[str]:
+    def run():
+        with pytest.raises(BuildFailed) as failure:
+            load(BuildOptions(root=site.root, now=BUILD_NOW, cache=False))
+        return [str(p) for p in failure.value.problems]
+    return run
+
+
+ALIAS_BOMB = "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+                     for i in range(8))
+
+
+@pytest.mark.parametrize("key", ["start", "access", "partners", "title"])
+def test_a_yaml_alias_bomb_in_a_task_is_refused_at_once(site, key):
+    lines = "x: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + ALIAS_BOMB
+    body = TASK.replace(f"{key}: ", f"{key}-was: ") + lines.replace("x: &a", "a: &a") + f"{key}: *i\n"
+    (site.root / "content/tasks/bom.md").write_text(f"---\n{body}---\nTekst.\n", encoding="utf-8")
+    found = _bounded(_load_problems(site))
+    assert "content/tasks/bom.md:" in found[0]
+    assert found[0].endswith("the keys hold more than 10000 values once YAML aliases (*name) are "
+                             "expanded; write the values out instead of repeating aliases")
+
+
+def test_a_yaml_alias_bomb_in_site_yml_categories_is_refused_at_once(site):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + ALIAS_BOMB
+    path = site.root / "content/site.yml"
+    text = path.read_text(encoding="utf-8").replace("categories:\n  plooien: plooien en inpakken\n  "
+                                                   "tuinwerk: tuinwerk\n  koken: koken\n", "")
+    path.write_text(text + "\n".join("x" + line for line in bomb.splitlines()) + "\ncategories: *xi\n",
+                    encoding="utf-8")
+    path.write_text(text + bomb.replace("\n", "\n").replace("a: &a", "xa: &a") + "categories: *i\n",
+                    encoding="utf-8")
+    found = _bounded(_load_problems(site))
+    assert found[0].startswith("content/site.yml:")
+    assert "once YAML aliases (*name) are expanded" in found[0]
+
+
+def test_a_merge_key_bomb_is_refused_at_once(site):
+    levels = "a: &a {x: 1, y: 2}\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} {{<<: [{', '.join(['*' + chr(97 + i)] * 9)}]}}\n" for i in range(8))
+    (site.root / "content/tasks/bom.md").write_text(f"---\n{TASK}{levels}---\nTekst.\n", encoding="utf-8")
+    found = _bounded(_load_problems(site))
+    assert "once YAML aliases (*name) are expanded" in found[0]
+
+
+@pytest.mark.parametrize("nested", ["[" * 500 + "]" * 500, "[" * 30 + "]" * 30,
+                                    "".join(f"\n{'  ' * i}k:" for i in range(30)) + " 1"])
+def test_deeply_nested_yaml_is_refused(site, nested):
+    (site.root / "content/tasks/diep.md").write_text(f"---\n{TASK}partners: {nested}\n---\n",
+                                                     encoding="utf-8")
+    found = _bounded(_load_problems(site))
+    assert len(found) == 1 and found[0].startswith("content/tasks/diep.md:")
+    assert "nested more than 20 levels deep" in found[0] or "maximum nesting depth" in found[0]
+
+
+def test_a_huge_file_is_refused_without_reading_it_whole(site):
+    (site.root / "content/tasks/groot.md").write_bytes(b"---\n" + TASK.encode() + b"---\n" + b"x" * (3 << 20))
+    assert _bounded(_load_problems(site), megabytes=4) == [
+        "content/tasks/groot.md:1: the file is larger than 1 MB, far more than a task or place needs; "
+        "shorten the text or move big things (pictures) into their own files"]
+
+
+def test_huge_front_matter_is_refused(site):
+    site.task("lang", TASK + "partners: [" + ", ".join(["vzw Oranje"] * 7000) + "]\n")
+    assert _bounded(_load_problems(site)) == [
+        "content/tasks/lang.md:1: the keys between the '---' lines are more than 64 KB, far more than "
+        "any task, place or site needs; move long text below the second '---'"]
+
+
+@pytest.mark.parametrize("repeat", ["{freq: daily, count: 1000000}", "{freq: daily, count: 501}",
+                                    "{freq: daily, until: 2199-12-31}", "{freq: weekly, until: 2040-01-01}"])
+def test_a_repeat_with_too_many_occurrences_is_refused_quickly(site, repeat):
+    site.task("vaak", TASK + f"repeat: {repeat}\n")
+    assert _bounded(_load_problems(site)) == [
+        "content/tasks/vaak.md:6: this repeat happens more than 500 times; at most 500 fit on the board "
+        "and in calendars: use a smaller 'count' or an earlier 'until', or a new task for later"]
+
+
+def test_an_absurd_count_is_refused_at_once(site):
+    site.task("vaak", TASK + "repeat: {freq: daily, count: 100000000000000000000}\n")
+    assert _bounded(_load_problems(site)) == [
+        "content/tasks/vaak.md:6: 'count' is '100000000000000000000': more than 1,000,000, which no "
+        "task needs; check the number"]
+
+
+def test_500_occurrences_build_and_an_endless_repeat_is_cut_at_500(site):
+    site.task("vaak", TASK + "repeat: {freq: daily, count: 500}\n")
+    site.task("altijd", TASK + "repeat: {freq: daily}\n")
+    model, _ = load(BuildOptions(root=site.root, now=BUILD_NOW, cache=False))
+    counts = {view.task.slug: len(view.occurrences) for view in model.tasks}
+    assert counts == {"vaak": 500, "altijd": 500}
+
+
+def test_a_far_end_or_repeat_no_longer_makes_a_huge_board(site):
+    site.task("lang", TASK + 'end: "2200-12-31 12:00"\n')
+    site.task("ver", TASK + "repeat: {freq: monthly, until: 9999-12-31}\n")
+    assert problems(site) == [
+        "content/tasks/lang.md:6: end (2200-12-31 12:00) is more than 92 days after start "
+        "(2027-01-16 09:30); one task lasts at most that long: for a task that comes back, use 'repeat'",
+        "content/tasks/ver.md:6: '9999-12-31' is outside the years 1900–2200 this board can show; "
+        "check the year (e.g. 2027-01-16)"]
+
+
+# -- 6. dates at the edges --------------------------------------------------------------------
+@pytest.mark.parametrize("line, shown", [
+    ('start: "0001-01-01 00:05"', "'0001-01-01 00:05'"),
+    ('start: "9999-12-31 23:30"', "'9999-12-31 23:30'"),
+    ("start: 9999-12-31", "'9999-12-31'"),
+    ("start: 0001-01-01", "'0001-01-01'"),
+    ("start: 9999-12-31 23:30:00", "'9999-12-31 23:30:00'"),
+    ('start: "0001-01-01T00:05+14:00"', "'0001-01-01T00:05+14:00'"),
+    ('start: "9999-12-31 23:30-12:00"', "'9999-12-31 23:30-12:00'"),
+    ("start: 1899-12-31", "'1899-12-31'"),
+    ("start: 2201-01-01", "'2201-01-01'"),
+])
+def test_dates_outside_the_years_the_board_shows_are_refused(site, line, shown):
+    site.task("rand", TASK.replace('start: "2027-01-16 09:30"', line))
+    assert problems(site) == [
+        f"content/tasks/rand.md:5: {shown} is outside the years 1900–2200 this board can show; "
+        "check the year (e.g. 2027-01-16)"]
+
+
+@pytest.mark.parametrize("extra, line", [
+    ("repeat: {freq: weekly, until: 9999-12-31}", 6),
+    ("repeat:\n  freq: weekly\n  count: 3\n  except: [0001-01-01]", 9),
+    ('end: "9999-12-31 23:59"', 6),
+])
+def test_other_dates_at_the_edges_are_refused_too(site, extra, line):
+    site.task("rand", TASK + extra + "\n")
+    found = problems(site)
+    assert len(found) == 1 and found[0].startswith(f"content/tasks/rand.md:{line}: ")
+    assert "is outside the years 1900–2200 this board can show" in found[0]
+
+
+def test_the_first_and_last_years_build_with_feeds(site):
+    import icalendar
+    site.task("oud", TASK.replace('"2027-01-16 09:30"', "1900-01-01") + "result: {participants: 3}\n")
+    site.task("ver", TASK.replace('"2027-01-16 09:30"', '"2200-12-31 23:30"'))
+    site.build()
+    for slug in ("oud", "ver"):
+        calendar = icalendar.Calendar.from_ical((site.out / f"tasks/{slug}.ics").read_bytes())
+        assert [str(e["UID"]) for e in calendar.walk("VEVENT")]
+
+
+# -- 7. characters that break outputs ------------------------------------------------------------
+@pytest.mark.parametrize("key, value, char, name", [
+    ("title", '"Soep\\0 koken"', "0000", "NUL"),
+    ("title", '"Soep\\b koken"', "0008", "backspace"),
+    ("title", '"Soep \\e[2J koken"', "001B", "escape"),
+    ("contact", '"Bel 050 \\u202e65 43 21 05"', "202E", "right-to-left override"),
+    ("client", '"Bakker \\u2067ij\\u2069"', "2067", "right-to-left isolate"),
+    ("partners", '["vzw \\x7fOranje"]', "007F", "delete"),
+])
+def test_control_and_direction_characters_in_fields_are_refused(site, key, value, char, name):
+    site.task("teken", TASK.replace("title: Soep koken\n", "title: Soep\n") + f"{key}: {value}\n"
+              if key != "title" else TASK.replace("title: Soep koken", f"title: {value}"))
+    line = 2 if key == "title" else 6
+    assert problems(site) == [
+        f"content/tasks/teken.md:{line}: '{key}' holds the invisible character U+{char} ({name}), "
+        "which breaks calendars and feeds or shows text in another order; retype the value"]
+
+
+def test_control_characters_in_site_and_place_fields_are_refused(site):
+    path = site.root / "content/site.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "title: Doe-plekken Testdorp", 'title: "Doe-plekken\\x1b]0;pwned\\x07"'), encoding="utf-8")
+    assert problems(site) == [
+        "content/site.yml:1: 'title' holds the invisible character U+001B (escape), which breaks "
+        "calendars and feeds or shows text in another order; retype the value"]
+
+
+def test_control_characters_in_a_category_label_are_refused_at_its_line(site):
+    path = site.root / "content/site.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  koken: koken\n", '  koken: "ko\\0ken"\n'),
+                    encoding="utf-8")
+    assert problems(site) == [
+        "content/site.yml:13: 'categories' holds the invisible character U+0000 (NUL), which breaks "
+        "calendars and feeds or shows text in another order; retype the value"]
+
+
+def test_control_characters_in_a_body_are_refused_at_their_line_tabs_are_fine(site):
+    site.task("tekst", TASK, "Eerste regel.\n\tmet een tab\n\nDan \x1b[31mrood\x1b[0m.\n")
+    assert problems(site) == [
+        "content/tasks/tekst.md:10: the text holds the invisible character U+001B (escape) on this "
+        "line; retype the line"]
+
+
+def test_a_file_name_with_escapes_and_newlines_prints_as_one_harmless_line(site, capsys):
+    site.task("goed", TASK)
+    name = "kwaad\x1b[2J\nfake.md:1: ok"
+    (site.root / f"content/tasks/{name}.md").write_text("---\n" + TASK + "---\n", encoding="utf-8")
+    assert main(["check", "--root", str(site.root)]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2J\\x0afake.md:1: ok" in err
+    assert err.splitlines()[0].startswith("content/tasks/kwaad\\x1b[2J\\x0afake.md:1: ok.md:1: ")
+
+
+def test_feeds_stay_well_formed_xml_and_tel_links_dial_what_is_shown(site):
+    import xml.etree.ElementTree as ElementTree
+    site.task("soep", TASK + 'contact: "Griet · 050 12 34 56 · ٠٥٠١٢٣٤٥٦٧"\n', "Tab\tin de tekst.\n")
+    site.build()
+    ElementTree.fromstring((site.out / "feed.xml").read_bytes())
+    page = site.read("tasks/soep/index.html")
+    assert '<a href="tel:050123456">050 12 34 56</a>' in page
+    assert 'tel:٠' not in page  # digits that are not 0–9 are shown, never dialled
+
+
+# -- 8. numbers and names that should be refused or told ---------------------------------------
+@pytest.mark.parametrize("extra, line, message", [
+    ("reward: .inf", 6, "'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '.inf'"),
+    ("reward: -.inf", 6, "'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '-.inf'"),
+    ("reward: .nan", 6, "'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '.nan'"),
+    ("result: {hours: .inf}", 6, "'hours' must be a number of 0 or more (e.g. 3 or 2.5), not '.inf'"),
+    ("reward: 1.0e+300", 6, "'reward' is '1.0e+300': more than 1,000,000, which no task needs; check the number"),
+    ("spots: 99999999999", 6,
+     "'spots' is '99999999999': more than 1,000,000, which no task needs; check the number"),
+    ("result: {participants: 10000000}", 6,
+     "'participants' is '10000000': more than 1,000,000, which no task needs; check the number"),
+    ("repeat: {freq: daily, interval: 100000000, count: 2}", 6,
+     "'interval' is '100000000': more than 1,000,000, which no task needs; check the number"),
+])
+def test_infinite_and_absurd_numbers_are_refused(site, extra, line, message):
+    site.task("getal", TASK + extra + "\n")
+    assert problems(site) == [f"content/tasks/getal.md:{line}: {message}"]
+
+
+def test_files_that_will_not_be_read_are_named_in_a_warning(site):
+    site.task("soep", TASK)
+    for name in ("..md", ".verborgen.md"):
+        (site.root / f"content/tasks/{name}").write_text("---\n" + TASK + "---\n", encoding="utf-8")
+    (site.root / "content/tasks/.soep.md.swp").write_bytes(b"editor swap file")
+    (site.root / "content/places/archief").mkdir()
+    warnings = [str(w) for w in site.build().warnings]
+    assert warnings == [
+        "content/places/archief:1: warning: the folder 'content/places/archief' is not read: only the "
+        "files directly in content/places/ are; move its .md files up one level",
+        "content/tasks/..md:1: warning: '..md' is not read: a name starting with a dot is a hidden "
+        "file; rename it to 'md.md'",
+        "content/tasks/.verborgen.md:1: warning: '.verborgen.md' is not read: a name starting with a "
+        "dot is a hidden file; rename it to 'verborgen-md.md'",
+    ]
+
+
+def _case_problem(path: str, twin: str) -> str:
+    return (f"'{path}' and '{twin}' differ only in capitals (or accents written two ways): on Windows "
+            "and Mac computers they are one and the same file; rename or remove one")
+
+
+def test_task_and_place_files_differing_only_by_case_are_an_error(site):
+    site.task("soep", TASK)
+    site.task("Soep", TASK)
+    found = problems(site)
+    assert f"content/tasks/Soep.md:1: {_case_problem('content/tasks/Soep.md', 'content/tasks/soep.md')}" in found
+    assert f"content/tasks/soep.md:1: {_case_problem('content/tasks/soep.md', 'content/tasks/Soep.md')}" in found
+
+
+@pytest.mark.parametrize("one, other", [("Foto.jpg", "foto.jpg"), ("FOTO.JPG", "foto.JPG"),
+                                        (unicodedata.normalize("NFD", "café.jpg"), "café.jpg"),
+                                        ("Fotos/a.jpg", "fotos/b.jpg")])
+def test_pictures_differing_only_by_case_are_an_error(site, one, other):
+    picture(site, f"images/{one}")
+    picture(site, f"images/{other}")
+    site.task("soep", TASK + f"image: images/{one}\n")
+    found = problems(site)
+    assert len(found) == 1 and found[0].startswith("content/tasks/soep.md:6: 'images/")
+    assert "differ only in capitals (or accents written two ways)" in found[0]
+
+
+# -- 9. disk and permission faults --------------------------------------------------------------
+def test_a_cache_that_is_a_plain_file_gives_a_warning_and_the_build_succeeds(site, capsys, monkeypatch):
+    site.task("soep", TASK)
+    (site.root / ".sitegen-cache").write_text("not a folder", encoding="utf-8")
+    monkeypatch.chdir(site.root)
+    assert main(["build", "--quiet"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: cannot use the build cache .sitegen-cache/ (not a directory); building without it "
+        "(the site is complete, only slower to build). Delete the folder or make it writable\n")
+    assert (site.root / "public/tasks/soep/index.html").is_file()
+
+
+@pytest.mark.parametrize("code, reason", [(errno.EACCES, "permission denied"),
+                                          (errno.ENOSPC, "no space left on device"),
+                                          (errno.EROFS, "read-only file system")])
+def test_a_cache_that_cannot_be_written_gives_a_warning_and_the_build_succeeds(site, code, reason):
+    site.task("soep", TASK)
+    cache = site.root / ".sitegen-cache"
+    with pytest.MonkeyPatch.context() as patch:
+        Fault(patch, cache, None, code, always=True)
+        result = site.build()
+    assert list(result.notes) == [
+        f"warning: cannot use the build cache .sitegen-cache/ ({reason}); building without it (the "
+        "site is complete, only slower to build). Delete the folder or make it writable"]
+    assert (site.out / "tasks/soep/index.html").is_file()
+    assert not list(cache.rglob("*.tmp"))
+    assert site.build().notes == ()  # the disk is fine again: no warning
+
+
+def test_a_cache_full_half_way_leaves_no_temporary_files_and_the_next_build_is_right(site):
+    site.task("soep", TASK)
+    cache = site.root / ".sitegen-cache"
+    with pytest.MonkeyPatch.context() as patch:
+        Fault(patch, cache, 6, errno.ENOSPC)
+        result = site.build()
+    assert "no space left on device" in result.notes[0]
+    assert not list(cache.rglob("*.tmp"))
+    site.task("soep", TASK.replace("Soep koken", "Soep koken, nu echt"))
+    site.build()
+    assert "Soep koken, nu echt" in site.read("tasks/soep/index.html")
+
+
+# -- 10. the dev server --------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _raw_get(port: int, host: str | None, path: str = "/") -> tuple[int, bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        head = f"GET {path} HTTP/1.1\r\n" + (f"Host: {host}\r\n" if host is not None else "")
+        connection.sendall((head + "Connection: close\r\n\r\n").encode())
+        data = b""
+        while chunk := connection.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data.partition(b"\r\n\r\n")[2]
+
+
+@pytest.fixture
+def served(site):
+    site.task("soep", TASK)
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--root", str(site.root),
+                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if _raw_get(port, f"127.0.0.1:{port}")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.1)
+    yield port
+    process.terminate()
+    process.communicate(timeout=20)
+
+
+def test_serve_refuses_requests_for_other_host_names(served):
+    port = served
+    for host in ("tracker.example", f"tracker.example:{port}", "127.0.0.1.nip.example", "localhost.example",
+                 "", None):
+        status, body = _raw_get(port, host)
+        assert status == 403, host
+    assert body == (b"this preview answers only requests for this computer (localhost, 127.0.0.1 or "
+                    b"the address given with --host), not for another site's name: open it as "
+                    b"http://localhost:PORT/\n")
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"LOCALHOST:{port}",
+                 f"preview.localhost:{port}", f"[::1]:{port}", "10.0.0.7:8000"):
+        assert _raw_get(port, host)[0] == 200, host
+
+
+def test_serve_stays_responsive_under_200_concurrent_requests(served):
+    port = served
+    results: list[float] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(200)
+
+    def one():
+        try:
+            start.wait(timeout=20)
+            began = time.perf_counter()
+            status, _ = _raw_get(port, f"127.0.0.1:{port}", "/tasks/soep/")
+            assert status == 200
+            results.append(time.perf_counter() - began)
+        except BaseException as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+    threads = [threading.Thread(target=one) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors and len(results) == 200
+    # With the default listen backlog of 5, the slowest took up to 16 s (SYN retries).
+    assert max(results) < 3.0, f"slowest {max(results):.2f} s"
+
+
+# -- the theme is code: sandboxed ------------------------------------------------------------------
+@pytest.mark.parametrize("template, message", [
+    ("{{ cycler.__init__.__globals__.os.environ }}", "access to attribute '__init__' of 'type' object is unsafe."),
+    ("{{ lipsum.__globals__['os'].popen('id').read() }}", "access to attribute '__globals__' of 'function' object is unsafe."),
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "access to attribute '__class__' of 'str' object is unsafe."),
+    ("{{ self._TemplateReference__context }}", "access to attribute '_TemplateReference__context' of 'TemplateReference' object is unsafe."),
+    ("{% set x = [] %}{{ x.append(1) }}", "access to attribute 'append' of 'list' object is unsafe."),
+    ("{{ range(10 ** 9) | list }}", "range() of 1,000,000,000 items; at most 10,000 are allowed in a template"),
+    ("{{ [0] * 10 ** 8 }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 'x' * 10 ** 9 }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 9 ** (9 ** 9) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ '%0999999999d' % 1 }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 'x'.center(10 ** 9) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 'x' | center(10 ** 9) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ '%0999999999d' | format(1) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ '{:>999999999}'.format(1) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{{ 'x' | indent(10 ** 9, true) }}", "the template makes a value of more than 1,000,000 characters or items, which no page needs"),
+    ("{% for i in range(9000) %}{% for j in range(9000) %}{% endfor %}{% endfor %}",
+     "the template does more than 5,000,000 steps (loops and calls) for one page, far more than any "
+     "page needs; look for loops inside loops or a macro that calls itself"),
+    ("{% macro f(n) %}{{ f(n) }}{{ f(n) }}{% endmacro %}{{ f(1) }}", None),
+])
+def test_a_hostile_theme_template_is_stopped_with_its_path_and_line(site, template, message):
+    site.write("theme/templates/404.html", "{# a stranger's pull request #}\n" + template + "\n")
+    site.task("soep", TASK)
+    found = _bounded(lambda: problems(site), seconds=10, megabytes=None)
+    assert len(found) == 1 and found[0].startswith("theme/templates/404.html:2: template error: "), found
+    if message:
+        assert found[0] == f"theme/templates/404.html:2: template error: {message}"
+    assert "uid=" not in found[0] and "PATH" not in found[0]
+
+
+def test_a_theme_template_may_still_show_big_numbers_and_use_filters(site):
+    site.write("theme/templates/404.html", '{% extends "default/404.html" %}{% block main %}'
+               "<p>{{ '{:,}'.format(1500000) }} · {{ 'x' | center(9) }} · {{ '%05d' | format(42) }}"
+               " · {{ range(3) | list }}</p>{% endblock %}")
+    site.task("soep", TASK)
+    site.build()
+    assert "<p>1,500,000 ·     x     · 00042 · [0, 1, 2]</p>" in site.read("404.html")
+
+
+def test_the_sandbox_still_builds_the_demo_site_unchanged(demo_site):
+    result = demo_site.build()
+    assert result.report.written > 100
+    page = demo_site.read("index.html")
+    assert loads_in_html(page, "https://doeplekken.example.be") == []
