@@ -22,11 +22,15 @@ from .memo import CARDS, plan_search_shards, reuse_search_index
 from .model import SiteModel
 from .output import SiteFiles, WriteReport, set_aside, stage, staging_folder, write_site
 from .parallel import PARALLEL_FROM, chunks, cores, run_all, run_beside, run_split
+from .access import render_access_pages
+from .jsonfeed import render_json_feeds
+from .paper import render_task_sheets
 from .posters import render_posters, render_task_posters
 from .problems import BuildFailed, Problem
 from .reach import render_reach, render_sitemap
 from .render import Pages, RenderFailure
 from .search import build_search_index
+from .shortlinks import render_redirects
 from .theme import Theme
 
 
@@ -115,9 +119,12 @@ def render(model: SiteModel, options: BuildOptions) -> SiteFiles:
         # here: as fast at 10 000 tasks, without two more workers (peak memory 545 → 461 MiB).
         # After a few edits they are mostly remembered pages: a pool would cost more than it
         # saves, so one forked process takes the feeds and reach pages (run_split below).
-        here = [partial(render_pages, model, theme), partial(render_posters, model, theme)]
+        here = [partial(render_pages, model, theme), partial(render_posters, model, theme),
+                partial(render_access_pages, model, theme)]
         away = [partial(render_feeds, model, theme, history),
-                partial(render_reach, model, theme, history)]  # the Atom feed orders by last commit
+                partial(render_reach, model, theme, history),  # the Atom feed orders by last commit
+                partial(render_json_feeds, model, history),
+                partial(render_redirects, model)]
         if len(tasks.changed) < PARALLEL_FROM and staging is not None:
             # A few edits: two of the stages in one forked process, which sends back only
             # what changed (staged) and what the output folder holds already (kept).
@@ -165,6 +172,7 @@ def render_task_outputs(model: SiteModel, theme: Theme, history, views, staging=
             pages.card(view)  # remembered for the board, place and category lists: made on every core
         files.update(render_task_feeds(model, some, history))
         files.update(render_task_posters(pages, model, some))  # the same templates and memo
+        files.update(render_task_sheets(pages, model, some))
     return files if staging is None else _set_aside(lambda: files, staging)
 
 

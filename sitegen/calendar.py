@@ -1,7 +1,7 @@
 """Calendar feeds (RFC 5545) made with the icalendar library, and the /subscribe/ page.
 
-Feeds: the whole site (/calendar.ics), each place, each category (upcoming
-tasks and those of the last 30 days) and each task (/tasks/<slug>.ics).
+Feeds: the whole site (/calendar.ics), each place, each category, each access tag
+(upcoming tasks and those of the last 30 days) and each task (/tasks/<slug>.ics).
 Every event has the same bytes in every feed that carries it: its UID comes
 from the slug and the site's host, its SEQUENCE, LAST-MODIFIED and DTSTAMP
 from the git history of the task's file (see history.py), so two builds of the
@@ -43,7 +43,7 @@ FEEDS = "feeds"
 
 
 def render_feeds(model: SiteModel, theme: Theme, history: History | None = None) -> dict[str, bytes]:
-    """The site, place and category .ics feeds and the /subscribe/ page: output path → bytes.
+    """The site, place, category and access-tag .ics feeds and the /subscribe/ page: path → bytes.
 
     Each task's own feed is render_task_feeds'.
     """
@@ -54,9 +54,13 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     shown = ordered(view for view in model.tasks if in_window(view, model.now))
     at_place: dict[str, list[TaskView]] = {slug: [] for slug in model.places}
     in_category: dict[str, list[TaskView]] = {category.slug: [] for category in model.site.categories}
+    # Per access tag (issue 17): a day centre or a school subscribes to what its people can do.
+    with_access: dict[str, list[TaskView]] = {tag.slug: [] for tag in model.site.access}
     for view in shown:
         at_place[view.task.place].append(view)
         in_category[view.task.category].append(view)
+        for tag in view.task.access:
+            with_access[tag].append(view)
     memo = FeedMemo.open(zone_bytes, shown)
     made: dict[str, bytes] = {}  # events serialised by this call, by slug: each feed carrying one shares it
 
@@ -86,6 +90,9 @@ def render_feeds(model: SiteModel, theme: Theme, history: History | None = None)
     for category in model.site.categories:
         route = urls.route(category, "ics")
         files[route.path] = feed(route, feed_name(model, category), in_category[category.slug])
+    for tag in model.site.access:
+        route = urls.route(tag, "ics")
+        files[route.path] = feed(route, feed_name(model, tag), with_access[tag.slug])
     files.update(render_subscribe_page(model, theme))
     return files
 
@@ -207,7 +214,8 @@ def render_subscribe_page(model: SiteModel, theme: Theme) -> dict[str, bytes]:
     page = Pages(theme, model).render_settled("subscribe.html", route, lambda: dict(
         site_feed=feed_links(model, "calendar"),
         place_feeds=[feed_links(model, p) for p in model.places.values()],
-        category_feeds=[feed_links(model, c) for c in model.site.categories]))
+        category_feeds=[feed_links(model, c) for c in model.site.categories],
+        access_feeds=[feed_links(model, tag) for tag in model.site.access]))
     return {route.path: page}
 
 

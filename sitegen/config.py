@@ -10,11 +10,12 @@ from .fields import SLUG_RE, Fields
 from .links import check_link, check_signup
 from .model import Choice, Site
 from .problems import Problems
+from .typography import apostrophes
 from .yamlfile import YamlError, YamlMap, parse_yaml, read_text
 
 SITE_FILE = "content/site.yml"
 SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
-             "signup", "suggest", "contact", "categories", "access")
+             "signup", "suggest", "contact", "categories", "access", "waitlist")
 
 
 def load_settings(root: Path, problems: Problems, base_url: str | None = None) -> Site | None:
@@ -52,29 +53,33 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
     signup = fields.text("signup") or ""
     if signup and (problem := check_signup(signup)):
         fields.problem("signup", problem)
+    waitlist = fields.text("waitlist") or ""
+    if waitlist and (problem := check_signup(waitlist, "waitlist")):
+        fields.problem("waitlist", problem)
     suggest = fields.text("suggest") or ""
     if suggest and (problem := check_link(suggest, ("https", "http", "mailto"), relative_ok=False)):
         fields.problem("suggest", problem)
     categories = _choices(fields, "categories", required=True)
-    access = _choices(fields, "access", required=False)
+    access = _choices(fields, "access", required=False, kind="access")
     if len(problems.found) > before or title is None or url is None:
         return None
     return Site(
-        title=title,
-        tagline=fields.text("tagline") or "",
+        title=apostrophes(title),
+        tagline=apostrophes(fields.text("tagline") or ""),
         base_url=url.rstrip("/"),
         language=language,
         timezone=timezone,
-        currency=fields.text("currency") or "",
+        currency=apostrophes(fields.text("currency") or ""),
         signup=signup,
         suggest=suggest,
         contact=fields.text("contact") or "",
         categories=categories,
         access=access,
+        waitlist=waitlist,
     )
 
 
-def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
+def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category") -> tuple[Choice, ...]:
     """A list of slugs, or a mapping slug → label."""
     value = fields.value(key, required=required, example="[tuinwerk, plooien]")
     if value is None:
@@ -94,6 +99,6 @@ def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
         if label is not None and not isinstance(label, (str, int, float)):
             fields.problem(key, messages.wrong_type(f"{key} label", "text", label), line)
             continue
-        text = str(label).strip() if label is not None else slug.replace("-", " ").capitalize()
-        choices.append(Choice(slug, text))
+        text = apostrophes(str(label).strip()) if label is not None else slug.replace("-", " ").capitalize()
+        choices.append(Choice(slug, text, kind))
     return tuple(choices)

@@ -1,25 +1,27 @@
 """Printable A4 posters with QR codes: one per task and one per place.
 
 A poster is an HTML page that prints to exactly one A4 portrait sheet from a
-browser (theme/static/css/poster.css). Everything that could overflow the
-sheet is cut here, at build time, so the page stays readable without
-JavaScript; the CSS clips whatever still does not fit.
+browser (theme/static/css/poster.css), and shows the same sheet on screen, scaled to
+the window. The text is sent as whole sentences (task) or tasks (place) up to a
+budget; the poster's script (theme/static/js/poster.js) measures the sheet and
+leaves out, from the end, those that do not fit, saying "meer info: scan de code".
+Without JavaScript the CSS cuts the text at a whole line, never through one.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
 from . import urls
 from .cache import remember
-from .links import PHONE_RE
-from .markup import cut, text_blocks
+from .links import phone_of
+from .markup import cut, plain_text
 from .model import Place, SiteModel, TaskView
 from .render import Pages
+from .shortlinks import breakable, short_link, short_url
 from .theme import Theme
 from .words import Words
 
@@ -31,12 +33,10 @@ QR_MASK = 2
 QR_ERROR = "m"  # 15 % of the code can be damaged (a fold, a drawing pin) and it still reads
 QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
 
-STRIPS = 7  # tear-off strips along the bottom of a task poster
-BODY_CHARS = 450  # "what you do", cut to what fits beside the QR code
-STRIP_TITLE_CHARS = 48
-PLACE_TASKS = 6  # tasks listed on a place poster
-
-
+STRIPS = 6  # tear-off strips along the bottom of a task poster: wide enough for 11 pt lines
+BODY_CHARS = 1200  # "what you do": at most this much reaches the poster, the browser fits it
+STRIP_TITLE_CHARS = 24  # one bold line of a strip
+PLACE_TASKS = 8  # tasks a place poster offers; the browser shows those that fit
 def qr_svg(url: str, title: str) -> Markup:
     """The QR code of a URL as inline SVG that CSS scales (a viewBox, no fixed size)."""
     # Remembered between builds (.sitegen-cache/): ≈ 1 ms a code, 10 s at 10 000 tasks.
@@ -74,42 +74,41 @@ def _dark_runs_path(matrix) -> str:
     return "".join(moves)
 
 
-def short_url(base_url: str, url: str) -> str:
-    """The host and path people type from paper: no https://, no www."""
-    host = urlsplit(base_url).netloc
-    host = host[4:] if host.startswith("www.") else host
-    return host + url
-
-
-def phone_of(contact: str) -> str:
-    """The first phone number in a contact line; empty when it has none (the strip says "Bel …")."""
-    match = PHONE_RE.search(contact)
-    return match.group(0) if match else ""
-
-
 def title_size(title: str) -> str:
-    """A size class so short titles are huge and long ones still fit in three lines."""
+    """A size class so short titles are huge and long ones still fit (poster.js shrinks further)."""
     length = len(title)
-    if length <= 24:
-        return "title-xl"
-    if length <= 44:
-        return "title-l"
-    if length <= 72:
-        return "title-m"
-    return "title-s"
+    for limit, name in ((18, "title-xl"), (32, "title-l"), (52, "title-m"), (80, "title-s")):
+        if length <= limit:
+            return name
+    return "title-xs"
 
 
-def body_blocks(body_html: str, budget: int = BODY_CHARS) -> list[str]:
-    """Paragraphs of the body, as plain text, cut to a character budget."""
-    kept: list[str] = []
-    for block in text_blocks(body_html):
-        if budget <= 40:
-            if kept and not kept[-1].endswith("…"):
-                kept[-1] = kept[-1].rstrip(" ,;:.–-") + "…"  # more follows on the page
-            break
-        kept.append(cut(block, budget))
-        budget -= len(kept[-1]) + 40  # a new paragraph costs about a line
-    return kept
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def body_blocks(body_html: str, budget: int = BODY_CHARS) -> tuple[list[tuple[str, list[str]]], bool]:
+    """The body's paragraphs ("p") and list items ("li") as sentences, at most `budget`
+    characters of them, and whether some were left out. The poster's script shows the
+    sentences that fit."""
+    blocks: list[tuple[str, list[str]]] = []
+    left = budget
+    for paragraph in plain_text(body_html).split("\n\n"):
+        for line in paragraph.split("\n"):
+            if not line:
+                continue
+            kind = "li" if line.startswith("• ") else "p"
+            kept = []
+            for sentence in _SENTENCE_END.split(line):
+                if len(sentence) > left:
+                    if not blocks and not kept:  # one huge first sentence: its start, at a word
+                        kept.append(cut(sentence, left))
+                    if kept:
+                        blocks.append((kind, kept))
+                    return blocks, True
+                kept.append(sentence)
+                left -= len(sentence) + 1
+            blocks.append((kind, kept))
+    return blocks, False
 
 
 def render_posters(model: SiteModel, theme: Theme) -> dict[str, bytes]:
@@ -136,19 +135,25 @@ def task_poster(pages: Pages, model: SiteModel, view: TaskView, route: urls.Rout
     page_url = urls.route(task).url
     absolute = urls.absolute(site.base_url, page_url)
     words = Words(site.language)
+    # Remembered between builds: parsing the body's HTML costs ≈ 0.15 ms a task.
+    blocks, shortened = remember("poster-blocks", task.body_html, lambda: body_blocks(task.body_html))
+    link = short_url(site.base_url, short_link(task))
+    phone = phone_of(task.contact or site.contact)
     return pages.render(
         "poster_task.html", route,
         view=view, task=task, place=model.places[task.place],
+        category=site.category(task.category),
         qr=qr_svg(absolute, task.title),
-        page=page_url, short=short_url(site.base_url, page_url),
+        page=page_url, link=breakable(link),
         title_class=title_size(task.title),
-        # Remembered between builds: parsing the body's HTML costs ≈ 0.15 ms a task.
-        blocks=remember("poster-blocks", task.body_html, lambda: body_blocks(task.body_html)),
+        blocks=blocks, shortened=shortened,
+        picture=task.image,
         strip_title=cut(task.title, STRIP_TITLE_CHARS),
-        strip_when=words.when(view.next),
+        strip_when=words.short_when(view.next, task.schedule.repeat),
         strips=STRIPS if view.state in ("open", "full") else 0,
-        phone=phone_of(task.contact or site.contact),
+        phone=phone,
         contact=task.contact or site.contact,
+        sheet=urls.route(task, "sheet").url if view.state in ("open", "full") else None,
     )
 
 
@@ -160,7 +165,8 @@ def place_poster(pages: Pages, model: SiteModel, place: Place, route: urls.Route
         "poster_place.html", route,
         place=place,
         qr=qr_svg(urls.absolute(site.base_url, page_url), place.name),
-        page=page_url, short=short_url(site.base_url, page_url),
+        page=page_url, link=breakable(short_url(site.base_url, short_link(place))),
         tasks=upcoming[:PLACE_TASKS], more=len(upcoming) > PLACE_TASKS,
+        picture=place.image,
         contact=place.contact or site.contact,
     )

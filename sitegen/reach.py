@@ -58,19 +58,26 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def when_added(view: TaskView, history: History | None, zone) -> datetime:
+    """When a task was last changed, for feeds: its file's last commit, else (outside git) its start."""
+    revision = history.of(view.task.source) if history else None
+    return revision.last if revision else _as_datetime(view.task.schedule.start, zone)
+
+
+def newest_first(model: SiteModel, history: History | None, views=None) -> list[tuple[datetime, TaskView]]:
+    """Upcoming tasks (or `views`) with when_added, newest first: the order feed readers expect."""
+    zone = model.site.zone
+    # Same commit time (one commit added several): the later start first, then by slug.
+    return sorted(((when_added(v, history, zone), v) for v in (model.upcoming if views is None else views)),
+                  key=lambda pair: (pair[0], _as_datetime(pair[1].next.start, zone), pair[1].task.slug),
+                  reverse=True)
+
+
 def atom_feed(model: SiteModel, history: History | None = None) -> bytes:
     """Atom (RFC 4287) of upcoming tasks, newest first: by last commit when known, else by start."""
     site, zone = model.site, model.site.zone
     words = Words(site.language)
-
-    def when_added(view: TaskView) -> datetime:
-        revision = history.of(view.task.source) if history else None
-        return revision.last if revision else _as_datetime(view.task.schedule.start, zone)
-
-    # Same commit time (one commit added several): the later start first, then by slug.
-    entries = sorted(((when_added(v), v) for v in model.upcoming),
-                     key=lambda pair: (pair[0], _as_datetime(pair[1].next.start, zone), pair[1].task.slug),
-                     reverse=True)[:FEED_ENTRIES]
+    entries = newest_first(model, history)[:FEED_ENTRIES]
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: words.locale.replace("_", "-")})
 
@@ -161,31 +168,63 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One bar of the impact chart: what it counts, how many, and its length (% of the longest)."""
+
+    label: str
+    value: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Participants per year, or per month when every result falls in one year."""
+
+    year: int | None  # the year of a per-month chart; None when per year
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
 class Impact:
     years: list[Tally]
     places: list[Tally]
     total: Tally
-    chart: list[tuple[Tally, float]]  # (year, bar width in % of the widest)
+    chart: Chart
 
 
 def impact(model: SiteModel) -> Impact:
     """Totals of past tasks with a `result`, per year (newest first) and per place."""
     years: dict[int, Tally] = {}
     places: dict[str, Tally] = {}
+    months: dict[int, int] = {}  # participants per month, used when all is in one year
     total = Tally("")
     for view in model.past:
         if view.task.result is None:
             continue
-        year = view.next.day.year
-        years.setdefault(year, Tally(str(year))).add(view)
+        day = view.next.day
+        years.setdefault(day.year, Tally(str(day.year))).add(view)
+        months[day.month] = months.get(day.month, 0) + (view.task.result.participants or 0)
         slug = view.task.place
         places.setdefault(slug, Tally(model.places[slug].name)).add(view)
         total.add(view)
     by_year = [years[y] for y in sorted(years, reverse=True)]
-    widest = max((t.participants for t in by_year), default=0) or 1
     return Impact(
         years=by_year,
         places=sorted(places.values(), key=lambda t: (-t.participants, t.label)),
         total=total,
-        chart=[(t, round(100 * t.participants / widest, 1)) for t in sorted(by_year, key=lambda t: t.label)],
+        chart=_chart(model, years, months),
     )
+
+
+def _chart(model: SiteModel, years: dict[int, Tally], months: dict[int, int]) -> Chart:
+    """One bar a year, oldest first; a single year gets one bar a month, from its first to its last."""
+    if len(years) == 1:
+        year = next(iter(years))
+        words = Words(model.site.language)
+        counts = [(words.month_name(month), months.get(month, 0))
+                  for month in range(min(months), max(months) + 1)]
+    else:
+        year = None
+        counts = [(str(y), years[y].participants) for y in sorted(years)]
+    widest = max((count for _, count in counts), default=0) or 1
+    return Chart(year, [Bar(label, count, round(100 * count / widest, 1)) for label, count in counts])

@@ -20,8 +20,8 @@ from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, 
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
-from . import messages, search, seo, subscribe, urls
-from .links import EMAIL_RE, PHONE_RE, fill_placeholders
+from . import messages, paper, search, seo, subscribe, urls
+from .links import EMAIL_RE, PHONE_RE, fill_placeholders, phone_of, tel_href
 from .markup import summary
 from .cache import current
 from .memo import CardMemo, PageMemo
@@ -125,7 +125,10 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         category_of=lambda view: model.site.category(view.task.category),
         access_of=lambda slugs: [model.site.access_tag(s) for s in slugs],
         signup_url=lambda view: signup_url(model, view),
+        sign_up=lambda view: sign_up(model, view),
         osm_url=osm_url,
+        address_html=address_html,
+        sheet_dates=lambda view: [(urls.sheet(view, o.day).url, o) for o in paper.dated(view)],
         iso=iso,
         by_day=by_day,
         number=words.number,
@@ -137,6 +140,7 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         # Search engines and sharing (seo.py): JSON-LD, plain descriptions, share links.
         event_jsonld=lambda view: seo.event_jsonld(model, view),
         summary=summary,
+        shareable=seo.shareable,
         share_links=lambda view: seo.share_links(model, view),
         embed_snippet=lambda place: seo.embed_snippet(model, place),
         # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.
@@ -165,11 +169,21 @@ def contact_links(text: str) -> Markup:
         if "@" in found:
             href = "mailto:" + found
         else:
-            href = "tel:" + re.sub(r"[^\d+]", "", found)
+            href = tel_href(found)
         pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
         last = match.end()
     pieces.append(escape(text[last:]))
     return Markup("").join(pieces)
+
+
+def address_html(place: Place) -> Markup:
+    """The address with microformats2 h-card parts (street, postcode, town) when it splits."""
+    parts = seo.postal_address(place, None)
+    if "postalCode" not in parts:
+        return Markup('<span class="p-street-address">{}</span>').format(place.address)
+    return Markup('<span class="p-street-address">{}</span>, <span class="p-postal-code">{}</span> '
+                  '<span class="p-locality">{}</span>').format(
+        parts["streetAddress"], parts["postalCode"], parts["addressLocality"])
 
 
 def osm_url(place: Place) -> str | None:
@@ -181,7 +195,52 @@ def osm_url(place: Place) -> str | None:
 
 def signup_url(model: SiteModel, view: TaskView) -> str | None:
     """The task's sign-up link (or the site default), placeholders filled in."""
-    template = view.task.signup or model.site.signup
+    return filled_link(model, view, view.task.signup or model.site.signup)
+
+
+def waitlist_url(model: SiteModel, view: TaskView) -> str | None:
+    """The task's reserve-list link (its own, or site.yml's `waitlist`), placeholders filled in."""
+    own = view.task.waitlist if isinstance(view.task.waitlist, str) else None
+    return filled_link(model, view, own or model.site.waitlist)
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """How to join a task from its page or card: a button, and a phone number beside it."""
+
+    url: str  # the form, mailto: or tel: link of the button
+    label: str  # its words' key (words.py): signup, signup_mail, waitlist_phone, …
+    phone: str = ""  # "050 12 34 56", shown as "of bel …"; empty when none, or the button calls it
+    waitlist: bool = False  # the task is full: the button puts you on the reserve list
+
+    @property
+    def phone_href(self) -> str:
+        return tel_href(self.phone)
+
+
+def sign_up(model: SiteModel, view: TaskView) -> SignUp | None:
+    """What a volunteer can do to join now; None when the task is past, cancelled, or full
+    without a reserve list (the page says why)."""
+    if view.state == "open":
+        link, key = signup_url(model, view), "signup"
+    elif view.state == "full":
+        link, key = waitlist_url(model, view), "waitlist"
+    else:
+        return None
+    # The task's own contact first, else the site's (the coordinators, as on the posters).
+    phone = phone_of(view.task.contact or model.site.contact)
+    if not link:
+        # No form but a phone: calling is the way in. Not for a reserve list the coordinators
+        # did not set up (no `waitlist` link): a full task then only says it is full.
+        return SignUp(tel_href(phone), "signup_call") if phone and key == "signup" else None
+    if link.startswith("tel:"):
+        return SignUp(link, f"{key}_phone", waitlist=key == "waitlist")  # "of bel" would repeat it
+    label = f"{key}_mail" if link.startswith("mailto:") else key
+    return SignUp(link, label, phone, waitlist=key == "waitlist")
+
+
+def filled_link(model: SiteModel, view: TaskView, template: str) -> str | None:
+    """A sign-up or reserve-list URL with its placeholders filled in for the next occurrence."""
     if not template:
         return None
     start = view.next.start

@@ -22,6 +22,7 @@ from .history import History
 from .memo import environment_fingerprint
 from .model import SiteModel, TaskView
 from .output import Manifest
+from .paper import sheet_paths
 from .theme import Theme
 
 STORE = "task-outputs"
@@ -38,7 +39,7 @@ class TaskPlan:
 
 
 def own_paths(view: TaskView) -> list[str]:
-    return [urls.route(view, kind).path for kind in KINDS]
+    return [urls.route(view, kind).path for kind in KINDS] + sheet_paths(view)
 
 
 def plan(model: SiteModel, theme: Theme, history: History) -> TaskPlan:

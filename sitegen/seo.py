@@ -52,6 +52,12 @@ def _moment(value) -> str:
     return value.isoformat()
 
 
+def shareable(image: str | None) -> bool:
+    """Whether a picture can stand for a page elsewhere: social media and search engines take
+    JPEG, PNG, WebP and GIF, not SVG (the default share image is used instead)."""
+    return bool(image) and not image.lower().endswith(".svg")
+
+
 def event(model: SiteModel, view: TaskView) -> dict:
     """The schema.org Event of a task's next (or last) occurrence, as a dict."""
     task, site = view.task, model.site
@@ -92,7 +98,7 @@ def event(model: SiteModel, view: TaskView) -> dict:
         "url": page,
         "inLanguage": Words(site.language).locale.replace("_", "-"),
     }
-    if task.image:
+    if shareable(task.image):
         data["image"] = [urls.absolute(site.base_url, urls.media(task.image).url)]
     return data
 

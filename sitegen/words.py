@@ -168,6 +168,45 @@ UI = {
         "results_none": "Geen taken gevonden. Probeer een ander woord of minder filters.",
         "results_one": "1 taak gevonden",
         "results_many": "{n} taken gevonden",
+        # Issue 17: signing up from a phone or on paper, the reserve list, access pages, feeds.
+        "menu_open": "Menu",
+        "finder_nojs": "Zoek per doe-plek, soort werk of toegankelijkheid",
+        "signup_call": "Bel om je in te schrijven",
+        "signup_or_call": "of bel",
+        "signup_for": "Inschrijven voor {title}",
+        "waitlist": "Zet me op de reservelijst",
+        "waitlist_mail": "Zet me op de reservelijst (mail)",
+        "waitlist_phone": "Zet me op de reservelijst (bel)",
+        "waitlist_short": "Reservelijst",
+        "waitlist_for": "Reservelijst voor {title}",
+        "waiting": "{n} op de reservelijst",
+        "signup_closed_full_waitlist": "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten.",
+        "feed_waitlist": "Reservelijst",
+        "poster_more": "meer info: scan de code",
+        "poster_more_place": "En nog meer taken: scan de code",
+        "poster_scan_me": "Scan mij",
+        "poster_or_go": "of surf naar",
+        "poster_call": "of bel",
+        "poster_by_phone": "Inschrijven kan ook telefonisch:",
+        "sheet": "Inschrijflijst",
+        "sheet_print": "Inschrijflijst afdrukken",
+        "sheet_dates": "Een inschrijflijst per datum:",
+        "sheet_intro": "Geen gsm of e-mail? Schrijf je hier in met je naam en je telefoonnummer.",
+        "sheet_number": "Nr.",
+        "sheet_name": "Naam",
+        "sheet_phone": "Telefoon",
+        "sheet_bring": "Ik breng … mensen mee",
+        "sheet_hours": "Uren",
+        "sheet_hours_hint": "(invullen na afloop)",
+        "sheet_page": "Blad {n} van {total}",
+        "sheet_result": "Na afloop: tel de deelnemers en de uren, en zet ze bij result: participants en hours.",
+        "sheet_hint": "A4, staand. Elk blad heeft {rows} rijen; een taak met meer plaatsen krijgt meer bladen.",
+        "access_title": "Toegankelijk: {label}",
+        "access_intro": "Alle taken met het label „{label}”. Een dagcentrum, school of vereniging kan ze in zijn agenda zetten: zie Abonneer hieronder.",
+        "sub_page_access": "Alleen taken met een label voor toegankelijkheid",
+        "impact_chart_months": "Deelnemers per maand in {year}",
+        "impact_chart_text": "{label}: {n} deelnemers",
+        "feed_json": "JSON Feed",
     },
     "en": {
         "skip": "Skip to content",
@@ -320,6 +359,45 @@ UI = {
         "results_none": "No tasks found. Try another word or fewer filters.",
         "results_one": "1 task found",
         "results_many": "{n} tasks found",
+        # Issue 17: signing up from a phone or on paper, the reserve list, access pages, feeds.
+        "menu_open": "Menu",
+        "finder_nojs": "Find tasks by place, kind of work or accessibility",
+        "signup_call": "Call to sign up",
+        "signup_or_call": "or call",
+        "signup_for": "Sign up for {title}",
+        "waitlist": "Put me on the reserve list",
+        "waitlist_mail": "Put me on the reserve list (e-mail)",
+        "waitlist_phone": "Put me on the reserve list (call)",
+        "waitlist_short": "Reserve list",
+        "waitlist_for": "Reserve list for {title}",
+        "waiting": "{n} on the reserve list",
+        "signup_closed_full_waitlist": "This task is full. Put yourself on the reserve list: if someone drops out, we will let you know.",
+        "feed_waitlist": "Reserve list",
+        "poster_more": "more info: scan the code",
+        "poster_more_place": "And more tasks: scan the code",
+        "poster_scan_me": "Scan me",
+        "poster_or_go": "or go to",
+        "poster_call": "or call",
+        "poster_by_phone": "You can also sign up by phone:",
+        "sheet": "Sign-up sheet",
+        "sheet_print": "Print a sign-up sheet",
+        "sheet_dates": "A sign-up sheet for each date:",
+        "sheet_intro": "No phone or e-mail? Sign up here with your name and phone number.",
+        "sheet_number": "No.",
+        "sheet_name": "Name",
+        "sheet_phone": "Phone",
+        "sheet_bring": "I bring … people along",
+        "sheet_hours": "Hours",
+        "sheet_hours_hint": "(filled in afterwards)",
+        "sheet_page": "Sheet {n} of {total}",
+        "sheet_result": "Afterwards: count the participants and the hours, and write them under result: participants and hours.",
+        "sheet_hint": "A4, portrait. Each sheet has {rows} rows; a task with more places gets more sheets.",
+        "access_title": "Accessible: {label}",
+        "access_intro": "Every task labelled “{label}”. A day centre, school or association can put them in its calendar: see Subscribe below.",
+        "sub_page_access": "Only tasks with an accessibility label",
+        "impact_chart_months": "Participants per month in {year}",
+        "impact_chart_text": "{label}: {n} participants",
+        "feed_json": "JSON Feed",
     },
 }
 
@@ -382,6 +460,10 @@ class Words:
         """december 2026"""
         return format_date(day, "LLLL y", locale=self.locale)
 
+    def month_name(self, month: int) -> str:
+        """januari: a month on its own, as in a chart of one year."""
+        return format_date(date(2000, month, 1), "LLLL", locale=self.locale)
+
     def short_day(self, day: date) -> str:
         """16 januari 2027"""
         return format_date(day, "d MMMM y", locale=self.locale)
@@ -410,6 +492,21 @@ class Words:
             return f"{self.day(start.date())}, {self.hours(start, end)}"
         return (f"{self.day(start.date())}, {self.clock(start)}{suffix} – "
                 f"{self.day(end.date())}, {self.clock(end)}{suffix}")
+
+    def short_when(self, occurrence: Occurrence, repeat: Repeat | None = None) -> str:
+        """za 5 dec · 9.30 uur, or elke zaterdag · 9.30 uur: one line of a tear-off strip."""
+        start = occurrence.start
+        if repeat is not None:
+            once, many = _REPEAT[self.language][repeat.freq]
+            day = (once if repeat.interval == 1 else many).format(
+                n=repeat.interval, weekday=format_date(occurrence.day, "EEEE", locale=self.locale),
+                day=occurrence.day.day)
+        else:
+            day = format_date(occurrence.day, "EEE d MMM", locale=self.locale)
+        if not isinstance(start, datetime):
+            return day
+        suffix = " uur" if self.language == "nl" else ""
+        return f"{day} · {self.clock(start)}{suffix}"
 
     def time_only(self, occurrence: Occurrence) -> str:
         """The time part alone, for cards under a day heading."""

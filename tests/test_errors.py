@@ -41,7 +41,7 @@ TASK_CASES = {
         "start: 2027-01-16\nkleur: rood",
         "content/tasks/soep.md:6: unknown key 'kleur'; allowed keys: title, place, start, end, "
         "repeat, client, partners, category, talents, access, spots, taken, status, signup, "
-        "reward, contact, image, result, draft"),
+        "waitlist, reward, contact, image, result, draft"),
     "duplicate key": (
         "start: 2027-01-16\ntitle: Nog eens",
         "content/tasks/soep.md:6: the key 'title' appears twice; keep only one"),

@@ -127,8 +127,8 @@ def test_place_page_offers_the_iframe_code(site):
                        'loading=&#34;lazy&#34;&gt;&lt;/iframe&gt;')
 
 
-def _table(html: str, caption: str) -> list[list[str]]:
-    table = html.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+def _table(html: str, heading_id: str) -> list[list[str]]:
+    table = html.split(f'<table class="impact-table" aria-labelledby="{heading_id}">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
     return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in rows]
 
@@ -137,19 +137,52 @@ def test_impact_per_year_and_per_place(site):
     _tasks(site)
     site.build()
     html = site.read("impact/index.html")
-    assert _table(html, "Per jaar") == [
+    assert _table(html, "impact-years") == [
         ["Jaar", "Taken", "Deelnemers", "Uren", "Verdiend (Doe-munten)"],
         ["2026", "2", "10", "22,5", "6"],  # 4 × 1,5 + 6 × 0 (no reward)
         ["2025", "1", "8", "16", "24"],  # 8 × 3
         ["Samen", "3", "18", "38,5", "30"],
     ]
-    assert _table(html, "Per doe-plek")[1:3] == [
+    assert _table(html, "impact-places")[1:3] == [
         ["Gemeentepark", "2", "14", "28", "24"],
-        ["&#39;t Hof", "1", "4", "10,5", "6"],
+        ["’t Hof", "1", "4", "10,5", "6"],
     ]
-    bars = re.findall(r'<rect x="70" y="\d+" width="([\d.]+)"', html)
-    assert bars == ["360.0", "450.0"]  # 2025: 8 of 10 participants, 2026: the widest
+    # One bar a year, oldest first; the longest is 70 % of its row (room for the number).
+    assert re.findall(r'<text x="0" y="\d+" class="impact-chart-label">(\w+)</text>', html) == ["2025", "2026"]
+    assert re.findall(r'<rect x="0" y="5" width="([\d.]+)%"', html) == ["56.0", "70.0"]
+    assert '<desc id="impact-chart-text">2025: 8 deelnemers; 2026: 10 deelnemers.</desc>' in html
     assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_impact_headings_are_not_repeated(site):
+    _tasks(site)
+    site.build()
+    html = site.read("impact/index.html")
+    headings = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html)
+    assert headings == ["Wat we samen deden", "Deelnemers per jaar", "Per jaar", "Per doe-plek"]
+    assert "<caption" not in html
+
+
+def test_impact_of_one_year_is_charted_per_month(site):
+    site.task("sep", "title: A\nplace: t-hof\nstart: 2026-09-05\ncategory: koken\nresult: {participants: 3}")
+    site.task("nov", "title: B\nplace: t-hof\nstart: 2026-11-07\ncategory: koken\nresult: {participants: 6}")
+    site.build()
+    html = site.read("impact/index.html")
+    assert ">Deelnemers per maand in 2026</h2>" in html
+    assert re.findall(r'class="impact-chart-label">(\w+)</text>', html) == ["september", "oktober", "november"]
+    assert re.findall(r'<rect x="0" y="5" width="([\d.]+)%"', html) == ["35.0", "0.0", "70.0"]
+    assert "september: 3 deelnemers; oktober: 0 deelnemers; november: 6 deelnemers." in html
+
+
+def test_impact_of_ten_years_has_ten_bars(site):
+    for year in range(2016, 2026):
+        site.task(f"t{year}", f"title: T\nplace: t-hof\nstart: {year}-06-01\ncategory: koken\n"
+                              f"result: {{participants: {year - 2010}}}")
+    site.build()
+    html = site.read("impact/index.html")
+    labels = re.findall(r'class="impact-chart-label">(\w+)</text>', html)
+    assert labels == [str(year) for year in range(2016, 2026)]
+    assert re.search(r'<svg class="impact-chart" width="100%" height="(\d+)"', html).group(1) == str(10 * 36 + 4)
 
 
 def test_impact_without_results(site):

@@ -1,0 +1,131 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of upcoming tasks, for other websites.
+
+`/feed.json` holds every upcoming task, `/places/<slug>/feed.json` those of one place.
+Besides the standard fields each item has a `_doeplek` object (a JSON Feed extension)
+with what a municipal site or a regional volunteer board needs to show the task as its
+own: when (with the UTC offset), where (name, address, coordinates), the category and
+access tags, places left, status, the sign-up link and the task's calendar file. The
+README ("JSON Feed") documents every field; tests/schemas/jsonfeed-doeplek.schema.json
+is that documentation as a JSON Schema, which the tests validate every feed against.
+Like the Atom feed, nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from . import render, seo, urls
+from .history import History
+from .markup import summary
+from .model import Choice, Place, SiteModel, TaskView
+from .reach import newest_first
+from .shortlinks import short_link
+from .words import Words
+
+VERSION = "https://jsonfeed.org/version/1.1"
+SUMMARY_CHARS = 300  # a teaser; the page has the rest
+
+
+def render_json_feeds(model: SiteModel, history: History | None = None) -> dict[str, bytes]:
+    """The site's JSON Feed and one per place: output path → bytes."""
+    items = [(view.task.place, item(model, stamp, view)) for stamp, view in newest_first(model, history)]
+    files = {urls.route("jsonfeed").path: feed(model, None, [entry for _, entry in items])}
+    here: dict[str, list[dict]] = {slug: [] for slug in model.places}
+    for slug, entry in items:  # newest first, as in the site's feed
+        here[slug].append(entry)
+    for place in model.places.values():
+        files[urls.route(place, "json").path] = feed(model, place, here[place.slug])
+    return files
+
+
+def feed(model: SiteModel, place: Place | None, items: list[dict]) -> bytes:
+    """One feed: its head and items, as UTF-8 JSON (the same bytes for the same content)."""
+    site = model.site
+    home = urls.route(place).url if place else urls.route("board").url
+    url = urls.route(place, "json").url if place else urls.route("jsonfeed").url
+    data = {
+        "version": VERSION,
+        "title": f"{site.title} — {place.name}" if place else site.title,
+        "home_page_url": urls.absolute(site.base_url, home),
+        "feed_url": urls.absolute(site.base_url, url),
+        "language": Words(site.language).locale.replace("_", "-"),
+        "icon": urls.absolute(site.base_url, urls.static("img/share.png").url),
+        "favicon": urls.absolute(site.base_url, urls.static("favicon.svg").url),
+        "authors": [{"name": site.title, "url": urls.absolute(site.base_url, urls.route("board").url)}],
+        "_doeplek": {
+            "about": urls.absolute(site.base_url, urls.route("subscribe").url) + "#feeds-for-websites",
+            "timezone": site.timezone,
+            "currency": site.currency or None,
+        },
+        "items": items,
+    }
+    if site.tagline:
+        data["description"] = site.tagline
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def item(model: SiteModel, stamp: datetime, view: TaskView) -> dict:
+    """One upcoming task as a JSON Feed item with its `_doeplek` extension."""
+    site, task = model.site, view.task
+    place = model.places[task.place]
+    words = Words(site.language)
+    page = urls.absolute(site.base_url, urls.route(task).url)
+    text = summary(task.body_html, SUMMARY_CHARS)
+    when = words.when(view.next)
+    entry = {
+        "id": page,
+        "url": page,
+        "title": task.title,
+        "content_text": "\n\n".join(part for part in (f"{when} · {place.name}, {place.address}", text) if part),
+        "date_published": stamp.isoformat(timespec="seconds"),
+        "tags": [site.category(task.category).label] + [tag.label for tag in _tags(model, task.access)],
+        "language": words.locale.replace("_", "-"),
+    }
+    if text:
+        entry["summary"] = text
+    if seo.shareable(task.image):
+        entry["image"] = urls.absolute(site.base_url, urls.media(task.image).url)
+    sign_up = render.sign_up(model, view)
+    entry["_doeplek"] = {
+        "start": _moment(view.next.start),
+        "end": _moment(view.next.end),
+        "all_day": task.all_day,
+        "when": when,
+        "repeat": words.repeat(task.schedule.repeat, view.occurrences[0]) if task.schedule.repeat else None,
+        "place": {
+            "slug": place.slug,
+            "name": place.name,
+            "address": place.address,
+            "geo": {"latitude": place.geo[0], "longitude": place.geo[1]} if place.geo else None,
+            "url": urls.absolute(site.base_url, urls.route(place).url),
+        },
+        "category": _choice(site.category(task.category)),
+        "access": [_choice(tag) for tag in _tags(model, task.access)],
+        "client": {"name": task.client.name, "url": task.client.url} if task.client else None,
+        "spots": task.spots,
+        "spots_left": task.spots_left if view.state == "open" else (0 if task.spots is not None else None),
+        "waiting": task.waiting,
+        "status": view.state,
+        "signup_url": sign_up.url if sign_up and not sign_up.waitlist else None,
+        "waitlist_url": sign_up.url if sign_up and sign_up.waitlist else None,
+        "reward": task.reward,
+        "ics_url": urls.absolute(site.base_url, urls.route(task, "ics").url),
+        "short_url": urls.absolute(site.base_url, short_link(task)),
+    }
+    return entry
+
+
+def _choice(choice: Choice) -> dict:
+    return {"slug": choice.slug, "label": choice.label}
+
+
+def _tags(model: SiteModel, slugs) -> list[Choice]:
+    return [model.site.access_tag(slug) for slug in slugs]
+
+
+def _moment(value) -> str:
+    """ISO 8601: a time with its UTC offset (2026-12-05T09:30:00+01:00), a whole day as a date."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
