@@ -214,7 +214,7 @@ def bad_waitlist(value: object) -> str:
 
 
 def short_code_taken(code: str, other: str) -> str:
-    return (f"this task's short link /t/{code} is the same as that of {other} (a rare "
+    return (f"the short link /t/{code} of this file is the same as that of {other} (a rare "
             "coincidence of the two file names); rename this file, e.g. by adding '-2' before '.md'")
 
 

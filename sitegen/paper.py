@@ -21,7 +21,7 @@ from .when import Occurrence
 if TYPE_CHECKING:  # render imports this module for its sheet_dates filter
     from .render import Pages
 
-ROWS_PER_SHEET = 14  # rows of 13 mm: room for large handwriting
+ROWS_PER_SHEET = 14  # rows of 12 mm: room for large handwriting
 SHEET_DATES = 8  # dated sheets of a repeating task: its next few times
 
 

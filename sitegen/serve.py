@@ -30,13 +30,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import messages
+from . import messages, urls
 from .build import BuildOptions, BuildResult, build
 from .cache import CACHE_DIR, BuildCache
 from .content import LoadOptions, load_task_file, with_task
 from .markup import MarkdownRenderer
 from .problems import BuildFailed
 from .render import Pages
+from .shortlinks import redirects
 from .theme import Theme
 from .watch import Watcher
 
@@ -337,6 +338,8 @@ class _Handler(SimpleHTTPRequestHandler):
         if previewed is not None:
             return self._send(self._decorate(previewed, generation, problems), "text/html; charset=utf-8")
         file = self._file_for(path)
+        if file is None and (target := self._redirect(path)) is not None:
+            return self._send_redirect(*target)
         if file is None:
             missing = self.state.out / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"<!doctype html><title>404</title>"
@@ -346,6 +349,21 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(self._decorate(file.read_bytes(), generation, problems),
                               "text/html; charset=utf-8")
         return super().do_GET()
+
+    def _redirect(self, url_path: str) -> tuple[str, int] | None:
+        """A rule of the built `_redirects` (the short links /t/<code>), as Netlify applies it:
+        only where no file is (its rules do not shadow files)."""
+        try:
+            text = (self.state.out / urls.route("redirects").path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return redirects(text).get(unquote(url_path))
+
+    def _send_redirect(self, location: str, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _file_for(self, url_path: str) -> Path | None:
         translated = Path(self.translate_path(url_path))
