@@ -25,7 +25,7 @@ from .history import History, Revision
 from .markup import plain_text
 from .output import Kept
 from .model import SiteModel, TaskView, sort_key
-from .render import Pages, signup_url
+from .render import Pages, signup_url, waitlist_url
 from .subscribe import feed_links, feed_name
 from .theme import Theme
 from .vtimezone import vtimezone
@@ -351,8 +351,11 @@ def description(model: SiteModel, view: TaskView, page: str) -> str:
     words = Words(model.site.language)
     lines = [plain_text(view.task.body_html), "", f"{words('feed_more_info')}: {page}"]
     link = signup_url(model, view) if view.can_sign_up else None
+    reserve = waitlist_url(model, view) if view.state == "full" else None
     if link:
         lines.append(f"{words('feed_signup')}: {link}")
+    elif reserve:
+        lines.append(f"{words('signup_closed_full_waitlist')}\n{words('feed_waitlist')}: {reserve}")
     elif view.state != "open":
         lines.append(words(f"signup_closed_{view.state}"))
     else:

@@ -301,3 +301,61 @@ def test_a_picture_added_or_removed_later_is_seen_by_the_next_build(site):
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert "image 'images/pot.jpg' was not found" in str(failure.value)
+
+
+def _full_tasks(site):
+    site.write("content/site.yml", SITE_YML + 'waitlist: "https://forms.example.be/reserve?taak={title}&datum={date}"\n')
+    full = "place: t-hof\ncategory: koken\nstart: '2026-12-05 09:30'\nspots: 4\ntaken: 4\n"
+    site.task("geteld", "title: Soep koken\n" + full + "waitlist: 3")
+    site.task("eigen", "title: Brood bakken\n" + full + "waitlist: 'https://forms.example.be/eigen?t={slug}'")
+    site.task("bellen", "title: Taart bakken\n" + full + "waitlist: 'tel:+3250998877'")
+    site.task("open", "title: Koffie\n" + T + "start: '2026-12-06 10:00'\nspots: 4\ntaken: 1")
+    site.build()
+    return site
+
+
+def test_a_full_task_offers_the_reserve_list(site):
+    _full_tasks(site)
+    page = site.read("tasks/geteld/index.html")
+    words = text(page)
+    assert "https://forms.example.be/reserve?taak=Soep%20koken&datum=2026-12-05" in hrefs(page)
+    assert "Zet me op de reservelijst of bel 050 12 34 56" in words
+    assert "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten." in words
+    assert "4 mensen gezocht · 3 op de reservelijst" in words
+    assert not [h for h in hrefs(page) if h.startswith("https://forms.example.be/inschrijven")]
+
+
+def test_a_task_may_have_its_own_reserve_list(site):
+    _full_tasks(site)
+    assert "https://forms.example.be/eigen?t=eigen" in hrefs(site.read("tasks/eigen/index.html"))
+    calling = site.read("tasks/bellen/index.html")
+    assert "tel:+3250998877" in hrefs(calling)
+    assert "Zet me op de reservelijst (bel)" in text(calling) and "of bel" not in text(calling)
+
+
+def test_cards_show_how_to_sign_up_or_that_the_list_is_full(site):
+    _full_tasks(site)
+    board = site.read("index.html")
+    cards = {match.group(2): match.group(1) for match in
+             re.finditer(r'(<article class="card.*?href="/tasks/([\w-]+)/".*?</article>)', board, re.S)}
+    assert 'class="badge badge-open">nog 3 plaatsen vrij</span>' in cards["open"]
+    assert re.search(r'<a class="button button-small" href="https://forms\.example\.be/inschrijven\?taak=Koffie[^"]*">'
+                     r'Ik doe mee<span class="visually-hidden"> – Koffie</span></a>', cards["open"])
+    assert '<span class="badge badge-full">volzet</span>' in cards["geteld"]
+    assert '<span class="waiting">3 op de reservelijst</span>' in cards["geteld"]
+    assert re.search(r'<a class="button button-small button-quiet" href="https://forms\.example\.be/reserve[^"]*">'
+                     r'Zet me op de reservelijst<span class="visually-hidden"> – Soep koken</span></a>', cards["geteld"])
+
+
+def test_without_a_reserve_list_a_full_task_only_says_so(board):
+    card = re.search(r'<article class="card h-event state-full".*?</article>', board.read("index.html"), re.S).group(0)
+    assert "button" not in card and "volzet" in card
+
+
+def test_the_calendar_event_of_a_full_task_links_the_reserve_list(site):
+    from icalendar import Calendar
+    _full_tasks(site)
+    event = Calendar.from_ical(site.read("tasks/geteld.ics")).walk("VEVENT")[0]
+    assert str(event["DESCRIPTION"]).endswith(
+        "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten.\n"
+        "Reservelijst: https://forms.example.be/reserve?taak=Soep%20koken&datum=2026-12-05")
