@@ -126,6 +126,12 @@ def embed_snippet(model: SiteModel, place: Place) -> str:
     """The <iframe> code a partner pastes into its own website to show a place's tasks."""
     words = Words(model.site.language)
     src = urls.absolute(model.site.base_url, urls.route(place, "embed").url)
-    title = html.escape(words("embed_title", place=place.name), quote=True)
-    return (f'<iframe src="{html.escape(src, quote=True)}" title="{title}" '
+    title = _attribute(words("embed_title", place=place.name))
+    return (f'<iframe src="{_attribute(src)}" title="{title}" '
             'width="100%" height="420" loading="lazy"></iframe>')
+
+
+def _attribute(text: str) -> str:
+    """Text for a double-quoted attribute of code a partner copies: only &, <, > and " escaped,
+    so "’t Hof" or "'De Molen'" stay readable (html.escape wrote &#x27;t Hof)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")

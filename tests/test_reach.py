@@ -127,6 +127,37 @@ def test_place_page_offers_the_iframe_code(site):
                        'loading=&#34;lazy&#34;&gt;&lt;/iframe&gt;')
 
 
+def test_the_iframe_code_reads_as_written(site):
+    """The code a partner copies shows names as written: no &#x27; for an apostrophe."""
+    import html as entities
+    site.place("molen", """\
+        name: "Bakkerij 'De Molen' & \\"Zonen\\" in 't Dorp"
+        address: Markt 1, 8210 Zedelgem
+        """)
+    site.build()
+    page = site.read("places/molen/index.html")
+    shown = entities.unescape(re.search(r'<textarea id="embed-snippet"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    assert shown == (f'<iframe src="{BASE}/places/molen/embed/" title="Taken bij Bakkerij \'De Molen\' '
+                     '&amp; &quot;Zonen&quot; in ’t Dorp" width="100%" height="420" loading="lazy"></iframe>')
+    assert "&#x27;" not in shown
+
+
+def test_the_subscribe_page_explains_before_it_lists(site):
+    _tasks(site)
+    site.build()
+    page = site.read("subscribe/index.html")
+    assert page.index("1. Zo zet je taken in je agenda") < page.index("Op een Android-gsm") < page.index('href="webcal:')
+    assert page.index("2. Kies welke taken je wil zien") < page.index('href="webcal:')
+    before = page.split("2. Kies welke taken je wil zien", 1)[0].split("<main", 1)[1]
+    assert before.count("<a ") == 0  # no link before the explanation ends
+    assert re.findall(r"<summary>(.*?)</summary>", page.split("<main", 1)[1]) == [
+        "Alleen de taken van één doe-plek (2)", "Alleen één soort werk (3)",
+        "Alleen taken met een label voor toegankelijkheid (3)"]
+    assert f"{BASE}/access/zittend.ics" in page
+    assert f'<span class="feed-address">{BASE}/feed.json</span>' in page
+    assert 'href="/places/park/feed.json"' in page
+
+
 def _table(html: str, heading_id: str) -> list[list[str]]:
     table = html.split(f'<table class="impact-table" aria-labelledby="{heading_id}">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
