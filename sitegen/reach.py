@@ -127,10 +127,10 @@ def robots_txt(model: SiteModel) -> bytes:
 
 
 def render_sitemap(model: SiteModel, files: dict[str, bytes]) -> dict[str, bytes]:
-    """sitemap.xml of every indexable page in the built site (not posters, embeds or 404)."""
+    """sitemap.xml of every indexable page in the built site (not posters, sheets, embeds or 404)."""
     skipped = ("/poster/index.html", "/embed/index.html")
-    pages = tuple(sorted(path for path in files
-                         if path.endswith("index.html") and not path.endswith(skipped)))
+    pages = tuple(sorted(path for path in files if path.endswith("index.html")
+                         and not path.endswith(skipped) and "/signup-sheet/" not in path))
     # Remembered: an edit rarely adds or removes a page, and the XML costs ≈ 0.1 s at 10 000 tasks.
     return {urls.route("sitemap").path: remember("sitemap", (model.site.base_url, pages),
                                                  lambda: _sitemap(model, pages))}

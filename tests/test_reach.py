@@ -92,9 +92,11 @@ def test_sitemap_lists_every_page_once_with_absolute_urls(site):
                    "/categories/koken/", "/impact/", "/suggest/"):
         assert BASE + wanted in locs
     assert all(loc.startswith(BASE + "/") for loc in locs)
-    assert not [loc for loc in locs if "/poster/" in loc or "/embed/" in loc or "404" in loc]
+    assert not [loc for loc in locs if "/poster/" in loc or "/embed/" in loc or "404" in loc
+                or "/signup-sheet/" in loc]
+    assert BASE + "/access/zittend/" in locs
     pages = {p for p in site.files() if p.endswith("index.html")
-             and "/poster/" not in p and "/embed/" not in p}
+             and "/poster/" not in p and "/embed/" not in p and "/signup-sheet/" not in p}
     assert len(locs) == len(pages)
 
 
