@@ -1,4 +1,5 @@
 // Posters (posters.py, poster.css): the Print button, and the text fitted to the sheet.
+// Styles are set through the CSSOM only (a custom property), which the CSP allows.
 // The build sends whole sentences (a task) or whole tasks (a place); this measures the sheet
 // as the browser lays it out and leaves out, from the end, those that do not fit, showing
 // "meer info: scan de code" instead. The title first steps down a size until it fits its
@@ -63,7 +64,25 @@
     }
   }
 
+  // The strips as short as their lines allow (a narrow font needs less than 58 mm), so the
+  // text above gets the rest.
+  var STRIP_LONGEST = 58;
+  var STRIP_SHORTEST = 40;
+  function fitStrips(list) {
+    var strips = Array.prototype.slice.call(list.querySelectorAll(".strip, .strip > *"));
+    var all = function () { return strips.every(fits); };
+    list.style.removeProperty("--strip-height");
+    for (var height = STRIP_LONGEST - 2; height >= STRIP_SHORTEST; height -= 2) {
+      list.style.setProperty("--strip-height", String(height));
+      if (!all()) {
+        list.style.setProperty("--strip-height", String(height + 2));
+        return;
+      }
+    }
+  }
+
   function fitAll() {
+    document.querySelectorAll(".strip-list").forEach(fitStrips);
     document.querySelectorAll("[data-fit-title]").forEach(fitTitle);
     document.querySelectorAll("[data-fit]").forEach(fitText);
   }
