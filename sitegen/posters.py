@@ -167,6 +167,7 @@ def place_poster(pages: Pages, model: SiteModel, place: Place, route: urls.Route
         qr=qr_svg(urls.absolute(site.base_url, page_url), place.name),
         page=page_url, link=breakable(short_url(site.base_url, short_link(place))),
         tasks=upcoming[:PLACE_TASKS], more=len(upcoming) > PLACE_TASKS,
+        years=len({view.next.day.year for view in upcoming[:PLACE_TASKS]}) > 1,
         picture=place.image,
         contact=place.contact or site.contact,
     )

@@ -505,8 +505,9 @@ class Words:
         return (f"{self.day(start.date())}, {self.clock(start)}{suffix} – "
                 f"{self.day(end.date())}, {self.clock(end)}{suffix}")
 
-    def short_when(self, occurrence: Occurrence, repeat: Repeat | None = None) -> str:
-        """za 5 dec · 9.30 uur, or elke zaterdag · 9.30 uur: one line of a tear-off strip."""
+    def short_when(self, occurrence: Occurrence, repeat: Repeat | None = None, year: bool = False) -> str:
+        """za 5 dec · 9.30 uur, or elke zaterdag · 9.30 uur: one line of a tear-off strip
+        (with `year`: za 5 dec 2026, for a list that spans more than one year)."""
         start = occurrence.start
         if repeat is not None:
             once, many = _REPEAT[self.language][repeat.freq]
@@ -514,7 +515,7 @@ class Words:
                 n=repeat.interval, weekday=format_date(occurrence.day, "EEEE", locale=self.locale),
                 day=occurrence.day.day)
         else:
-            day = format_date(occurrence.day, "EEE d MMM", locale=self.locale)
+            day = format_date(occurrence.day, "EEE d MMM y" if year else "EEE d MMM", locale=self.locale)
         if not isinstance(start, datetime):
             return day
         suffix = " uur" if self.language == "nl" else ""

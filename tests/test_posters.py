@@ -510,3 +510,10 @@ def test_strips_are_as_short_as_their_lines_allow(browser, served_posters):
         context.close()
     assert heights[False] == pytest.approx(58 * MM, abs=1)
     assert 40 * MM - 1 <= heights[True] < 58 * MM
+
+
+def test_a_place_poster_names_the_year_when_its_tasks_span_two(demo_posters, stress_site):
+    spanning = demo_posters.read("places/t-hof/poster/index.html")  # december 2026 to october 2027
+    assert ">za 5 dec 2026 · 9.30 uur</time>" in spanning and ">zo 31 okt 2027 · 14 uur</time>" in spanning
+    within = stress_site.read("places/t-hof/poster/index.html")  # all in december 2026
+    assert ">di 8 dec · 10 uur</time>" in within
