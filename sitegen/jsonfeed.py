@@ -15,40 +15,38 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from markupsafe import Markup
+
 from . import render, seo, urls
+from .cache import remember_by_digest, view_key
 from .history import History
-from .markup import summary
 from .model import Choice, Place, SiteModel, TaskView
 from .reach import newest_first
 from .shortlinks import short_link
 from .words import Words
 
 VERSION = "https://jsonfeed.org/version/1.1"
-SUMMARY_CHARS = 300  # a teaser; the page has the rest
+ITEMS = "json-items"  # cache store: an upcoming task's item, as JSON text, by reuse.plan's view key
 
 
 def render_json_feeds(model: SiteModel, history: History | None = None) -> dict[str, bytes]:
     """The site's JSON Feed and one per place: output path → bytes."""
-    items = [(view.task.place, item(model, stamp, view)) for stamp, view in newest_first(model, history)]
-    files = {urls.route("jsonfeed").path: feed(model, None, [entry for _, entry in items])}
-    here: dict[str, list[dict]] = {slug: [] for slug in model.places}
+    # Each item is serialised once (the C encoder: no indent) and joined into its feeds.
+    items = [(view.task.place, _remembered(model, stamp, view)) for stamp, view in newest_first(model, history)]
+    shared = _shared(model)
+    files = {urls.route("jsonfeed").path: feed(model, None, [entry for _, entry in items], shared)}
+    here: dict[str, list[str]] = {slug: [] for slug in model.places}
     for slug, entry in items:  # newest first, as in the site's feed
         here[slug].append(entry)
     for place in model.places.values():
-        files[urls.route(place, "json").path] = feed(model, place, here[place.slug])
+        files[urls.route(place, "json").path] = feed(model, place, here[place.slug], shared)
     return files
 
 
-def feed(model: SiteModel, place: Place | None, items: list[dict]) -> bytes:
-    """One feed: its head and items, as UTF-8 JSON (the same bytes for the same content)."""
+def _shared(model: SiteModel) -> str:
+    """What every feed's head says after its title and addresses, as JSON members."""
     site = model.site
-    home = urls.route(place).url if place else urls.route("board").url
-    url = urls.route(place, "json").url if place else urls.route("jsonfeed").url
     data = {
-        "version": VERSION,
-        "title": f"{site.title} — {place.name}" if place else site.title,
-        "home_page_url": urls.absolute(site.base_url, home),
-        "feed_url": urls.absolute(site.base_url, url),
         "language": Words(site.language).locale.replace("_", "-"),
         "icon": urls.absolute(site.base_url, urls.static("img/share.png").url),
         "favicon": urls.absolute(site.base_url, urls.static("favicon.svg").url),
@@ -58,11 +56,37 @@ def feed(model: SiteModel, place: Place | None, items: list[dict]) -> bytes:
             "timezone": site.timezone,
             "currency": site.currency or None,
         },
-        "items": items,
     }
     if site.tagline:
         data["description"] = site.tagline
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return _json(data)[1:-1]
+
+
+def feed(model: SiteModel, place: Place | None, items: list[str], shared: str) -> bytes:
+    """One feed: its head and its items (already JSON), as UTF-8 (the same bytes for the same content)."""
+    site = model.site
+    home = urls.route(place).url if place else urls.route("board").url
+    url = urls.route(place, "json").url if place else urls.route("jsonfeed").url
+    head = _json({
+        "version": VERSION,
+        "title": f"{site.title} — {place.name}" if place else site.title,
+        "home_page_url": urls.absolute(site.base_url, home),
+        "feed_url": urls.absolute(site.base_url, url),
+    })
+    return (head[:-1] + "," + shared + ',"items":[' + ",".join(items) + "]}\n").encode("utf-8")
+
+
+def _remembered(model: SiteModel, stamp: datetime, view: TaskView) -> str:
+    """The item as JSON, remembered by reuse.plan's key of the view (which holds all it is made
+    of: the task's file and history, where it lies in time, the site and places): at 10 000
+    tasks the feed is made again in every build, and most items are as they were."""
+    key = view_key(view)
+    compute = lambda: _json(item(model, stamp, view))  # noqa: E731
+    return remember_by_digest(ITEMS, key, compute) if key is not None else compute()
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def item(model: SiteModel, stamp: datetime, view: TaskView) -> dict:
@@ -71,19 +95,18 @@ def item(model: SiteModel, stamp: datetime, view: TaskView) -> dict:
     place = model.places[task.place]
     words = Words(site.language)
     page = urls.absolute(site.base_url, urls.route(task).url)
-    text = summary(task.body_html, SUMMARY_CHARS)
     when = words.when(view.next)
     entry = {
         "id": page,
         "url": page,
         "title": task.title,
-        "content_text": "\n\n".join(part for part in (f"{when} · {place.name}, {place.address}", text) if part),
+        # The body as the task page shows it (sanitised when loaded); the summary says when and where.
+        "content_html": task.body_html or str(Markup("<p>{}</p>").format(task.title)),
+        "summary": f"{when} · {place.name}, {place.address}",
         "date_published": stamp.isoformat(timespec="seconds"),
         "tags": [site.category(task.category).label] + [tag.label for tag in _tags(model, task.access)],
         "language": words.locale.replace("_", "-"),
     }
-    if text:
-        entry["summary"] = text
     if seo.shareable(task.image):
         entry["image"] = urls.absolute(site.base_url, urls.media(task.image).url)
     sign_up = render.sign_up(model, view)

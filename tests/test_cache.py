@@ -81,10 +81,12 @@ def test_editing_one_task_rewrites_only_what_shows_it(three, tmp_path):
     assert after == _cold(three, tmp_path, "reference")  # the warm build is right
     changed = {path for path in after if before.get(path) != after[path]}
     for path in ("tasks/soep/index.html", "tasks/soep.ics", "tasks/soep/poster/index.html",
-                 "index.html", "places/t-hof/index.html", "calendar.ics"):
+                 "index.html", "places/t-hof/index.html", "calendar.ics", "feed.json",
+                 "tasks/soep/signup-sheet/index.html", "places/t-hof/feed.json"):
         assert path in changed, path
     for path in ("tasks/boeken/index.html", "tasks/boeken.ics", "tasks/boeken/poster/index.html",
-                 "tasks/brieven/index.html", "tasks/brieven/poster/index.html", "places/bib/index.html"):
+                 "tasks/brieven/index.html", "tasks/brieven/poster/index.html", "places/bib/index.html",
+                 "tasks/boeken/signup-sheet/index.html", "places/bib/feed.json", "_redirects"):
         assert path not in changed, path
     # Files whose bytes did not change were not written again.
     untouched = {path for path in after if path in before and path not in changed}
