@@ -16,7 +16,7 @@ from itertools import groupby
 from pathlib import Path
 
 from jinja2 import (BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader,
-                    StrictUndefined, TemplateError, TemplateNotFound, select_autoescape)
+                    StrictUndefined, TemplateError, TemplateNotFound, pass_context, select_autoescape)
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
@@ -113,13 +113,21 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         categories=model.site.categories,
         places=model.places,
     )
-    env.filters.update(
-        url=lambda thing, kind="page": urls.route(thing, kind).url,
+    site_filters = dict(
         absolute=lambda url: urls.absolute(model.site.base_url, url),
-        static=lambda path: urls.static(path).url,
-        media=lambda path: urls.media(path).url,
         pictogram=lambda slug: urls.static(
             f"access/{slug}.svg" if f"access/{slug}.svg" in static else "access/default.svg").url,
+        number=words.number,
+        feed_links=lambda thing: subscribe.feed_links(model, thing),
+    )
+    # Compiled templates are shared by every site this process builds (TemplateCode), and
+    # Jinja2 folds a filter of a constant at compile time: `'atom' | url | absolute` kept the
+    # first site's base_url. Filters that depend on the site are evaluated at render time.
+    env.filters.update({name: _at_render_time(f) for name, f in site_filters.items()})
+    env.filters.update(
+        url=lambda thing, kind="page": urls.route(thing, kind).url,
+        static=lambda path: urls.static(path).url,
+        media=lambda path: urls.media(path).url,
         contact_links=contact_links,
         place_of=lambda view: model.places[view.task.place],
         category_of=lambda view: model.site.category(view.task.category),
@@ -131,7 +139,6 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         sheet_dates=lambda view: [(urls.sheet(view, o.day).url, o) for o in paper.dated(view)],
         iso=iso,
         by_day=by_day,
-        number=words.number,
         # Search and filters (search.py): month values, sort key, who is searchable.
         months=lambda view: search.months(view, model.now),
         month_options=lambda views: search.month_options(views, model.now),
@@ -144,10 +151,14 @@ def make_environment(theme: Theme, model: SiteModel) -> Environment:
         share_links=lambda view: seo.share_links(model, view),
         embed_snippet=lambda place: seo.embed_snippet(model, place),
         # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.
-        feed_links=lambda thing: subscribe.feed_links(model, thing),
         google_event=lambda view: subscribe.google_event_url(model, view),
     )
     return env
+
+
+def _at_render_time(function):
+    """The filter, marked as reading the render context, so Jinja2 never folds it into code."""
+    return pass_context(lambda context, *args, **kwargs: function(*args, **kwargs))
 
 
 def iso(moment) -> str:

@@ -359,3 +359,17 @@ def test_the_calendar_event_of_a_full_task_links_the_reserve_list(site):
     assert str(event["DESCRIPTION"]).endswith(
         "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten.\n"
         "Reservelijst: https://forms.example.be/reserve?taak=Soep%20koken&datum=2026-12-05")
+
+
+def test_two_sites_built_in_one_process_keep_their_own_addresses(site, tmp_path):
+    """Compiled templates are shared in the process: nothing of one site may be folded into them."""
+    other = SiteFolder(tmp_path / "other")
+    other.write("content/site.yml", SITE_YML.replace("doeplekken.example.be", "andere.example.be"))
+    other.write("content/places/t-hof.md", PLACE_MD)
+    for folder in (site, other):
+        folder.task("soep", "title: Soep\n" + T + "start: 2026-12-05")
+        folder.build()
+    for folder, host in ((site, "doeplekken.example.be"), (other, "andere.example.be")):
+        page = folder.read("subscribe/index.html")
+        assert f'<span class="feed-address">https://{host}/feed.json</span>' in page, host
+        assert f'<span class="feed-address">https://{host}/feed.xml</span>' in page, host
