@@ -21,9 +21,12 @@ from .engine import Engine, Made, OutputRecord, Staged
 from .load.content import LoadOptions, load_site
 from .load.history import read_history
 from .model import SiteModel
+from .outputs.access import access_outputs
 from .outputs.admin import render_admin
 from .outputs.assets import asset_outputs
 from .outputs.calendar import calendar_outputs
+from .outputs.jsonfeed import json_outputs
+from .outputs.paper import sheet_outputs
 from .outputs.posters import poster_outputs
 from .outputs.reach import reach_outputs, sitemap_outputs
 from .outputs.search import search_outputs
@@ -31,6 +34,7 @@ from .problems import BuildFailed, Problem, WriteFailed
 from .recipe import Outputs, make_values
 from .render.pages import card_recipes, page_outputs
 from .render.templates import RenderFailure, Templates
+from .shortlinks import render_redirects
 from .theme import Theme
 from .write import WriteReport, scan, staging_folder, write_site
 
@@ -124,11 +128,16 @@ def site_outputs(model: SiteModel, options: BuildOptions, engine: Engine) -> Out
     theme = Theme.for_site(options.root)
     templates = Templates(theme, model.site, model.places, engine.bytecode)
     history = read_history(options.root)  # SEQUENCE and LAST-MODIFIED of the feeds, from git
+    cards = card_recipes(model, templates)
     outputs: Outputs = {}
-    outputs.update(page_outputs(model, templates, card_recipes(model, templates)))
+    outputs.update(page_outputs(model, templates, cards))
+    outputs.update(access_outputs(model, templates, cards))
     outputs.update(poster_outputs(model, templates))
+    outputs.update(sheet_outputs(model, templates))
     outputs.update(calendar_outputs(model, templates, history))
     outputs.update(reach_outputs(model, templates, history))
+    outputs.update(json_outputs(model, history))
+    outputs.update(render_redirects(model))
     outputs.update(asset_outputs(model, theme, LoadOptions(options.root, theme.dirs)))
     outputs.update(render_admin(model))
     outputs.update(sitemap_outputs(model.site.base_url, list(outputs)))

@@ -318,8 +318,19 @@ def link_without_host(url: str) -> str:
     return f"the link '{_short(url)}' has no web address after the scheme; write e.g. https://www.example.be"
 
 
-def unknown_placeholder(name: str, known) -> str:
-    return f"unknown placeholder '{{{name}}}' in the sign-up link; use {', '.join('{' + k + '}' for k in known)}"
+def unknown_placeholder(name: str, known, key: str = "signup") -> str:
+    link = "reserve-list link" if key == "waitlist" else "sign-up link"
+    return f"unknown placeholder '{{{name}}}' in the {link}; use {', '.join('{' + k + '}' for k in known)}"
+
+
+def bad_waitlist(value: object) -> str:
+    return ("'waitlist' must be the link of a reserve-list form (https:, mailto: or tel:) "
+            f"or how many people are on the reserve list (0 or more), not {_describe(value)}")
+
+
+def short_code_taken(code: str, other: str) -> str:
+    return (f"the short link /t/{code} of this file is the same as that of {other} (a rare "
+            "coincidence of the two file names); rename this file, e.g. by adding '-2' before '.md'")
 
 
 def body_link(url: str, problem: str) -> str:

@@ -20,6 +20,7 @@ class Choice:
 
     slug: str
     label: str
+    kind: str = "category"  # "category" or "access": each has its own pages and feeds (urls.py)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Site:
     contact: str = ""  # phone and/or e-mail for posters and the footer
     access: tuple[Choice, ...] = ()  # allowed access tags
     editor: Editor | None = None  # the web editor's repository; None: /admin/ can only edit locally
+    waitlist: str = ""  # default reserve-list form URL (placeholders as signup), shown when a task is full
 
     @property
     def zone(self) -> ZoneInfo:
@@ -111,6 +113,9 @@ class Task:
     taken: int | None = None  # people already signed up
     status: str = "open"  # open, full or cancelled (as written)
     signup: str | None = None  # URL with placeholders; None: the site default
+    # The reserve list, shown when the task is full: a URL (this task's own form, placeholders
+    # as signup) or a number (how many are on the list; the form is site.yml's `waitlist`).
+    waitlist: str | int | None = None
     reward: float | int | None = None  # community-currency units per participant
     contact: str = ""
     image: str | None = None
@@ -138,6 +143,11 @@ class Task:
         if self.spots is None:
             return None
         return max(self.spots - (self.taken or 0), 0)
+
+    @property
+    def waiting(self) -> int | None:
+        """How many are on the reserve list, when the coordinator records it (`waitlist: N`)."""
+        return self.waitlist if isinstance(self.waitlist, int) else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ defined here and nowhere else; templates use the `url` and `absolute` filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import quote
 
 from .model import Choice, Place, Task, TaskView
@@ -31,7 +32,8 @@ def _file(url: str) -> Route:
 def route(thing: object, kind: str = "page") -> Route:
     """The route of a task, place, category or named page, in one of its kinds.
 
-    kinds: page, ics, poster (tasks and places), embed (places).
+    kinds: page, ics, poster (tasks and places), sheet (tasks: the sign-up sheet of the next
+    time), embed and json (places: the JSON Feed of its tasks).
     """
     if isinstance(thing, TaskView):
         thing = thing.task
@@ -40,7 +42,7 @@ def route(thing: object, kind: str = "page") -> Route:
     elif isinstance(thing, Place):
         base = f"/places/{thing.slug}"
     elif isinstance(thing, Choice):
-        base = f"/categories/{thing.slug}"
+        base = f"/access/{thing.slug}" if thing.kind == "access" else f"/categories/{thing.slug}"
     elif isinstance(thing, str):
         return _NAMED[thing]
     else:
@@ -51,7 +53,21 @@ def route(thing: object, kind: str = "page") -> Route:
         return _file(base + ".ics")
     if kind in ("poster", "embed"):
         return _page(f"{base}/{kind}/")
+    if kind == "sheet":
+        return _page(f"{base}/signup-sheet/")
+    if kind == "json":
+        return _file(f"{base}/feed.json")
     raise ValueError(f"unknown route kind {kind!r}")
+
+
+def sheet(task: Task | TaskView, day: date) -> Route:
+    """The sign-up sheet of one date of a repeating task: /tasks/<slug>/signup-sheet/2027-01-16/."""
+    return _page(route(task, "sheet").url + f"{day.isoformat()}/")
+
+
+def short(code: str) -> str:
+    """A task's short link for paper (`/t/<code>`, see shortlinks.py): a redirect, not a file."""
+    return f"/t/{code}"
 
 
 _NAMED = {
@@ -61,6 +77,8 @@ _NAMED = {
     "subscribe": _page("/subscribe/"),
     "calendar": _file("/calendar.ics"),
     "atom": _file("/feed.xml"),
+    "jsonfeed": _file("/feed.json"),
+    "redirects": _file("/_redirects"),  # Netlify's redirect rules: the short links (shortlinks.py)
     "sitemap": _file("/sitemap.xml"),
     "robots": _file("/robots.txt"),
     "404": Route("404.html", "/404.html"),

@@ -56,7 +56,11 @@ def test_axe_finds_nothing_serious(context, base_url, path, width):
 # The other page types, on the demo board (it has past tasks with results for /impact/).
 DEMO_PAGES = ["/impact/", "/suggest/", "/subscribe/", "/404.html", "/places/t-hof/embed/",
               "/tasks/zwerfvuil-rapen-loppem/poster/", "/places/t-hof/poster/",
-              "/tasks/etalage-nieuwjaar-bakkerij/", "/tasks/bladeren-harken-gemeentepark/"]
+              "/tasks/etalage-nieuwjaar-bakkerij/", "/tasks/bladeren-harken-gemeentepark/",
+              # issue 17: a page per access tag, a sign-up sheet, a poster with a picture,
+              # a repeating task (its sheets per date), a full task
+              "/access/zittend/", "/tasks/soep-koken-oranje/signup-sheet/", "/tasks/soep-koken-oranje/poster/",
+              "/tasks/soep-koken-oranje/", "/tasks/broodzakjes-stempelen/"]
 
 
 @pytest.fixture(scope="module")

@@ -525,7 +525,7 @@ def test_event_text_properties(fixture_build):
     assert description.startswith("Eerste regel en nog wat.\n\n• een\n• twee\n\nLaatste, met ; en \\ en , tekens.")
     assert f"Meer info: https://{HOST}/tasks/winter/" in description
     assert "Inschrijven: https://forms.example.be/inschrijven?taak=Brieven" in description
-    assert str(event["LOCATION"]) == "'t Hof, Torhoutsestraat 54, 8210 Zedelgem"
+    assert str(event["LOCATION"]) == "’t Hof, Torhoutsestraat 54, 8210 Zedelgem"
     assert event.decoded("GEO") == (51.1423, 3.1367) or tuple(event["GEO"].to_ical().split(";")) == ("51.1423", "3.1367")
     assert str(event["URL"]) == f"https://{HOST}/tasks/winter/"
     assert [str(c) for c in event["CATEGORIES"].cats] == ["plooien en inpakken"]
@@ -534,7 +534,7 @@ def test_event_text_properties(fixture_build):
     assert "Deze taak gaat niet door." in cancelled and "Inschrijven:" not in cancelled
     names = {path: str(parse(data)["X-WR-CALNAME"]) for path, data in feeds(fixture_build).items()}
     assert names["calendar.ics"] == "Doe-plekken Testdorp"
-    assert names["places/t-hof.ics"] == "Doe-plekken Testdorp — 't Hof"
+    assert names["places/t-hof.ics"] == "Doe-plekken Testdorp — ’t Hof"
     assert names["categories/koken.ics"] == "Doe-plekken Testdorp — koken"
 
 
@@ -733,7 +733,7 @@ def check_subscribe_block(html: str, feed_path: str, name: str) -> None:
 def test_subscribe_blocks_on_board_place_and_category_pages(fixture_build):
     check_subscribe_block(fixture_build.read("index.html"), "/calendar.ics", "Doe-plekken Testdorp")
     check_subscribe_block(fixture_build.read("places/t-hof/index.html"), "/places/t-hof.ics",
-                          "Doe-plekken Testdorp — 't Hof")
+                          "Doe-plekken Testdorp — ’t Hof")
     check_subscribe_block(fixture_build.read("categories/koken/index.html"), "/categories/koken.ics",
                           "Doe-plekken Testdorp — koken")
 
@@ -748,7 +748,7 @@ def test_task_page_links_its_ics_and_a_google_event(fixture_build):
     assert query["text"] == ["Brieven plooien in de winter"]
     assert query["dates"] == ["20270116T083000Z/20270116T110000Z"]
     assert query["ctz"] == ["Europe/Brussels"]
-    assert query["location"] == ["'t Hof, Torhoutsestraat 54, 8210 Zedelgem"]
+    assert query["location"] == ["’t Hof, Torhoutsestraat 54, 8210 Zedelgem"]
     assert query["details"][0].endswith(f"https://{HOST}/tasks/winter/")
     all_day = links(fixture_build.read("tasks/boekenbeurs/index.html")).hrefs
     dates = [parse_qs(urlsplit(h).query)["dates"] for h in all_day if "calendar/render?" in h]

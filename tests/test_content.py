@@ -269,3 +269,41 @@ def test_plain_text_keeps_line_breaks_and_loose_list_items_on_one_line_each():
     html = ("<p>Adres:<br>Kerkstraat 1<br>8210 Zedelgem</p>\n<ul>\n<li>\n<p>een</p>\n</li>\n"
             "<li>\n<p>twee</p>\n</li>\n</ul>\n<p>Slot.</p>")
     assert plain_text(html) == "Adres:\nKerkstraat 1\n8210 Zedelgem\n\n• een\n• twee\n\nSlot."
+
+
+# -- apostrophes ------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, shown", [
+    ("'t Hof", "’t Hof"),
+    ("In 't Hof, zo'n auto's", "In ’t Hof, zo’n auto’s"),
+    ("'s avonds en 'n koffie", "’s avonds en ’n koffie"),
+    ("zomer '26", "zomer ’26"),
+    ("’t Hof", "’t Hof"),
+    ("'quoted' text", "'quoted' text"),  # quotation marks are left as written
+    ("rock 'n' roll", "rock ’n' roll"),
+    ("l'Oréal", "l’Oréal"),
+])
+def test_apostrophes_become_typographic(written, shown):
+    from sitegen.typography import apostrophes
+    assert apostrophes(written) == shown
+
+
+def test_apostrophes_in_html_leave_tags_attributes_and_code_alone():
+    from sitegen.typography import apostrophes_in_html
+    assert apostrophes_in_html(
+        "<p>In 't Hof <a href=\"https://x.be/it's\" title=\"it's\">it's</a> <code>'t</code></p>") == (
+        "<p>In ’t Hof <a href=\"https://x.be/it's\" title=\"it's\">it’s</a> <code>'t</code></p>")
+
+
+def test_one_apostrophe_on_pages_feeds_and_calendars(site):
+    site.task("koffie", "title: Koffie in 't Hof\nplace: t-hof\nstart: 2026-12-05\ncategory: koken\n"
+              "partners: [Okra 't Dorp]\nclient: Café 't Pleintje", "Kom naar 't Hof, zo'n gezellige plek.\n")
+    site.build()
+    for path in ("tasks/koffie/index.html", "tasks/koffie.ics", "feed.json", "feed.xml", "index.html",
+                 "tasks/koffie/poster/index.html"):
+        text = site.read(path)
+        assert "’t Hof" in text, path
+        for straight in ("'t Hof", "&#39;t Hof", "&#x27;t Hof", "\\u0027t"):
+            assert straight not in text, (path, straight)
+    page = site.read("tasks/koffie/index.html")
+    assert "Okra ’t Dorp" in page and "Café ’t Pleintje" in page and "zo’n gezellige" in page

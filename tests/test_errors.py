@@ -41,7 +41,7 @@ TASK_CASES = {
         "start: 2027-01-16\nkleur: rood",
         "content/tasks/soep.md:6: unknown key 'kleur'; allowed keys: title, place, start, end, "
         "repeat, client, partners, category, talents, access, spots, taken, status, signup, "
-        "reward, contact, image, result, draft"),
+        "waitlist, reward, contact, image, result, draft"),
     "duplicate key": (
         "start: 2027-01-16\ntitle: Nog eens",
         "content/tasks/soep.md:6: the key 'title' appears twice; keep only one"),
@@ -146,6 +146,29 @@ TASK_CASES = {
         "start: 2027-01-16\nsignup: 'https:/forms'",
         "content/tasks/soep.md:6: the link 'https:/forms' has no web address after the scheme; "
         "write e.g. https://www.example.be"),
+    "waitlist with an unknown placeholder": (
+        "start: 2027-01-16\nwaitlist: 'https://forms.example.be/reserve?naam={naam}'",
+        "content/tasks/soep.md:6: unknown placeholder '{naam}' in the reserve-list link; use "
+        "{title}, {date}, {time}, {place}, {slug}, {url}"),
+    "http waitlist": (
+        "start: 2027-01-16\nwaitlist: http://forms.example.be/reserve",
+        "content/tasks/soep.md:6: the link 'http://forms.example.be/reserve' uses 'http:', which is "
+        "not allowed; use a link starting with https: or mailto: or tel:"),
+    "waitlist that is neither a link nor a number": (
+        "start: 2027-01-16\nwaitlist: reservelijst",
+        "content/tasks/soep.md:6: the link 'reservelijst' is incomplete; it must start with https: "
+        "or mailto: or tel:"),
+    "negative waitlist": (
+        "start: 2027-01-16\nwaitlist: -2",
+        "content/tasks/soep.md:6: 'waitlist' must be a whole number of 0 or more, not '-2'"),
+    "waitlist of a fraction": (
+        "start: 2027-01-16\nwaitlist: 2.5",
+        "content/tasks/soep.md:6: 'waitlist' must be the link of a reserve-list form (https:, "
+        "mailto: or tel:) or how many people are on the reserve list (0 or more), not '2.5'"),
+    "waitlist yes": (
+        "start: 2027-01-16\nwaitlist: yes",
+        "content/tasks/soep.md:6: 'waitlist' must be the link of a reserve-list form (https:, "
+        "mailto: or tel:) or how many people are on the reserve list (0 or more), not 'true'"),
     "data image": (
         "start: 2027-01-16\nimage: 'data:image/png;base64,iVBORw0KGgo='",
         "content/tasks/soep.md:6: image 'data:image/png;base64,iVBORw0KGgo=' must be a path inside "
@@ -346,6 +369,10 @@ def test_missing_site_key(site):
                  "content/site.yml:7: the link 'http://forms.example.be/inschrijven?taak={title}&datum={d…' "
                  "uses 'http:', which is not allowed; use a link starting with https: or mailto: or tel:",
                  id="signup"),
+    pytest.param("suggest: https://forms.example.be/voorstel",
+                 "suggest: https://forms.example.be/voorstel\nwaitlist: 'https://forms.example.be/r?x={wie}'",
+                 "content/site.yml:9: unknown placeholder '{wie}' in the reserve-list link; use {title}, "
+                 "{date}, {time}, {place}, {slug}, {url}", id="waitlist"),
 ])
 def test_bad_site_value(site, old, new, expected):
     text = site_yml(site)

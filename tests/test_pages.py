@@ -21,9 +21,12 @@ def main_of(page: str) -> str:
     return match.group(0)
 
 
+_INLINE = re.compile(r"</?(?:a|span|strong|em|b|i|time|data|abbr)\b[^>]*>")
+
+
 def text(page: str) -> str:
-    """The visible words of the page's <main>, whitespace collapsed."""
-    without_tags = re.sub(r"<[^>]+>", " ", main_of(page))
+    """The visible words of the page's <main>, whitespace collapsed (inline tags join their text)."""
+    without_tags = re.sub(r"<[^>]+>", " ", _INLINE.sub("", main_of(page)))
     return " ".join(html.unescape(without_tags).split())
 
 
@@ -120,7 +123,7 @@ def test_board_cards_show_state_spots_reward_access(board):
 def test_task_page_facts(board):
     page = board.read("tasks/soep/index.html")
     words = text(page)
-    assert "<h1>Soep koken</h1>" in page
+    assert '<h1 class="p-name">Soep koken</h1>' in page
     assert "zaterdag 5 december 2026, 9.30–12 uur" in words
     assert "Torhoutsestraat 54, 8210 Zedelgem" in words
     assert "https://www.openstreetmap.org/?mlat=51.14230&mlon=3.13670#map=17/51.14230/3.13670" in hrefs(page)
@@ -135,7 +138,7 @@ def test_task_page_facts(board):
 def test_task_page_signup_has_encoded_placeholders(board):
     page = board.read("tasks/soep/index.html")
     assert ("https://forms.example.be/inschrijven?taak=Soep%20koken&datum=2026-12-05&uur=09%3A30"
-            "&plek=%27t%20Hof&link=https%3A%2F%2Fdoeplekken.example.be%2Ftasks%2Fsoep%2F") in hrefs(page)
+            "&plek=%E2%80%99t%20Hof&link=https%3A%2F%2Fdoeplekken.example.be%2Ftasks%2Fsoep%2F") in hrefs(page)
     assert "Ik doe mee" in text(page)
 
 
@@ -177,7 +180,7 @@ def test_past_task_shows_its_result(board):
 def test_place_page_has_upcoming_and_past(board):
     page = board.read("places/t-hof/index.html")
     words = text(page)
-    assert "'t Hof" in words and "maandag tot vrijdag, 9–17 uur" in words
+    assert "’t Hof" in words and "maandag tot vrijdag, 9–17 uur" in words
     assert in_order(words, "Taken op deze plek", "Afgelaste soep", "Soep koken", "Kerstmarkt opbouwen",
                     "Eerder gedaan", "Vroege koffie", "Soep van vorig jaar")
     assert "Hele dag plooien" not in words  # another place
@@ -257,7 +260,7 @@ def test_theme_override_extends_the_default(site):
     site.build()
     page = site.read("tasks/soep/index.html")
     assert '<p class="eigen">Eigen sjabloon voor Soep koken</p>' in page
-    assert "<h1>Soep koken</h1>" in page  # the default task page, through super()
+    assert '<h1 class="p-name">Soep koken</h1>' in page  # the default task page, through super()
     missing = site.read("404.html")
     assert "<title>Eigen 404 · Doe-plekken Testdorp</title>" in missing
     assert "<h1>Hier is niets, Doe-plekken Testdorp</h1>" in missing
@@ -298,3 +301,75 @@ def test_a_picture_added_or_removed_later_is_seen_by_the_next_build(site):
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert "image 'images/pot.jpg' was not found" in str(failure.value)
+
+
+def _full_tasks(site):
+    site.write("content/site.yml", SITE_YML + 'waitlist: "https://forms.example.be/reserve?taak={title}&datum={date}"\n')
+    full = "place: t-hof\ncategory: koken\nstart: '2026-12-05 09:30'\nspots: 4\ntaken: 4\n"
+    site.task("geteld", "title: Soep koken\n" + full + "waitlist: 3")
+    site.task("eigen", "title: Brood bakken\n" + full + "waitlist: 'https://forms.example.be/eigen?t={slug}'")
+    site.task("bellen", "title: Taart bakken\n" + full + "waitlist: 'tel:+3250998877'")
+    site.task("open", "title: Koffie\n" + T + "start: '2026-12-06 10:00'\nspots: 4\ntaken: 1")
+    site.build()
+    return site
+
+
+def test_a_full_task_offers_the_reserve_list(site):
+    _full_tasks(site)
+    page = site.read("tasks/geteld/index.html")
+    words = text(page)
+    assert "https://forms.example.be/reserve?taak=Soep%20koken&datum=2026-12-05" in hrefs(page)
+    assert "Zet me op de reservelijst of bel 050 12 34 56" in words
+    assert "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten." in words
+    assert "4 mensen gezocht · 3 op de reservelijst" in words
+    assert not [h for h in hrefs(page) if h.startswith("https://forms.example.be/inschrijven")]
+
+
+def test_a_task_may_have_its_own_reserve_list(site):
+    _full_tasks(site)
+    assert "https://forms.example.be/eigen?t=eigen" in hrefs(site.read("tasks/eigen/index.html"))
+    calling = site.read("tasks/bellen/index.html")
+    assert "tel:+3250998877" in hrefs(calling)
+    assert "Zet me op de reservelijst (bel)" in text(calling) and "of bel" not in text(calling)
+
+
+def test_cards_show_how_to_sign_up_or_that_the_list_is_full(site):
+    _full_tasks(site)
+    board = site.read("index.html")
+    cards = {match.group(2): match.group(1) for match in
+             re.finditer(r'(<article class="card.*?href="/tasks/([\w-]+)/".*?</article>)', board, re.S)}
+    assert 'class="badge badge-open">nog 3 plaatsen vrij</span>' in cards["open"]
+    assert re.search(r'<a class="button button-small" href="https://forms\.example\.be/inschrijven\?taak=Koffie[^"]*">'
+                     r'Ik doe mee<span class="visually-hidden"> – Koffie</span></a>', cards["open"])
+    assert '<span class="badge badge-full">volzet</span>' in cards["geteld"]
+    assert '<span class="waiting">3 op de reservelijst</span>' in cards["geteld"]
+    assert re.search(r'<a class="button button-small button-quiet" href="https://forms\.example\.be/reserve[^"]*">'
+                     r'Zet me op de reservelijst<span class="visually-hidden"> – Soep koken</span></a>', cards["geteld"])
+
+
+def test_without_a_reserve_list_a_full_task_only_says_so(board):
+    card = re.search(r'<article class="card h-event state-full".*?</article>', board.read("index.html"), re.S).group(0)
+    assert "button" not in card and "volzet" in card
+
+
+def test_the_calendar_event_of_a_full_task_links_the_reserve_list(site):
+    from icalendar import Calendar
+    _full_tasks(site)
+    event = Calendar.from_ical(site.read("tasks/geteld.ics")).walk("VEVENT")[0]
+    assert str(event["DESCRIPTION"]).endswith(
+        "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten.\n"
+        "Reservelijst: https://forms.example.be/reserve?taak=Soep%20koken&datum=2026-12-05")
+
+
+def test_two_sites_built_in_one_process_keep_their_own_addresses(site, tmp_path):
+    """Compiled templates are shared in the process: nothing of one site may be folded into them."""
+    other = SiteFolder(tmp_path / "other")
+    other.write("content/site.yml", SITE_YML.replace("doeplekken.example.be", "andere.example.be"))
+    other.write("content/places/t-hof.md", PLACE_MD)
+    for folder in (site, other):
+        folder.task("soep", "title: Soep\n" + T + "start: 2026-12-05")
+        folder.build()
+    for folder, host in ((site, "doeplekken.example.be"), (other, "andere.example.be")):
+        page = folder.read("subscribe/index.html")
+        assert f'<span class="feed-address">https://{host}/feed.json</span>' in page, host
+        assert f'<span class="feed-address">https://{host}/feed.xml</span>' in page, host

@@ -12,6 +12,7 @@ import segno
 
 from conftest import require, serve_folder
 from sitegen.outputs import posters
+from sitegen.shortlinks import short_code
 
 BASE = "https://doeplekken.example.be"
 NASTY_TITLE = 'Zwerfvuilopruimactiviteiten "groot & klein" </script> {{ niets }} in het Gemeentepark van Sint-Andries-Loppem'
@@ -19,6 +20,10 @@ LONG_BODY = "\n\n".join(
     f"Alinea {i}: we werken samen in kleine groepjes, met handschoenen en grijpers, en "
     "drinken daarna koffie. Iedereen is welkom, jong en oud, met of zonder ervaring." for i in range(14)
 ) + "\n\n" + "\n".join(f"- ding {i} om mee te brengen" for i in range(12)) + "\n"
+
+
+PICTURE = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 250"><rect width="400" height="250" '
+           'fill="#9c6"/><circle cx="320" cy="60" r="40" fill="#fd6"/></svg>\n')
 
 
 def _tools():
@@ -62,8 +67,10 @@ def stress_site(tmp_path_factory):
     folder = SiteFolder(tmp_path_factory.mktemp("posters") / "site")
     folder.write("content/site.yml", SITE_YML)
     folder.write("content/places/t-hof.md", PLACE_MD)
+    folder.write("content/images/park.svg", PICTURE)
     folder.place("park", """\
         name: "Gemeentepark Sint-Andries-Loppem, ingang aan de kant van de Heidelbergstraat"
+        image: images/park.svg
         address: Heidelbergstraat 102 (achter de oude pastorie, naast de speeltuin), 8210 Loppem
         hours: elke dag van zonsopgang tot zonsondergang, behalve tijdens evenementen en stormweer
         contact: parkwachter 050 98 76 54 of park@example.be
@@ -92,6 +99,20 @@ def stress_site(tmp_path_factory):
         start: "2026-11-02 10:00"
         category: koken
         """)
+    folder.task("foto", """\
+        title: Soep koken
+        place: t-hof
+        start: "2026-12-08 10:00"
+        category: koken
+        image: images/park.svg
+        spots: 4
+        """, "We koken soep. Iedereen proeft mee.\n")
+    folder.task("kort", """\
+        title: Koffie
+        place: t-hof
+        start: "2026-12-09 10:00"
+        category: koken
+        """, "Koffie schenken.\n")
     for i in range(9):
         folder.task(f"park-{i}", f"""\
             title: Taak {i} in het park met een titel die net iets te lang is om op één regel te passen
@@ -148,22 +169,27 @@ def test_the_demo_posters_all_fit_one_page(browser, demo_site, tmp_path):
 
 def test_task_poster_content(stress_site):
     html = stress_site.read("tasks/lang/poster/index.html")
-    assert 'class="poster-title title-s"' in html
+    assert 'class="poster-title title-xs" data-fit-title' in html  # the build's guess, for no JavaScript
     assert "&lt;/script&gt; {{ niets }}" in html  # escaped, not evaluated
     assert "zaterdag 5 december 2026, 9.30–11.30 uur" in html
     assert "elke zaterdag" in html
     assert "Heidelbergstraat 102" in html
     assert "kan zittend" in html and "/static/access/zittend.svg" in html
     assert "2,5 Doe-munten per persoon" in html
-    assert "12 mensen gezocht" in html
+    assert "12 mensen gezocht · nog 9 plaatsen vrij" in html
     assert html.count('<li class="strip">') == posters.STRIPS
     strip = re.search(r'<li class="strip">(.*?)</li>', html, re.S).group(1)
-    assert "doeplekken.example.be/tasks/lang/" in strip and "050 12 34 56" in strip
-    assert "zaterdag 5 december 2026" in strip
+    code = short_code("/tasks/lang/")
+    assert f'<span class="strip-link">doeplekken.<wbr>example.<wbr>be<wbr>/t/{code}</span>' in strip
+    assert '<span class="strip-phone">Bel 050 12 34 56</span>' in strip
+    assert '<span class="strip-when">elke zaterdag · 9.30 uur</span>' in strip
+    assert '<strong class="strip-title">Zwerfvuilopruimactivite…</strong>' in strip
     assert "<script>" not in html  # no inline JavaScript
     assert not re.search(r"<[^>]+\son\w+=", html) and "style=" not in html
     assert '<script src="/static/js/poster.js" defer></script>' in html
     assert 'data-print hidden' in html  # the Print button appears only with JavaScript
+    assert '<a href="/tasks/lang/signup-sheet/">Inschrijflijst afdrukken</a>' in html
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
 
 
 def test_cancelled_and_past_posters_say_so_in_large_type(stress_site):
@@ -172,17 +198,18 @@ def test_cancelled_and_past_posters_say_so_in_large_type(stress_site):
     assert '<p class="poster-state">gaat niet door</p>' in cancelled
     assert '<p class="poster-state">voorbij</p>' in past
     assert 'class="strip"' not in cancelled and 'class="strip"' not in past
+    assert "signup-sheet" not in cancelled and "signup-sheet" not in past  # nothing to sign up for
     assert "poster-state" not in stress_site.read("tasks/lang/poster/index.html")
 
 
 def test_place_poster_lists_the_next_tasks_and_opening_hours(stress_site):
     html = stress_site.read("places/park/poster/index.html")
     assert "Wat kan je hier doen?" in html
-    assert html.count("<li><strong>") == posters.PLACE_TASKS
+    assert html.count("<li data-fit-block data-fit-item>") == posters.PLACE_TASKS
     assert html.index("Taak 0 in") < html.index("Taak 1 in")
-    assert "En nog meer taken op de website." in html
+    assert '<p class="poster-more" data-fit-more data-fit-always>En nog meer taken: scan de code</p>' in html
     assert "elke dag van zonsopgang" in html and "parkwachter 050 98 76 54" in html
-    assert "doeplekken.example.be/places/park/" in html
+    assert f"doeplekken.<wbr>example.<wbr>be<wbr>/t/{short_code('/places/park/')}" in html
 
 
 def test_pages_link_to_their_poster(stress_site):
@@ -222,21 +249,271 @@ def test_qr_svg_has_a_quiet_zone_and_scales():
     assert "width=" not in svg.split(">")[0]  # sized by CSS
 
 
-def test_body_is_cut_to_its_budget():
-    html = "".join(f"<p>{'woord ' * 60}</p>" for _ in range(5))
-    blocks = posters.body_blocks(html)
-    assert sum(len(b) for b in blocks) <= posters.BODY_CHARS
-    assert blocks[-1].endswith("…")
-    assert posters.body_blocks("<ul><li>een</li><li>twee</li></ul>") == ["• een", "• twee"]
+def test_body_is_sent_as_sentences_up_to_its_budget():
+    html = "".join(f"<p>{'Een zin van vijf woorden. ' * 12}</p>" for _ in range(5))
+    blocks, shortened = posters.body_blocks(html)
+    assert shortened
+    sent = [sentence for _, sentences in blocks for sentence in sentences]
+    assert sum(len(s) + 1 for s in sent) <= posters.BODY_CHARS + 1
+    assert set(sent) == {"Een zin van vijf woorden."}  # whole sentences only
+    assert posters.body_blocks("<ul><li>een</li><li>twee</li></ul>") == (
+        [("li", ["• een"]), ("li", ["• twee"])], False)
+    assert posters.body_blocks("<p>Soep. Brood!</p><p>Koffie?</p>") == (
+        [("p", ["Soep.", "Brood!"]), ("p", ["Koffie?"])], False)
 
 
-def test_short_url_and_phone():
-    assert posters.short_url("https://www.doeplekken.be", "/tasks/a/") == "doeplekken.be/tasks/a/"
-    assert posters.phone_of("050 12 34 56 · info@example.be") == "050 12 34 56"
-    assert posters.phone_of("info@example.be") == ""  # a strip says "Bel …": only a phone fits
+def test_one_huge_sentence_is_cut_at_a_word():
+    blocks, shortened = posters.body_blocks("<p>" + "woord " * 400 + "</p>", 100)
+    assert shortened and blocks == [("p", ["woord " * 15 + "woord…"])]  # 95 characters + …
 
 
-def test_a_cut_body_keeps_the_last_word_of_its_last_paragraph():
-    assert posters.body_blocks(
-        "<p>We koken soep samen met de buurt.</p><p>Tweede alinea hier.</p>", 70) == [
-        "We koken soep samen met de buurt…"]
+def test_a_breakable_link_wraps_only_after_dots_and_hyphens():
+    assert posters.breakable("doeplekken-zedelgem.netlify.app/t/53rncs") == (
+        "doeplekken-<wbr>zedelgem.<wbr>netlify.<wbr>app<wbr>/t/53rncs")
+    assert posters.breakable("a&b.be/t/x") == "a&amp;b.<wbr>be<wbr>/t/x"
+
+
+# -- the sheet in Chromium: on paper, on a wide screen and on a phone ----------------------------
+
+MODES = {  # name: (viewport, media)
+    "print": ({"width": 1280, "height": 900}, "print"),
+    "1280": ({"width": 1280, "height": 900}, "screen"),
+    "360": ({"width": 360, "height": 740}, "screen"),
+}
+STRESS_POSTERS = ["tasks/lang/poster/", "tasks/afgelast/poster/", "tasks/voorbij/poster/",
+                  "tasks/park-0/poster/", "tasks/foto/poster/", "tasks/kort/poster/",
+                  "places/park/poster/", "places/t-hof/poster/"]
+MM = 96 / 25.4  # CSS px per millimetre on paper
+
+# Every element of the sheet whose content is larger than its box (it overflows, or is clipped
+# by overflow: hidden) or that lies outside the sheet. SVG's own parts are the QR code's.
+OVERFLOWS = """() => {
+  const page = document.querySelector('main.page');
+  const sheet = page.querySelector('.sheet');
+  const edge = sheet.getBoundingClientRect();
+  const name = el => el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined
+    ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '') + ' "' + (el.textContent || '').trim().slice(0, 30) + '"';
+  const found = [];
+  for (const el of [page, sheet, ...sheet.querySelectorAll('*')]) {
+    if (el.parentElement && el.parentElement.closest('svg')) continue;
+    if (!el.getClientRects().length) continue;  // not displayed
+    if ((el.clientWidth || el.clientHeight) &&
+        (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+      found.push(`${name(el)}: content ${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight}`);
+    }
+    const r = el.getBoundingClientRect();
+    if (el !== page && r.width && (r.left < edge.left - 1 || r.right > edge.right + 1 ||
+                                   r.top < edge.top - 1 || r.bottom > edge.bottom + 1)) {
+      found.push(`${name(el)}: outside the sheet`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def served_posters(stress_site, demo_posters):
+    with serve_folder(stress_site.out) as stress, serve_folder(demo_posters.out) as demo:
+        yield {"stress": stress, "demo": demo}
+
+
+@pytest.fixture(scope="module")
+def demo_posters(tmp_path_factory):
+    import shutil as copy
+
+    from conftest import BUILD_EPOCH, DEMO, SiteFolder
+    folder = SiteFolder(tmp_path_factory.mktemp("demo-posters") / "demo")
+    copy.copytree(DEMO, folder.root / "content")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        folder.build()
+    return folder
+
+
+def open_in(browser, mode: str, java_script: bool = True):
+    viewport, media = MODES[mode]
+    context = browser.new_context(viewport=viewport, java_script_enabled=java_script)
+    page = context.new_page()
+    page.emulate_media(media=media)
+    return context, page
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_nothing_on_any_poster_overflows_or_is_clipped(browser, served_posters, demo_posters, mode):
+    demo = sorted(p[:-len("index.html")] for p in demo_posters.files() if p.endswith("/poster/index.html"))
+    assert len(demo) >= 20
+    context, page = open_in(browser, mode)
+    problems = {}
+    for origin, paths in ((served_posters["stress"], STRESS_POSTERS), (served_posters["demo"], demo)):
+        for path in paths:
+            page.goto(f"{origin}/{path}")
+            page.wait_for_load_state("load")
+            found = page.evaluate(OVERFLOWS)
+            if found:
+                problems[path] = found
+    context.close()
+    assert problems == {}
+
+
+def _geometry(page):
+    return page.evaluate("""() => {
+      const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; };
+      return {page: box(document.querySelector('main.page')), qr: box(document.querySelector('.poster-qr')),
+              strips: box(document.querySelector('.strip-list'))};
+    }""")
+
+
+def test_on_screen_the_same_a4_sheet_is_scaled_to_the_window(browser, served_posters):
+    shapes = {}
+    for mode in MODES:
+        context, page = open_in(browser, mode)
+        page.goto(f"{served_posters['stress']}/tasks/park-0/poster/")
+        shapes[mode] = _geometry(page)
+        context.close()
+    assert shapes["360"]["page"][2] == pytest.approx(360 - 16, abs=1)  # the phone's width, less a margin
+    assert shapes["1280"]["page"][2] == pytest.approx(210 * MM, abs=1)  # real size on a wide screen
+    for mode, shape in shapes.items():
+        left, top, width, height = shape["page"]
+        assert height / width == pytest.approx(297 / 210, rel=0.01), mode  # A4 proportions
+        paper = shapes["print"]["page"]
+        for part in ("qr", "strips"):  # where the QR code and the strips sit, as parts of the sheet
+            x, y, w, h = shape[part]
+            px, py, pw, ph = shapes["print"][part]
+            assert [(x - left) / width, (y - top) / width, w / width] == pytest.approx(
+                [(px - paper[0]) / paper[2], (py - paper[1]) / paper[2], pw / paper[2]], abs=0.01), (mode, part)
+
+
+VISIBLE_TEXT = """() => {
+  const box = document.querySelector('[data-fit]');
+  const shown = [...box.querySelectorAll('[data-fit-item]')].filter(e => e.getClientRects().length);
+  const more = document.querySelector('[data-fit-more]');
+  return {shown: shown.map(e => e.textContent), all: box.querySelectorAll('[data-fit-item]').length,
+          more: more ? more.getClientRects().length > 0 : null, size: box.className};
+}"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_long_description_is_shortened_at_a_sentence_with_a_pointer_to_the_code(browser, served_posters, mode):
+    context, page = open_in(browser, mode)
+    page.goto(f"{served_posters['stress']}/tasks/lang/poster/")
+    text = page.evaluate(VISIBLE_TEXT)
+    assert 0 < len(text["shown"]) < text["all"]
+    assert text["shown"][-1].endswith((".", "grijpers, en drinken daarna koffie.")) or text["shown"][-1].startswith("•")
+    assert text["more"] is True
+    assert page.locator("[data-fit-more]").inner_text() == "→ meer info: scan de code" or \
+        page.locator("[data-fit-more]").text_content() == "meer info: scan de code"
+    assert "fit-s" in text["size"]  # it first tried the larger sizes
+    page.goto(f"{served_posters['stress']}/tasks/kort/poster/")
+    short = page.evaluate(VISIBLE_TEXT)
+    assert short["shown"] == ["Koffie schenken."] and short["more"] is False
+    assert "fit-xl" in short["size"]  # a short text is set large
+    context.close()
+
+
+LINES_CUT = """() => {
+  const box = document.querySelector('[data-fit]');
+  const edge = box.getBoundingClientRect();
+  const lineHeight = parseFloat(getComputedStyle(box).lineHeight);
+  const cut = [];
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const line of range.getClientRects()) {
+      if (line.top < edge.bottom - 1 && line.bottom > edge.bottom + 1) cut.push(node.textContent.slice(0, 30));
+    }
+  }
+  return {cut, lines: edge.height / lineHeight};
+}"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_without_javascript_the_text_is_cut_at_a_whole_line(browser, served_posters, mode):
+    context, page = open_in(browser, mode, java_script=False)
+    page.goto(f"{served_posters['stress']}/tasks/lang/poster/")
+    found = page.evaluate(LINES_CUT)
+    assert found["cut"] == []
+    assert found["lines"] == pytest.approx(round(found["lines"]), abs=0.02)  # a whole number of lines
+    assert page.locator("[data-fit-more]").is_visible()  # it may be cut: the note is always there
+    context.close()
+
+
+def test_tear_off_strips_are_readable_and_clear_of_the_cut_lines(browser, served_posters):
+    context, page = open_in(browser, "print")
+    page.goto(f"{served_posters['stress']}/tasks/lang/poster/")
+    strips = page.evaluate("""() => [...document.querySelectorAll('.strip')].map(strip => {
+      const r = strip.getBoundingClientRect();
+      const phone = strip.querySelector('.strip-phone').getBoundingClientRect();
+      return {
+        sizes: [strip, ...strip.querySelectorAll('*')].map(e => parseFloat(getComputedStyle(e).fontSize)),
+        clear: [phone.left - r.left, r.right - phone.right, phone.top - r.top, r.bottom - phone.bottom],
+        border: getComputedStyle(strip).borderLeftStyle,
+        link: strip.querySelector('.strip-link').textContent,
+      };
+    })""")
+    context.close()
+    assert len(strips) == posters.STRIPS
+    for strip in strips:
+        assert min(strip["sizes"]) >= 11 * 96 / 72 - 0.01  # at least 11 pt on paper
+        assert min(strip["clear"]) >= 2 * MM  # the phone number 2 mm or more from every edge
+        assert strip["border"] == "dashed"
+        host, _, path = strip["link"].partition("/")
+        assert host == "doeplekken.example.be" and path == "t/" + short_code("/tasks/lang/")
+        assert len("/" + path) <= 9
+
+
+def test_the_picture_is_on_the_poster_when_there_is_one(browser, served_posters):
+    context, page = open_in(browser, "print")
+    for path, wanted in (("tasks/foto/poster/", True), ("places/park/poster/", True),
+                         ("tasks/park-0/poster/", False)):
+        page.goto(f"{served_posters['stress']}/{path}")
+        pictures = page.evaluate("""() => [...document.querySelectorAll('img.poster-picture')].map(
+            img => [img.complete && img.naturalWidth > 0, img.getBoundingClientRect().height])""")
+        if wanted:
+            assert len(pictures) == 1 and pictures[0][0], path
+            assert 30 * MM - 1 <= pictures[0][1] <= 50 * MM + 1  # less under a long title
+        else:
+            assert pictures == [], path
+    context.close()
+
+
+def test_a_place_poster_is_filled_with_its_next_tasks(browser, served_posters):
+    context, page = open_in(browser, "print")
+    measure = """() => {
+      const box = document.querySelector('[data-fit]');
+      const shown = [...box.querySelectorAll('[data-fit-item]')].filter(e => e.getClientRects().length);
+      const last = shown[shown.length - 1].getBoundingClientRect();
+      return {shown: shown.length, all: box.querySelectorAll('[data-fit-item]').length, size: box.className,
+              filled: (last.bottom - box.getBoundingClientRect().top) / box.clientHeight,
+              more: document.querySelector('[data-fit-more]').getClientRects().length > 0};
+    }"""
+    page.goto(f"{served_posters['demo']}/places/t-hof/poster/")  # four tasks: set large
+    few = page.evaluate(measure)
+    page.goto(f"{served_posters['stress']}/places/park/poster/")  # ten tasks: as many as fit
+    many = page.evaluate(measure)
+    context.close()
+    assert few["shown"] == few["all"] == 4 and few["more"] is False
+    assert few["filled"] > 0.6 and "fit-s" not in few["size"]
+    # A long name, a long address and a picture leave room for two of its three-line tasks.
+    assert many["all"] == posters.PLACE_TASKS and many["shown"] >= 2 and many["more"] is True
+    assert many["filled"] > 0.6 and "fit-s" in many["size"]
+
+
+def test_strips_are_as_short_as_their_lines_allow(browser, served_posters):
+    """58 mm leaves room for a wide font; with the narrow one here the script gives the rest
+    to the text, and without JavaScript they stay 58 mm."""
+    heights = {}
+    for java_script in (True, False):
+        context, page = open_in(browser, "print", java_script=java_script)
+        page.goto(f"{served_posters['demo']}/tasks/brieven-plooien-gezinsbond/poster/")
+        heights[java_script] = page.locator(".strip-list").bounding_box()["height"]
+        context.close()
+    assert heights[False] == pytest.approx(58 * MM, abs=1)
+    assert 40 * MM - 1 <= heights[True] < 58 * MM
+
+
+def test_a_place_poster_names_the_year_when_its_tasks_span_two(demo_posters, stress_site):
+    spanning = demo_posters.read("places/t-hof/poster/index.html")  # december 2026 to october 2027
+    assert ">za 5 dec 2026 · 9.30 uur</time>" in spanning and ">zo 31 okt 2027 · 14 uur</time>" in spanning
+    within = stress_site.read("places/t-hof/poster/index.html")  # all in december 2026
+    assert ">di 8 dec · 10 uur</time>" in within

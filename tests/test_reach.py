@@ -93,9 +93,10 @@ def test_sitemap_lists_every_page_once_with_absolute_urls(site):
         assert BASE + wanted in locs
     assert all(loc.startswith(BASE + "/") for loc in locs)
     assert not [loc for loc in locs if "/poster/" in loc or "/embed/" in loc or "404" in loc
-                or "/admin/" in loc]  # the web editor is for coordinators only
-    pages = {p for p in site.files() if p.endswith("index.html")
-             and "/poster/" not in p and "/embed/" not in p and p != "admin/index.html"}
+                or "/admin/" in loc or "/signup-sheet/" in loc]  # the web editor is for coordinators only
+    assert BASE + "/access/zittend/" in locs
+    pages = {p for p in site.files() if p.endswith("index.html") and "/poster/" not in p and "/embed/" not in p
+             and "/signup-sheet/" not in p and p != "admin/index.html"}
     assert len(locs) == len(pages)
 
 
@@ -128,8 +129,39 @@ def test_place_page_offers_the_iframe_code(site):
                        'loading=&#34;lazy&#34;&gt;&lt;/iframe&gt;')
 
 
-def _table(html: str, caption: str) -> list[list[str]]:
-    table = html.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+def test_the_iframe_code_reads_as_written(site):
+    """The code a partner copies shows names as written: no &#x27; for an apostrophe."""
+    import html as entities
+    site.place("molen", """\
+        name: "Bakkerij 'De Molen' & \\"Zonen\\" in 't Dorp"
+        address: Markt 1, 8210 Zedelgem
+        """)
+    site.build()
+    page = site.read("places/molen/index.html")
+    shown = entities.unescape(re.search(r'<textarea id="embed-snippet"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    assert shown == (f'<iframe src="{BASE}/places/molen/embed/" title="Taken bij Bakkerij \'De Molen\' '
+                     '&amp; &quot;Zonen&quot; in ’t Dorp" width="100%" height="420" loading="lazy"></iframe>')
+    assert "&#x27;" not in shown
+
+
+def test_the_subscribe_page_explains_before_it_lists(site):
+    _tasks(site)
+    site.build()
+    page = site.read("subscribe/index.html")
+    assert page.index("1. Zo zet je taken in je agenda") < page.index("Op een Android-gsm") < page.index('href="webcal:')
+    assert page.index("2. Kies welke taken je wil zien") < page.index('href="webcal:')
+    before = page.split("2. Kies welke taken je wil zien", 1)[0].split("<main", 1)[1]
+    assert before.count("<a ") == 0  # no link before the explanation ends
+    assert re.findall(r"<summary>(.*?)</summary>", page.split("<main", 1)[1]) == [
+        "Alleen de taken van één doe-plek (2)", "Alleen één soort werk (3)",
+        "Alleen taken met een label voor toegankelijkheid (3)"]
+    assert f"{BASE}/access/zittend.ics" in page
+    assert f'<span class="feed-address">{BASE}/feed.json</span>' in page
+    assert 'href="/places/park/feed.json"' in page
+
+
+def _table(html: str, heading_id: str) -> list[list[str]]:
+    table = html.split(f'<table class="impact-table" aria-labelledby="{heading_id}">', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
     return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in rows]
 
@@ -138,19 +170,52 @@ def test_impact_per_year_and_per_place(site):
     _tasks(site)
     site.build()
     html = site.read("impact/index.html")
-    assert _table(html, "Per jaar") == [
+    assert _table(html, "impact-years") == [
         ["Jaar", "Taken", "Deelnemers", "Uren", "Verdiend (Doe-munten)"],
         ["2026", "2", "10", "22,5", "6"],  # 4 × 1,5 + 6 × 0 (no reward)
         ["2025", "1", "8", "16", "24"],  # 8 × 3
         ["Samen", "3", "18", "38,5", "30"],
     ]
-    assert _table(html, "Per doe-plek")[1:3] == [
+    assert _table(html, "impact-places")[1:3] == [
         ["Gemeentepark", "2", "14", "28", "24"],
-        ["&#39;t Hof", "1", "4", "10,5", "6"],
+        ["’t Hof", "1", "4", "10,5", "6"],
     ]
-    bars = re.findall(r'<rect x="70" y="\d+" width="([\d.]+)"', html)
-    assert bars == ["360.0", "450.0"]  # 2025: 8 of 10 participants, 2026: the widest
+    # One bar a year, oldest first; the longest is 70 % of its row (room for the number).
+    assert re.findall(r'<text x="0" y="\d+" class="impact-chart-label">(\w+)</text>', html) == ["2025", "2026"]
+    assert re.findall(r'<rect x="0" y="5" width="([\d.]+)%"', html) == ["56.0", "70.0"]
+    assert '<desc id="impact-chart-text">2025: 8 deelnemers; 2026: 10 deelnemers.</desc>' in html
     assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_impact_headings_are_not_repeated(site):
+    _tasks(site)
+    site.build()
+    html = site.read("impact/index.html")
+    headings = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", html)
+    assert headings == ["Wat we samen deden", "Deelnemers per jaar", "Per jaar", "Per doe-plek"]
+    assert "<caption" not in html
+
+
+def test_impact_of_one_year_is_charted_per_month(site):
+    site.task("sep", "title: A\nplace: t-hof\nstart: 2026-09-05\ncategory: koken\nresult: {participants: 3}")
+    site.task("nov", "title: B\nplace: t-hof\nstart: 2026-11-07\ncategory: koken\nresult: {participants: 6}")
+    site.build()
+    html = site.read("impact/index.html")
+    assert ">Deelnemers per maand in 2026</h2>" in html
+    assert re.findall(r'class="impact-chart-label">(\w+)</text>', html) == ["september", "oktober", "november"]
+    assert re.findall(r'<rect x="0" y="5" width="([\d.]+)%"', html) == ["35.0", "0.0", "70.0"]
+    assert "september: 3 deelnemers; oktober: 0 deelnemers; november: 6 deelnemers." in html
+
+
+def test_impact_of_ten_years_has_ten_bars(site):
+    for year in range(2016, 2026):
+        site.task(f"t{year}", f"title: T\nplace: t-hof\nstart: {year}-06-01\ncategory: koken\n"
+                              f"result: {{participants: {year - 2010}}}")
+    site.build()
+    html = site.read("impact/index.html")
+    labels = re.findall(r'class="impact-chart-label">(\w+)</text>', html)
+    assert labels == [str(year) for year in range(2016, 2026)]
+    assert re.search(r'<svg class="impact-chart" width="100%" height="(\d+)"', html).group(1) == str(10 * 36 + 4)
 
 
 def test_impact_without_results(site):

@@ -56,7 +56,7 @@ def test_filters_meta_and_words(board):
                                "access": ["zittend"], "month": ["2026-12"], "open": ["yes"]}
     assert soup["meta"]["title"] == "Soep koken voor de buurtmaaltijd"
     assert soup["meta"]["date"] == "zaterdag 5 december 2026, 9.30–12 uur"
-    assert soup["meta"]["place"] == "'t Hof"
+    assert soup["meta"]["place"] == "’t Hof"
     assert "pompoenen" in soup["content"]
     assert "Terug naar alle taken" not in soup["content"]  # navigation is not content
     assert records["/tasks/kerstkaartjes/"]["filters"]["open"] == ["no"]  # full

@@ -66,7 +66,7 @@ def test_event_jsonld_of_a_timed_task(site):
     assert event["eventStatus"] == "https://schema.org/EventScheduled"
     assert event["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
     assert event["location"] == {
-        "@type": "Place", "name": "'t Hof",
+        "@type": "Place", "name": "’t Hof",
         "address": {"@type": "PostalAddress", "streetAddress": "Torhoutsestraat 54",
                     "postalCode": "8210", "addressLocality": "Zedelgem", "addressCountry": "BE"},
         "geo": {"@type": "GeoCoordinates", "latitude": 51.1423, "longitude": 3.1367},
@@ -171,3 +171,18 @@ def test_english_site_has_english_locale(site):
     site.build()
     assert parse(site.read("tasks/soup/index.html")).meta["og:locale"] == "en_BE"
     assert json.loads(parse(site.read("tasks/soup/index.html")).jsonld[0])["inLanguage"] == "en-BE"
+
+
+def test_an_svg_picture_is_not_offered_to_social_media(site):
+    """Facebook, WhatsApp and search engines refuse SVG: such a task shares the default image."""
+    site.write("content/images/soep.svg", '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>')
+    site.write("content/images/soep.jpg", "jpeg bytes")
+    for slug, image in (("tekening", "images/soep.svg"), ("foto", "images/soep.jpg")):
+        site.task(slug, f"title: Soep\nplace: t-hof\ncategory: koken\nstart: 2026-12-05\nimage: {image}")
+    site.build()
+    drawing, photo = (parse(site.read(f"tasks/{slug}/index.html")) for slug in ("tekening", "foto"))
+    assert drawing.meta["og:image"] == f"{BASE}/static/img/share.png"
+    assert "image" not in json.loads(drawing.jsonld[0])
+    assert photo.meta["og:image"] == f"{BASE}/media/images/soep.jpg"
+    assert json.loads(photo.jsonld[0])["image"] == [f"{BASE}/media/images/soep.jpg"]
+    assert '<img class="task-image" src="/media/images/soep.svg" alt="">' in site.read("tasks/tekening/index.html")

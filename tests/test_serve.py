@@ -103,6 +103,27 @@ def test_edit_rebuilds_and_injects_reload_only_when_served(server):
     assert list((site.root / ".sitegen-cache").glob("values*.pickle"))  # saved by every build
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # let the test see the 301 itself
+
+
+def test_short_links_redirect_as_on_netlify(server):
+    from sitegen.shortlinks import short_code
+    site, base, _process = server
+    code = short_code("/tasks/soep/")
+    assert f"/t/{code} /tasks/soep/ 301\n" in site.read("_redirects")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(f"{base}/t/{code}", timeout=5)
+    assert answer.value.code == 301 and answer.value.headers["Location"] == "/tasks/soep/"
+    status, page = _get(f"{base}/t/{code}")  # followed: the task's page
+    assert status == 200 and "Soep koken" in page
+    place = short_code("/places/t-hof/")
+    assert _get(f"{base}/t/{place}")[0] == 200
+    assert _get(f"{base}/t/zzzzzz")[0] == 404  # no rule: the 404 page
+
+
 def test_sigterm_stops_cleanly_too(server):
     _site, _base, process = server
     process.terminate()

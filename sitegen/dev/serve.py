@@ -38,6 +38,7 @@ from ..load.content import LoadOptions, load_task_file, with_task
 from ..problems import BuildError, BuildFailed
 from ..render.pages import task_page
 from ..render.templates import Templates
+from ..shortlinks import redirects
 from ..theme import Theme
 from . import local_editor
 from .watch import Watcher
@@ -397,6 +398,8 @@ class _Handler(SimpleHTTPRequestHandler):
         if previewed is not None:
             return self._send(self._decorate(previewed, generation, problems), "text/html; charset=utf-8")
         file = self._file_for(path)
+        if file is None and (target := self._redirect(path)) is not None:
+            return self._send_redirect(*target)
         if file is None:
             missing = self.state.out / "404.html"
             body = missing.read_bytes() if missing.is_file() else b"<!doctype html><title>404</title>"
@@ -448,6 +451,20 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _json(self, value, status=HTTPStatus.OK) -> None:
         self._send(json.dumps(value).encode("utf-8"), "application/json; charset=utf-8", status)
+    def _redirect(self, url_path: str) -> tuple[str, int] | None:
+        """A rule of the built `_redirects` (the short links /t/<code>), as Netlify applies it:
+        only where no file is (its rules do not shadow files)."""
+        try:
+            text = (self.state.out / urls.route("redirects").path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return redirects(text).get(unquote(url_path))
+
+    def _send_redirect(self, location: str, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _file_for(self, url_path: str) -> Path | None:
         translated = Path(self.translate_path(url_path))

@@ -12,11 +12,13 @@ from .links import check_link, check_signup
 from ..model import Choice, Editor, Site
 from ..paths import SLUG_CHARS, points_outside
 from ..problems import Problems
+from ..typography import apostrophes
 from .yamlfile import FILE_BYTES, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
 
 SITE_FILE = "content/site.yml"
 SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
-             "signup", "suggest", "contact", "categories", "access", "editor")
+             "signup", "suggest", "contact", "categories", "access", "editor",
+             "waitlist")
 EDITOR_KEYS = ("repo", "branch")
 # GitHub's own rules for an owner (letters, digits, hyphens) and a repository name.
 _REPO_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}")
@@ -64,27 +66,31 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
     signup = fields.text("signup") or ""
     if signup and (problem := check_signup(signup)):
         fields.problem("signup", problem)
+    waitlist = fields.text("waitlist") or ""
+    if waitlist and (problem := check_signup(waitlist, "waitlist")):
+        fields.problem("waitlist", problem)
     suggest = fields.text("suggest") or ""
     if suggest and (problem := check_link(suggest, ("https", "http", "mailto"), relative_ok=False)):
         fields.problem("suggest", problem)
     categories = _choices(fields, "categories", required=True)
-    access = _choices(fields, "access", required=False)
+    access = _choices(fields, "access", required=False, kind="access")
     editor = _editor(fields)
     if len(problems.found) > before or title is None or url is None:
         return None
     return Site(
-        title=title,
-        tagline=fields.text("tagline") or "",
+        title=apostrophes(title),
+        tagline=apostrophes(fields.text("tagline") or ""),
         base_url=url.rstrip("/"),
         language=language,
         timezone=timezone,
-        currency=fields.text("currency") or "",
+        currency=apostrophes(fields.text("currency") or ""),
         signup=signup,
         suggest=suggest,
         contact=fields.text("contact") or "",
         categories=categories,
         access=access,
         editor=editor,
+        waitlist=waitlist,
     )
 
 
@@ -104,7 +110,7 @@ def _editor(fields: Fields) -> Editor | None:
     return Editor(repo, branch) if repo and branch else None
 
 
-def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
+def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category") -> tuple[Choice, ...]:
     """A list of slugs, or a mapping slug → label."""
     value = fields.value(key, required=required, example="[tuinwerk, plooien]")
     if value is None:
@@ -127,8 +133,8 @@ def _choices(fields: Fields, key: str, *, required: bool) -> tuple[Choice, ...]:
         if label is not None and not isinstance(label, (str, int, float)):
             fields.problem(key, messages.wrong_type(f"{key} label", "text", label), line)
             continue
-        text = str(label).strip() if label is not None else slug.replace("-", " ").capitalize()
+        text = apostrophes(str(label).strip()) if label is not None else slug.replace("-", " ").capitalize()
         if not fields.printable(key, text, line):  # labels reach pages and calendar CATEGORIES
             continue
-        choices.append(Choice(slug, text))
+        choices.append(Choice(slug, text, kind))
     return tuple(choices)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 
-from .. import messages
+from .. import messages, urls
 from ..model import Client, Place, Result, Site, SiteModel, Task, TaskView, sort_key, view_task
 from ..problems import Problems
 from ..recipe import Recipe, make_values, recipe
@@ -25,13 +25,15 @@ from ..media import check_picture
 from ..paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside
 from ..when import (FREQUENCIES, MAX_DURATION, MAX_OCCURRENCES, Repeat, Schedule, WhenError, localize, parse_day,
                     parse_moment, parse_time_of_day)
+from ..shortlinks import short_code
+from ..typography import apostrophes, apostrophes_in_html
 from .markup import Body, render_markdown
 from .yamlfile import (FILE_BYTES, FrontMatterText, TooBig, YamlError, YamlList, YamlMap, parse_front_matter,
                        read_at_most, read_text, split_front_matter)
 
 TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
-             "talents", "access", "spots", "taken", "status", "signup", "reward", "contact",
-             "image", "result", "draft")
+             "talents", "access", "spots", "taken", "status", "signup", "waitlist", "reward",
+             "contact", "image", "result", "draft")
 PLACE_KEYS = ("name", "address", "geo", "partners", "access", "hours", "contact", "image")
 REPEAT_KEYS = ("freq", "interval", "until", "count", "except")
 CLIENT_KEYS = ("name", "url")
@@ -96,20 +98,36 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     # Places whose file exists but has problems: a task there must not be told it "does not exist".
     broken = tuple(sorted({PurePosixPath(path).stem for path, _ in place_files} - places.keys()))
     known = tuple(sorted(places))
-    tasks = []
+    tasks, loaded = [], []
     for (path, _), (task, found, warnings, pictures) in zip(task_files, make(
             [recipe(load_task, path, front, _body_recipe(front), site, known, broken) for path, front in task_files])):
         problems.found.extend(found)
         problems.warnings.extend(warnings)
-        if task and not _check_pictures(path, pictures, options, problems) and (options.drafts or not task.draft):
-            tasks.append(task)
+        if task and not _check_pictures(path, pictures, options, problems):
+            loaded.append(task)
+            if options.drafts or not task.draft:
+                tasks.append(task)
+    _check_short_codes([*places.values(), *loaded], problems)
     if problems:
         return None, problems
 
     now = (now or build_moment(site.zone)).astimezone(site.zone)
     views = sorted((view_task(t, now) for t in tasks), key=_task_order)
-    ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.casefold()))
+    # By name; ’t Hof with the names written 't Hof, as before apostrophes became typographic.
+    ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.replace("’", "'").casefold()))
     return SiteModel(site, ordered_places, tuple(views), now), problems
+
+
+def _check_short_codes(records: list, problems: Problems) -> None:
+    """Two pages whose short links (/t/<code>, a hash of the page's address) coincide: the later
+    file is told to take another name. Drafts count too: publishing one must not take a code."""
+    first: dict[str, str] = {}
+    for record in records:  # places, then tasks, each in name order: the same file is told every build
+        code = short_code(urls.route(record).url)
+        if code in first:
+            problems.add(record.source, 1, messages.short_code_taken(code, first[code]))
+        else:
+            first[code] = record.source
 
 
 def _body_recipe(front: FrontMatterText) -> Recipe:
@@ -294,7 +312,7 @@ def _body(path: str, front: FrontMatterText, body: Body, problems: Problems,
             problems.add(path, _line_in_body(front, image), messages.body_link(image, problem))
         else:
             pictures.append((image, relative, _line_in_body(front, image), True))
-    return body.html, body.images
+    return apostrophes_in_html(body.html), body.images
 
 
 def _line_in_body(front: FrontMatterText, url: str) -> int:
@@ -314,12 +332,12 @@ def _load_place(path, meta, front, body, site: Site, pictures, problems) -> Plac
     place = Place(
         slug=PurePosixPath(path).stem,
         source=path,
-        name=name or "",
-        address=address or "",
+        name=apostrophes(name or ""),
+        address=apostrophes(address or ""),
         geo=_geo(fields),
-        partners=fields.text_list("partners"),
+        partners=tuple(map(apostrophes, fields.text_list("partners"))),
         access=fields.slug_list("access", {c.slug: c for c in site.access}),
-        hours=fields.text("hours") or "",
+        hours=apostrophes(fields.text("hours") or ""),
         contact=_contact(fields),
         image=_image(fields, pictures),
     )
@@ -354,18 +372,19 @@ def _load_task(path, meta, front, body, site: Site, places, broken, pictures, pr
     task = Task(
         slug=PurePosixPath(path).stem,
         source=path,
-        title=title or "",
+        title=apostrophes(title or ""),
         place=place or "",
         category=category or "",
         schedule=_schedule(fields, site, problems),
         client=_client(fields),
-        partners=fields.text_list("partners"),
-        talents=fields.text_list("talents"),
+        partners=tuple(map(apostrophes, fields.text_list("partners"))),
+        talents=tuple(map(apostrophes, fields.text_list("talents"))),
         access=fields.slug_list("access", {c.slug: c for c in site.access}),
         spots=spots,
         taken=taken,
         status=status,
         signup=signup,
+        waitlist=_waitlist(fields),
         reward=fields.number("reward"),
         contact=_contact(fields),
         image=_image(fields, pictures),
@@ -478,14 +497,14 @@ def _client(fields: Fields) -> Client | None:
         return None
     if not isinstance(value, YamlMap):
         name = fields.text("client")
-        return Client(name) if name else None
+        return Client(apostrophes(name)) if name else None
     client = Fields(value, fields.path, fields.problems, CLIENT_KEYS, missing_line=fields.line("client"))
     name = client.text("name", required=True, example="Gezinsbond Zedelgem")
     url = client.text("url")
     if url and (problem := check_link(url, ("https", "http"), relative_ok=False)):
         client.problem("url", problem)
         url = None
-    return Client(name or "", url)
+    return Client(apostrophes(name or ""), url)
 
 
 def _result(fields: Fields) -> Result | None:
@@ -496,8 +515,30 @@ def _result(fields: Fields) -> Result | None:
     return Result(
         participants=result.integer("participants", minimum=0),
         hours=result.number("hours"),
-        note=result.text("note") or "",
+        note=apostrophes(result.text("note") or ""),
     )
+
+
+def _waitlist(fields: Fields) -> str | int | None:
+    """A reserve-list form's URL, or how many are on the reserve list."""
+    value = fields.value("waitlist")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())  # `waitlist: "3"` is plainly the number 3
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        fields.problem("waitlist", messages.bad_waitlist(value))
+        return None
+    if isinstance(value, int):
+        if value < 0:
+            fields.problem("waitlist", messages.non_negative_int("waitlist", fields.raw("waitlist") or value))
+            return None
+        return value
+    url = value.strip()
+    if problem := check_signup(url, "waitlist"):
+        fields.problem("waitlist", problem)
+        return None
+    return url
 
 
 def _geo(fields: Fields) -> tuple[float, float] | None:

@@ -61,15 +61,26 @@ def _host(url: str) -> str:
         return ""
 
 
-def check_signup(url: str) -> str | None:
-    """Problem with a sign-up URL (scheme or placeholders), else None."""
+def check_signup(url: str, key: str = "signup") -> str | None:
+    """Problem with a sign-up (or reserve-list: key `waitlist`) URL: its scheme or placeholders."""
     problem = check_link(url, SIGNUP_SCHEMES, relative_ok=False)
     if problem:
         return problem
     for name in _PLACEHOLDER_RE.findall(url):
         if name not in PLACEHOLDERS:
-            return messages.unknown_placeholder(name, PLACEHOLDERS)
+            return messages.unknown_placeholder(name, PLACEHOLDERS, key)
     return None
+
+
+def phone_of(contact: str) -> str:
+    """The first phone number in a contact line ("Griet · 050 12 34 56"); empty when it has none."""
+    match = PHONE_RE.search(contact)
+    return match.group(0) if match else ""
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a phone number as people write it: 050 12 34 56 → tel:050123456."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)  # the very digits shown
 
 
 def fill_placeholders(url: str, values: dict[str, str]) -> str:

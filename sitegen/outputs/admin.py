@@ -162,6 +162,10 @@ def _tasks(site: Site, words: dict) -> dict:
                          options=[{"label": words[f"status_{s}"], "value": s} for s in STATUSES]),
         "signup": _field(words, "signup", "signup", "string",
                          pattern=[_SIGNUP_PATTERN, words["bad_signup"]]),
+        # A reserve-list form (like the sign-up link), or how many are on the list already.
+        "waitlist": _field(words, "waitlist", "waitlist", "string",
+                           pattern=[r"^(?:\d+$|" + _SIGNUP_PATTERN.removeprefix("^") + ")",
+                                    words["bad_waitlist"]]),
         "reward": _field(words, "reward", "reward", "number", value_type="float", min=0, step=0.5),
         "contact": _field(words, "contact", "contact", "string"),
         "image": _field(words, "image", "image", "image", choose_url=True),

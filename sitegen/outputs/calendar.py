@@ -1,7 +1,7 @@
 """Calendar feeds (RFC 5545) made with the icalendar library, and the /subscribe/ page.
 
-Feeds: the whole site (/calendar.ics), each place, each category (upcoming
-tasks and those of the last 30 days) and each task (/tasks/<slug>.ics).
+Feeds: the whole site (/calendar.ics), each place, each category, each access tag
+(upcoming tasks and those of the last 30 days) and each task (/tasks/<slug>.ics).
 Every event has the same bytes in every feed that carries it: its UID comes
 from the slug and the site's host, its SEQUENCE, LAST-MODIFIED and DTSTAMP
 from the git history of the task's file (see history.py), so two builds of the
@@ -21,7 +21,7 @@ from ..load.history import History, Revision
 from ..load.markup import plain_text
 from ..model import Place, Site, SiteModel, TaskView, sort_key
 from ..recipe import Outputs, recipe
-from ..render.seo import signup_url
+from ..render.seo import signup_url, waitlist_url
 from ..render.subscribe import feed_links, feed_name
 from ..render.templates import Templates
 from ..render.words import Words
@@ -49,14 +49,20 @@ def calendar_outputs(model: SiteModel, templates: Templates, history: History) -
     shown = ordered(view for view in model.tasks if in_window(view, model.now))
     at_place: dict[str, list[TaskView]] = {slug: [] for slug in model.places}
     in_category: dict[str, list[TaskView]] = {category.slug: [] for category in site.categories}
+    # Per access tag: a day centre or a school subscribes to what its people can do.
+    with_access: dict[str, list[TaskView]] = {tag.slug: [] for tag in site.access}
     for view in shown:
         at_place[view.task.place].append(view)
         in_category[view.task.category].append(view)
+        for tag in view.task.access:
+            with_access[tag].append(view)
     files: Outputs = {urls.route("calendar").path: feed("calendar", shown)}
     for place in model.places.values():
         files[urls.route(place, "ics").path] = feed(place, at_place[place.slug])
     for category in site.categories:
         files[urls.route(category, "ics").path] = feed(category, in_category[category.slug])
+    for tag in site.access:
+        files[urls.route(tag, "ics").path] = feed(tag, with_access[tag.slug])
     for view in model.tasks:
         files[urls.route(view, "ics").path] = feed(view, [view])
     subscribe = urls.route("subscribe")
@@ -70,7 +76,8 @@ def subscribe_page(templates: Templates) -> bytes:
     return templates.render(
         "subscribe.html", urls.route("subscribe").url, site_feed=feed_links(site, "calendar"),
         place_feeds=[feed_links(site, p) for p in templates.places.values()],
-        category_feeds=[feed_links(site, c) for c in site.categories])
+        category_feeds=[feed_links(site, c) for c in site.categories],
+        access_feeds=[feed_links(site, tag) for tag in site.access])
 
 
 def event_recipe(model: SiteModel, view: TaskView, history: History):
@@ -222,8 +229,11 @@ def description(site: Site, place: Place, view: TaskView, page: str) -> str:
     words = Words(site.language)
     lines = [plain_text(view.task.body_html), "", f"{words('feed_more_info')}: {page}"]
     link = signup_url(site, place, view) if view.can_sign_up else None
+    reserve = waitlist_url(site, place, view) if view.state == "full" else None
     if link:
         lines.append(f"{words('feed_signup')}: {link}")
+    elif reserve:
+        lines.append(f"{words('signup_closed_full_waitlist')}\n{words('feed_waitlist')}: {reserve}")
     elif view.state != "open":
         lines.append(words(f"signup_closed_{view.state}"))
     else:

@@ -1,25 +1,27 @@
 """Printable A4 posters with QR codes: one per task and one per place.
 
 A poster is an HTML page that prints to exactly one A4 portrait sheet from a
-browser (theme/static/css/poster.css). Everything that could overflow the
-sheet is cut here, at build time, so the page stays readable without
-JavaScript; the CSS clips whatever still does not fit.
+browser (theme/static/css/poster.css), and shows the same sheet on screen, scaled to
+the window. The text is sent as whole sentences (task) or tasks (place) up to a
+budget; the poster's script (theme/static/js/poster.js) measures the sheet and
+leaves out, from the end, those that do not fit, saying "meer info: scan de code".
+Without JavaScript the CSS cuts the text at a whole line, never through one.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from html import escape
 
 from markupsafe import Markup
 
 from .. import urls
-from ..load.links import PHONE_RE
-from ..load.markup import cut, text_blocks
+from ..load.links import phone_of
+from ..load.markup import cut, plain_text
 from ..model import Place, SiteModel, TaskView
 from ..recipe import Outputs, recipe
 from ..render.templates import Templates
+from ..shortlinks import breakable, short_link, short_url
 
 # segno's automatic mask choice tries all 8 masks (≈ 2.7 ms a code); a fixed mask costs
 # ≈ 0.5 ms. Every mask is valid and scanners read them all; the spec's penalty only
@@ -29,15 +31,15 @@ QR_MASK = 2
 QR_ERROR = "m"  # 15 % of the code can be damaged (a fold, a drawing pin) and it still reads
 QR_BORDER = 4  # the quiet zone the QR standard asks for, in modules
 
-STRIPS = 7  # tear-off strips along the bottom of a task poster
-BODY_CHARS = 450  # "what you do", cut to what fits beside the QR code
-STRIP_TITLE_CHARS = 48
-PLACE_TASKS = 6  # tasks listed on a place poster
+STRIPS = 6  # tear-off strips along the bottom of a task poster: wide enough for 11 pt lines
+BODY_CHARS = 1200  # "what you do": at most this much reaches the poster, the browser fits it
+STRIP_TITLE_CHARS = 24  # one bold line of a strip
+PLACE_TASKS = 8  # tasks a place poster offers; the browser shows those that fit
 
 
 def qr_svg(url: str, title: str) -> str:
     """The QR code of a URL as inline SVG that CSS scales (a viewBox, no fixed size)."""
-    import segno  # here: most builds find every code remembered, and importing segno costs 8 ms
+    import segno  # here: most builds find every code remembered
     code = segno.make_qr(url, error=QR_ERROR, boost_error=False, mask=QR_MASK)
     size = len(code.matrix) + 2 * QR_BORDER
     return (f'<svg viewBox="0 0 {size} {size}" class="qr"><title>{escape(title, quote=False)}</title>'
@@ -67,42 +69,41 @@ def _dark_runs_path(matrix) -> str:
     return "".join(moves)
 
 
-def short_url(base_url: str, url: str) -> str:
-    """The host and path people type from paper: no https://, no www."""
-    host = urlsplit(base_url).netloc
-    host = host[4:] if host.startswith("www.") else host
-    return host + url
-
-
-def phone_of(contact: str) -> str:
-    """The first phone number in a contact line; empty when it has none (the strip says "Bel …")."""
-    match = PHONE_RE.search(contact)
-    return match.group(0) if match else ""
-
-
 def title_size(title: str) -> str:
-    """A size class so short titles are huge and long ones still fit in three lines."""
+    """A size class so short titles are huge and long ones still fit (poster.js shrinks further)."""
     length = len(title)
-    if length <= 24:
-        return "title-xl"
-    if length <= 44:
-        return "title-l"
-    if length <= 72:
-        return "title-m"
-    return "title-s"
+    for limit, name in ((18, "title-xl"), (32, "title-l"), (52, "title-m"), (80, "title-s")):
+        if length <= limit:
+            return name
+    return "title-xs"
 
 
-def body_blocks(body_html: str, budget: int = BODY_CHARS) -> list[str]:
-    """Paragraphs of the body, as plain text, cut to a character budget."""
-    kept: list[str] = []
-    for block in text_blocks(body_html):
-        if budget <= 40:
-            if kept and not kept[-1].endswith("…"):
-                kept[-1] = kept[-1].rstrip(" ,;:.–-") + "…"  # more follows on the page
-            break
-        kept.append(cut(block, budget))
-        budget -= len(kept[-1]) + 40  # a new paragraph costs about a line
-    return kept
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+
+
+def body_blocks(body_html: str, budget: int = BODY_CHARS) -> tuple[list[tuple[str, list[str]]], bool]:
+    """The body's paragraphs ("p") and list items ("li") as sentences, at most `budget`
+    characters of them, and whether some were left out. The poster's script shows the
+    sentences that fit."""
+    blocks: list[tuple[str, list[str]]] = []
+    left = budget
+    for paragraph in plain_text(body_html).split("\n\n"):
+        for line in paragraph.split("\n"):
+            if not line:
+                continue
+            kind = "li" if line.startswith("• ") else "p"
+            kept = []
+            for sentence in _SENTENCE_END.split(line):
+                if len(sentence) > left:
+                    if not blocks and not kept:  # one huge first sentence: its start, at a word
+                        kept.append(cut(sentence, left))
+                    if kept:
+                        blocks.append((kind, kept))
+                    return blocks, True
+                kept.append(sentence)
+                left -= len(sentence) + 1
+            blocks.append((kind, kept))
+    return blocks, False
 
 
 def poster_outputs(model: SiteModel, templates: Templates) -> Outputs:
@@ -124,18 +125,23 @@ def poster_outputs(model: SiteModel, templates: Templates) -> Outputs:
 def task_poster(templates: Templates, view: TaskView, qr: str) -> bytes:
     site, task = templates.site, view.task
     page_url = urls.route(task).url
-    words = templates.words
+    blocks, shortened = body_blocks(task.body_html)
+    link = short_url(site.base_url, short_link(task))
     return templates.render(
         "poster_task.html", urls.route(view, "poster").url,
         view=view, task=task, place=templates.places[task.place],
-        qr=Markup(qr), page=page_url, short=short_url(site.base_url, page_url),
+        category=site.category(task.category),
+        qr=Markup(qr),
+        page=page_url, link=breakable(link),
         title_class=title_size(task.title),
-        blocks=body_blocks(task.body_html),
+        blocks=blocks, shortened=shortened,
+        picture=task.image,
         strip_title=cut(task.title, STRIP_TITLE_CHARS),
-        strip_when=words.when(view.next),
+        strip_when=templates.words.short_when(view.next, task.schedule.repeat),
         strips=STRIPS if view.state in ("open", "full") else 0,
         phone=phone_of(task.contact or site.contact),
         contact=task.contact or site.contact,
+        sheet=urls.route(task, "sheet").url if view.state in ("open", "full") else None,
     )
 
 
@@ -144,6 +150,10 @@ def place_poster(templates: Templates, place: Place, tasks: tuple[TaskView, ...]
     page_url = urls.route(place).url
     return templates.render(
         "poster_place.html", urls.route(place, "poster").url,
-        place=place, qr=Markup(qr), page=page_url, short=short_url(site.base_url, page_url),
-        tasks=tasks, more=more, contact=place.contact or site.contact,
+        place=place, qr=Markup(qr),
+        page=page_url, link=breakable(short_url(site.base_url, short_link(place))),
+        tasks=tasks, more=more,
+        years=len({view.next.day.year for view in tasks}) > 1,
+        picture=place.image,
+        contact=place.contact or site.contact,
     )

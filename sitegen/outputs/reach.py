@@ -49,7 +49,7 @@ def embed_page(templates: Templates, place: Place, tasks: tuple[TaskView, ...], 
 
 
 def impact_page(templates: Templates, done: tuple[TaskView, ...]) -> bytes:
-    return templates.render("impact.html", urls.route("impact").url, impact=impact(templates.places, done))
+    return templates.render("impact.html", urls.route("impact").url, impact=impact(templates.places, done, templates.site.language))
 
 
 def _as_datetime(moment, zone) -> datetime:
@@ -62,19 +62,27 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def when_added(view: TaskView, revision: Revision | None, zone) -> datetime:
+    """When a task was last changed, for feeds: its file's last commit, else (outside git) its start."""
+    return revision.last if revision else _as_datetime(view.task.schedule.start, zone)
+
+
+def newest_first(site: Site, views: tuple[TaskView, ...],
+                 revisions: tuple[Revision | None, ...]) -> list[tuple[datetime, TaskView]]:
+    """Tasks with when_added, newest first: the order feed readers expect."""
+    zone = site.zone
+    # Same commit time (one commit added several): the later start first, then by slug.
+    return sorted(((when_added(v, r, zone), v) for v, r in zip(views, revisions)),
+                  key=lambda pair: (pair[0], _as_datetime(pair[1].next.start, zone), pair[1].task.slug),
+                  reverse=True)
+
+
 def atom_feed(site: Site, places: dict[str, Place], upcoming: tuple[TaskView, ...],
               revisions: tuple[Revision | None, ...], today: date) -> bytes:
     """Atom (RFC 4287) of upcoming tasks, newest first: by last commit when known, else by start."""
     zone = site.zone
     words = Words(site.language)
-
-    def when_added(view: TaskView, revision: Revision | None) -> datetime:
-        return revision.last if revision else _as_datetime(view.task.schedule.start, zone)
-
-    # Same commit time (one commit added several): the later start first, then by slug.
-    entries = sorted(((when_added(v, r), v) for v, r in zip(upcoming, revisions)),
-                     key=lambda pair: (pair[0], _as_datetime(pair[1].next.start, zone), pair[1].task.slug),
-                     reverse=True)[:FEED_ENTRIES]
+    entries = newest_first(site, upcoming, revisions)[:FEED_ENTRIES]
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: words.locale.replace("_", "-")})
 
@@ -124,11 +132,11 @@ def robots_txt(base_url: str) -> bytes:
 
 
 def sitemap_outputs(base_url: str, paths) -> Outputs:
-    """sitemap.xml of every indexable page of the site (not posters, embeds or 404)."""
+    """sitemap.xml of every indexable page of the site (not posters, sheets, embeds or 404)."""
     skipped = ("/poster/index.html", "/embed/index.html")
     editor = urls.route("admin").path  # the web editor is for coordinators, not for search engines
-    pages = tuple(sorted(path for path in paths
-                         if path.endswith("index.html") and not path.endswith(skipped) and path != editor))
+    pages = tuple(sorted(path for path in paths if path.endswith("index.html") and not path.endswith(skipped)
+                         and "/signup-sheet/" not in path and path != editor))
     return {urls.route("sitemap").path: recipe(sitemap, base_url, pages)}
 
 
@@ -164,29 +172,61 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class Bar:
+    """One bar of the impact chart: what it counts, how many, and its length (% of the longest)."""
+
+    label: str
+    value: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Participants per year, or per month when every result falls in one year."""
+
+    year: int | None  # the year of a per-month chart; None when per year
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
 class Impact:
     years: list[Tally]
     places: list[Tally]
     total: Tally
-    chart: list[tuple[Tally, float]]  # (year, bar width in % of the widest)
+    chart: Chart
 
 
-def impact(places_by_slug: dict[str, Place], done: tuple[TaskView, ...]) -> Impact:
+def impact(places_by_slug: dict[str, Place], done: tuple[TaskView, ...], language: str = "nl") -> Impact:
     """Totals of past tasks with a `result`, per year (newest first) and per place."""
     years: dict[int, Tally] = {}
     places: dict[str, Tally] = {}
+    months: dict[int, int] = {}  # participants per month, used when all is in one year
     total = Tally("")
     for view in done:
-        year = view.next.day.year
-        years.setdefault(year, Tally(str(year))).add(view)
+        day = view.next.day
+        years.setdefault(day.year, Tally(str(day.year))).add(view)
+        months[day.month] = months.get(day.month, 0) + (view.task.result.participants or 0)
         slug = view.task.place
         places.setdefault(slug, Tally(places_by_slug[slug].name)).add(view)
         total.add(view)
     by_year = [years[y] for y in sorted(years, reverse=True)]
-    widest = max((t.participants for t in by_year), default=0) or 1
     return Impact(
         years=by_year,
         places=sorted(places.values(), key=lambda t: (-t.participants, t.label)),
         total=total,
-        chart=[(t, round(100 * t.participants / widest, 1)) for t in sorted(by_year, key=lambda t: t.label)],
+        chart=_chart(language, years, months),
     )
+
+
+def _chart(language: str, years: dict[int, Tally], months: dict[int, int]) -> Chart:
+    """One bar a year, oldest first; a single year gets one bar a month, from its first to its last."""
+    if len(years) == 1:
+        year = next(iter(years))
+        words = Words(language)
+        counts = [(words.month_name(month), months.get(month, 0))
+                  for month in range(min(months), max(months) + 1)]
+    else:
+        year = None
+        counts = [(str(y), years[y].participants) for y in sorted(years)]
+    widest = max((count for _, count in counts), default=0) or 1
+    return Chart(year, [Bar(label, count, round(100 * count / widest, 1)) for label, count in counts])

@@ -10,11 +10,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
 from .. import urls
-from ..load.links import fill_placeholders
+from ..load.links import fill_placeholders, phone_of, tel_href
 from ..load.markup import summary
 from ..model import Place, Site, TaskView
 from .words import Words
@@ -25,7 +26,52 @@ _POSTCODE_CITY_RE = re.compile(r"^(?:B-?\s*)?(\d{4})\s+(.+)$")
 
 def signup_url(site: Site, place: Place, view: TaskView) -> str | None:
     """The task's sign-up link (or the site default), placeholders filled in."""
-    template = view.task.signup or site.signup
+    return filled_link(site, place, view, view.task.signup or site.signup)
+
+
+def waitlist_url(site: Site, place: Place, view: TaskView) -> str | None:
+    """The task's reserve-list link (its own, or site.yml's `waitlist`), placeholders filled in."""
+    own = view.task.waitlist if isinstance(view.task.waitlist, str) else None
+    return filled_link(site, place, view, own or site.waitlist)
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """How to join a task from its page or card: a button, and a phone number beside it."""
+
+    url: str  # the form, mailto: or tel: link of the button
+    label: str  # its words' key (words.py): signup, signup_mail, waitlist_phone, …
+    phone: str = ""  # "050 12 34 56", shown as "of bel …"; empty when none, or the button calls it
+    waitlist: bool = False  # the task is full: the button puts you on the reserve list
+
+    @property
+    def phone_href(self) -> str:
+        return tel_href(self.phone)
+
+
+def sign_up(site: Site, place: Place, view: TaskView) -> SignUp | None:
+    """What a volunteer can do to join now; None when the task is past, cancelled, or full
+    without a reserve list (the page says why)."""
+    if view.state == "open":
+        link, key = signup_url(site, place, view), "signup"
+    elif view.state == "full":
+        link, key = waitlist_url(site, place, view), "waitlist"
+    else:
+        return None
+    # The task's own contact first, else the site's (the coordinators, as on the posters).
+    phone = phone_of(view.task.contact or site.contact)
+    if not link:
+        # No form but a phone: calling is the way in. Not for a reserve list the coordinators
+        # did not set up (no `waitlist` link): a full task then only says it is full.
+        return SignUp(tel_href(phone), "signup_call") if phone and key == "signup" else None
+    if link.startswith("tel:"):
+        return SignUp(link, f"{key}_phone", waitlist=key == "waitlist")  # "of bel" would repeat it
+    label = f"{key}_mail" if link.startswith("mailto:") else key
+    return SignUp(link, label, phone, waitlist=key == "waitlist")
+
+
+def filled_link(site: Site, place: Place, view: TaskView, template: str) -> str | None:
+    """A sign-up or reserve-list URL with its placeholders filled in for the next occurrence."""
     if not template:
         return None
     start = view.next.start
@@ -69,6 +115,12 @@ def _moment(value) -> str:
     return value.isoformat()
 
 
+def shareable(image: str | None) -> bool:
+    """Whether a picture can stand for a page elsewhere: social media and search engines take
+    JPEG, PNG, WebP and GIF, not SVG (the default share image is used instead)."""
+    return bool(image) and not image.lower().endswith(".svg")
+
+
 def event(site: Site, place: Place, view: TaskView) -> dict:
     """The schema.org Event of a task's next (or last) occurrence, as a dict."""
     task = view.task
@@ -108,7 +160,7 @@ def event(site: Site, place: Place, view: TaskView) -> dict:
         "url": page,
         "inLanguage": Words(site.language).locale.replace("_", "-"),
     }
-    if task.image:
+    if shareable(task.image):
         data["image"] = [urls.absolute(site.base_url, urls.media(task.image).url)]
     return data
 
@@ -136,6 +188,12 @@ def embed_snippet(site: Site, place: Place) -> str:
     """The <iframe> code a partner pastes into its own website to show a place's tasks."""
     words = Words(site.language)
     src = urls.absolute(site.base_url, urls.route(place, "embed").url)
-    title = html.escape(words("embed_title", place=place.name), quote=True)
-    return (f'<iframe src="{html.escape(src, quote=True)}" title="{title}" '
+    title = _attribute(words("embed_title", place=place.name))
+    return (f'<iframe src="{_attribute(src)}" title="{title}" '
             'width="100%" height="420" loading="lazy"></iframe>')
+
+
+def _attribute(text: str) -> str:
+    """Text for a double-quoted attribute of code a partner copies: only &, <, > and " escaped,
+    so "’t Hof" or "'De Molen'" stay readable (html.escape wrote &#x27;t Hof)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")

@@ -24,11 +24,12 @@ from jinja2.sandbox import SecurityError
 from markupsafe import Markup, escape
 
 from .. import messages, urls
-from ..load.links import EMAIL_RE, PHONE_RE
+from ..load.links import EMAIL_RE, PHONE_RE, tel_href
 from ..load.markup import summary
 from ..model import Place, Site, month_options
 from ..offsite import loads_in_html
 from ..paths import inside
+from ..sheets import dated
 from ..theme import Theme
 from . import seo, subscribe
 from .sandbox import ThemeEnvironment
@@ -147,22 +148,31 @@ def _environment(theme: Theme, site: Site, places: dict[str, Place], words: Word
     env.own_folders = tuple(os.path.join(str(d), "") for d in theme.owned_dirs)
     static = set(theme.static_files())
     env.globals.update(site=site, t=words, lang=site.language, categories=site.categories, places=places)
-    env.filters.update(
-        url=lambda thing, kind="page": urls.route(thing, kind).url,
+    # Jinja2 folds a filter of a constant into the compiled code, and compiled templates are
+    # kept between builds and sites: `'atom' | url | absolute` would keep one site's base_url.
+    # Filters that depend on the site are evaluated at render time.
+    env.filters.update({name: _at_render_time(function) for name, function in dict(
         absolute=lambda url: urls.absolute(site.base_url, url),
-        static=lambda path: urls.static(path).url,
-        media=lambda path: urls.media(path).url,
         pictogram=lambda slug: urls.static(
             f"access/{slug}.svg" if f"access/{slug}.svg" in static else "access/default.svg").url,
+        number=words.number,
+        feed_links=lambda thing: subscribe.feed_links(site, thing),
+    ).items()})
+    env.filters.update(
+        url=lambda thing, kind="page": urls.route(thing, kind).url,
+        static=lambda path: urls.static(path).url,
+        media=lambda path: urls.media(path).url,
         contact_links=contact_links,
         place_of=lambda view: places[view.task.place],
         category_of=lambda view: site.category(view.task.category),
         access_of=lambda slugs: [site.access_tag(s) for s in slugs],
         signup_url=lambda view: seo.signup_url(site, places[view.task.place], view),
+        sign_up=lambda view: seo.sign_up(site, places[view.task.place], view),
         osm_url=osm_url,
+        address_html=address_html,
+        sheet_dates=lambda view: [(urls.sheet(view, o.day).url, o) for o in dated(view)],
         iso=iso,
         by_day=by_day,
-        number=words.number,
         # Search and filters: month values, sort key, who is searchable.
         months=lambda view: view.months,
         month_options=month_options,
@@ -171,14 +181,19 @@ def _environment(theme: Theme, site: Site, places: dict[str, Place], words: Word
         # Search engines and sharing (seo.py): JSON-LD, plain descriptions, share links.
         event_jsonld=lambda view: seo.event_jsonld(site, places[view.task.place], view),
         summary=summary,
+        shareable=seo.shareable,
         share_links=lambda view: seo.share_links(site, view),
         embed_snippet=lambda place: seo.embed_snippet(site, place),
-        # Calendar apps (subscribe.py): feed subscribe links, Google Calendar event link.
-        feed_links=lambda thing: subscribe.feed_links(site, thing),
+        # Calendar apps (subscribe.py): the Google Calendar event link.
         google_event=lambda view: subscribe.google_event_url(site, places[view.task.place], view),
         card=_card,
     )
     return env
+
+
+def _at_render_time(function):
+    """The filter, marked as reading the render context, so Jinja2 never folds it into code."""
+    return pass_context(lambda context, *args, **kwargs: function(*args, **kwargs))
 
 
 @pass_context
@@ -206,11 +221,21 @@ def contact_links(text: str) -> Markup:
         if "@" in found:
             href = "mailto:" + found
         else:
-            href = "tel:" + re.sub(r"[^0-9+]", "", found)  # the very digits shown
+            href = tel_href(found)
         pieces.append(Markup('<a href="{}">{}</a>').format(href, found))
         last = match.end()
     pieces.append(escape(text[last:]))
     return Markup("").join(pieces)
+
+
+def address_html(place: Place) -> Markup:
+    """The address with microformats2 h-card parts (street, postcode, town) when it splits."""
+    parts = seo.postal_address(place, None)
+    if "postalCode" not in parts:
+        return Markup('<span class="p-street-address">{}</span>').format(place.address)
+    return Markup('<span class="p-street-address">{}</span>, <span class="p-postal-code">{}</span> '
+                  '<span class="p-locality">{}</span>').format(
+        parts["streetAddress"], parts["postalCode"], parts["addressLocality"])
 
 
 def osm_url(place: Place) -> str | None:

@@ -82,11 +82,11 @@ UI = {
         "feed_signup_page": "Inschrijven: zie de pagina van de taak.",
         "sub_page_title": "Taken in je agenda",
         "sub_page_intro": "Je kan de taken van de doe-plekken in de agenda op je gsm, tablet of computer zetten. Dat heet abonneren. Nieuwe taken komen er dan vanzelf bij. Gaat een taak niet door, dan zie je dat ook in je agenda.",
-        "sub_page_choose": "1. Kies welke taken je wil zien",
+        "sub_page_choose": "2. Kies welke taken je wil zien",
         "sub_page_all": "Alle taken",
         "sub_page_places": "Alleen de taken van één doe-plek",
         "sub_page_categories": "Alleen één soort werk",
-        "sub_page_how": "2. Zet ze in je agenda",
+        "sub_page_how": "1. Zo zet je taken in je agenda",
         "sub_google_title": "Op een Android-gsm of met Google Agenda",
         "sub_google_steps": "Klik bij de agenda die je wil op „Google Agenda”.\nLog in met je Google-account als dat gevraagd wordt. Dat lukt het best op een computer.\nKlik op „Toevoegen”.\nOp je gsm: open de app Google Agenda. De nieuwe agenda staat in het menu, onder je andere agenda's. Zie je hem niet? Zet „Synchroniseren” aan bij de instellingen van die agenda.",
         "sub_google_slow": "Let op: Google Agenda kijkt maar om de 8 tot 24 uur of er iets veranderd is. Een nieuwe of afgelaste taak zie je daar dus soms pas een dag later. Twijfel je? Kijk op deze website.",
@@ -166,6 +166,46 @@ UI = {
         "results_none": "Geen taken gevonden. Probeer een ander woord of minder filters.",
         "results_one": "1 taak gevonden",
         "results_many": "{n} taken gevonden",
+        # Issue 17: signing up from a phone or on paper, the reserve list, access pages, feeds.
+        "menu_open": "Menu",
+        "finder_nojs": "Zoek per doe-plek, soort werk of toegankelijkheid",
+        "signup_call": "Bel om je in te schrijven",
+        "signup_or_call": "of bel",
+        "waitlist": "Zet me op de reservelijst",
+        "waitlist_mail": "Zet me op de reservelijst (mail)",
+        "waitlist_phone": "Zet me op de reservelijst (bel)",
+        "waiting": "{n} op de reservelijst",
+        "signup_closed_full_waitlist": "Deze taak is volzet. Zet je op de reservelijst: valt er iemand weg, dan laten we het je weten.",
+        "feed_waitlist": "Reservelijst",
+        "poster_more": "meer info: scan de code",
+        "poster_more_place": "En nog meer taken: scan de code",
+        "poster_scan_me": "Scan mij",
+        "poster_or_go": "of surf naar",
+        "poster_call": "of bel",
+        "sheet": "Inschrijflijst",
+        "sheet_print": "Inschrijflijst afdrukken",
+        "sheet_dates": "Een inschrijflijst per datum:",
+        "sheet_intro": "Geen gsm of e-mail? Schrijf je hier in met je naam en je telefoonnummer.",
+        "sheet_number": "Nr.",
+        "sheet_name": "Naam",
+        "sheet_phone": "Telefoon",
+        "sheet_bring": "Ik breng … mensen mee",
+        "sheet_hours": "Uren",
+        "sheet_hours_hint": "(invullen na afloop)",
+        "sheet_page": "Blad {n} van {total}",
+        "sheet_result": "Na afloop: tel de deelnemers en de uren, en zet ze bij result: participants en hours.",
+        "sheet_hint": "A4, staand. Elk blad heeft {rows} rijen; een taak met meer plaatsen krijgt meer bladen.",
+        "access_title": "Toegankelijk: {label}",
+        "access_intro": "Alle taken met het label „{label}”. Een dagcentrum, school of vereniging kan ze in zijn agenda zetten: zie Abonneer hieronder.",
+        "sub_page_access": "Alleen taken met een label voor toegankelijkheid",
+        "sub_page_how_intro": "Kies je toestel hieronder en volg de stappen. De agenda's om te kiezen staan daarna, onder 2.",
+        "sub_web_title": "Voor websites en andere taakborden",
+        "sub_web_text": "Een gemeente, een vrijwilligerspunt of een andere doe-plek kan deze taken op zijn eigen website tonen, ze worden vanzelf bijgewerkt. Een programma leest ze uit:",
+        "sub_web_json": "JSON Feed van alle taken (met plaats, uur, toegankelijkheid en inschrijflink):",
+        "sub_web_json_place": "Per doe-plek:",
+        "sub_web_atom": "Atom-feed van nieuwe taken (voor feedlezers):",
+        "impact_chart_months": "Deelnemers per maand in {year}",
+        "impact_chart_text": "{label}: {n} deelnemers",
     },
     "en": {
         "skip": "Skip to content",
@@ -234,11 +274,11 @@ UI = {
         "feed_signup_page": "Sign up: see the task's page.",
         "sub_page_title": "Tasks in your calendar",
         "sub_page_intro": "You can put the tasks of the doe-plekken in the calendar on your phone, tablet or computer. This is called subscribing. New tasks then appear by themselves. When a task is cancelled, your calendar shows that too.",
-        "sub_page_choose": "1. Choose which tasks you want to see",
+        "sub_page_choose": "2. Choose which tasks you want to see",
         "sub_page_all": "All tasks",
         "sub_page_places": "Only the tasks of one place",
         "sub_page_categories": "Only one kind of work",
-        "sub_page_how": "2. Put them in your calendar",
+        "sub_page_how": "1. How to put tasks in your calendar",
         "sub_google_title": "On an Android phone or with Google Calendar",
         "sub_google_steps": "Next to the calendar you want, click “Google Calendar”.\nSign in with your Google account if asked. This works best on a computer.\nClick “Add”.\nOn your phone: open the Google Calendar app. The new calendar is in the menu, under your other calendars. Don't see it? Turn on “Sync” in that calendar's settings.",
         "sub_google_slow": "Note: Google Calendar only checks for changes every 8 to 24 hours. A new or cancelled task may show up there a day later. In doubt? Check this website.",
@@ -318,6 +358,46 @@ UI = {
         "results_none": "No tasks found. Try another word or fewer filters.",
         "results_one": "1 task found",
         "results_many": "{n} tasks found",
+        # Issue 17: signing up from a phone or on paper, the reserve list, access pages, feeds.
+        "menu_open": "Menu",
+        "finder_nojs": "Find tasks by place, kind of work or accessibility",
+        "signup_call": "Call to sign up",
+        "signup_or_call": "or call",
+        "waitlist": "Put me on the reserve list",
+        "waitlist_mail": "Put me on the reserve list (e-mail)",
+        "waitlist_phone": "Put me on the reserve list (call)",
+        "waiting": "{n} on the reserve list",
+        "signup_closed_full_waitlist": "This task is full. Put yourself on the reserve list: if someone drops out, we will let you know.",
+        "feed_waitlist": "Reserve list",
+        "poster_more": "more info: scan the code",
+        "poster_more_place": "And more tasks: scan the code",
+        "poster_scan_me": "Scan me",
+        "poster_or_go": "or go to",
+        "poster_call": "or call",
+        "sheet": "Sign-up sheet",
+        "sheet_print": "Print a sign-up sheet",
+        "sheet_dates": "A sign-up sheet for each date:",
+        "sheet_intro": "No phone or e-mail? Sign up here with your name and phone number.",
+        "sheet_number": "No.",
+        "sheet_name": "Name",
+        "sheet_phone": "Phone",
+        "sheet_bring": "I bring … people along",
+        "sheet_hours": "Hours",
+        "sheet_hours_hint": "(filled in afterwards)",
+        "sheet_page": "Sheet {n} of {total}",
+        "sheet_result": "Afterwards: count the participants and the hours, and write them under result: participants and hours.",
+        "sheet_hint": "A4, portrait. Each sheet has {rows} rows; a task with more places gets more sheets.",
+        "access_title": "Accessible: {label}",
+        "access_intro": "Every task labelled “{label}”. A day centre, school or association can put them in its calendar: see Subscribe below.",
+        "sub_page_access": "Only tasks with an accessibility label",
+        "sub_page_how_intro": "Pick your device below and follow the steps. The calendars to choose from follow, under 2.",
+        "sub_web_title": "For websites and other task boards",
+        "sub_web_text": "A municipality, a volunteer desk or another doe-plek can show these tasks on its own website, kept up to date by themselves. A program reads them from:",
+        "sub_web_json": "JSON Feed of every task (with place, time, accessibility and sign-up link):",
+        "sub_web_json_place": "Per place:",
+        "sub_web_atom": "Atom feed of new tasks (for feed readers):",
+        "impact_chart_months": "Participants per month in {year}",
+        "impact_chart_text": "{label}: {n} participants",
     },
 }
 
@@ -361,6 +441,7 @@ EDITOR = {
         "status_full": "volzet",
         "status_cancelled": "gaat niet door",
         "signup": ("Inschrijflink", "Niet verplicht (dan geldt de link van de site). Begint met https://, mailto: of tel:. Mag {title}, {date}, {time}, {place}, {slug} of {url} bevatten."),
+        "waitlist": ("Reservelijst", "Niet verplicht. Als de taak volzet is: de link naar het formulier van de reservelijst (zoals de inschrijflink), of hoeveel mensen er al op de reservelijst staan (een getal)."),
         "reward": ("Beloning", "Gemeenschapsmunten per persoon, bv. 2.5 (met een punt)."),
         "contact": ("Contact", "Naam, telefoon, e-mail."),
         "image": ("Foto", "Een .jpg, .jpeg, .png, .webp, .gif of .svg in content/images/."),
@@ -380,6 +461,7 @@ EDITOR = {
         "place_body": ("Uitleg", "Over de plek, in gewone tekst."),
         # Decap shows them as "<label> komt niet overeen met het patroon: <this>.": no full stop.
         "bad_signup": "Een inschrijflink begint met https://, mailto: of tel: en gebruikt alleen {title}, {date}, {time}, {place}, {slug} of {url}",
+        "bad_waitlist": "Een getal (hoeveel mensen er op de reservelijst staan), of een link zoals de inschrijflink",
         "bad_url": "Een website begint met https:// of http://",
         "commit_create": "Nieuw in {{collection}}: {{slug}}",
         "commit_update": "Aangepast in {{collection}}: {{slug}}",
@@ -426,6 +508,7 @@ EDITOR = {
         "status_full": "full",
         "status_cancelled": "cancelled",
         "signup": ("Sign-up link", "Optional (the site's link is used without it). Starts with https://, mailto: or tel:. May hold {title}, {date}, {time}, {place}, {slug} or {url}."),
+        "waitlist": ("Reserve list", "Optional. When the task is full: the link to the reserve-list form (like the sign-up link), or how many people are on the reserve list already (a number)."),
         "reward": ("Reward", "Community currency per person, e.g. 2.5 (with a point)."),
         "contact": ("Contact", "Name, phone, e-mail."),
         "image": ("Photo", "A .jpg, .jpeg, .png, .webp, .gif or .svg in content/images/."),
@@ -444,6 +527,7 @@ EDITOR = {
         "opening": ("Open", "Opening hours, as text."),
         "place_body": ("Description", "About the place, in plain text."),
         "bad_signup": "A sign-up link starts with https://, mailto: or tel: and uses only {title}, {date}, {time}, {place}, {slug} or {url}",
+        "bad_waitlist": "A number (how many are on the reserve list), or a link like the sign-up link",
         "bad_url": "A website starts with https:// or http://",
         "commit_create": "New in {{collection}}: {{slug}}",
         "commit_update": "Changed in {{collection}}: {{slug}}",
@@ -516,6 +600,10 @@ class Words:
         """december 2026"""
         return format_date(day, "LLLL y", locale=self.locale)
 
+    def month_name(self, month: int) -> str:
+        """januari: a month on its own, as in a chart of one year."""
+        return format_date(date(2000, month, 1), "LLLL", locale=self.locale)
+
     def short_day(self, day: date) -> str:
         """16 januari 2027"""
         return format_date(day, "d MMMM y", locale=self.locale)
@@ -544,6 +632,22 @@ class Words:
             return f"{self.day(start.date())}, {self.hours(start, end)}"
         return (f"{self.day(start.date())}, {self.clock(start)}{suffix} – "
                 f"{self.day(end.date())}, {self.clock(end)}{suffix}")
+
+    def short_when(self, occurrence: Occurrence, repeat: Repeat | None = None, year: bool = False) -> str:
+        """za 5 dec · 9.30 uur, or elke zaterdag · 9.30 uur: one line of a tear-off strip
+        (with `year`: za 5 dec 2026, for a list that spans more than one year)."""
+        start = occurrence.start
+        if repeat is not None:
+            once, many = _REPEAT[self.language][repeat.freq]
+            day = (once if repeat.interval == 1 else many).format(
+                n=repeat.interval, weekday=format_date(occurrence.day, "EEEE", locale=self.locale),
+                day=occurrence.day.day)
+        else:
+            day = format_date(occurrence.day, "EEE d MMM y" if year else "EEE d MMM", locale=self.locale)
+        if not isinstance(start, datetime):
+            return day
+        suffix = " uur" if self.language == "nl" else ""
+        return f"{day} · {self.clock(start)}{suffix}"
 
     def time_only(self, occurrence: Occurrence) -> str:
         """The time part alone, for cards under a day heading."""

@@ -322,16 +322,26 @@
     apply(readForm());
   });
 
-  // Filters fold away on a phone (the tasks stay in view) but are open on a wide screen,
-  // and whenever one of them is set (a shared link such as /?place=t-hof).
+  // The search folds away on a phone (the tasks stay in view) but is open on a wide screen,
+  // and whenever a search or a filter is set (a shared link such as /?place=t-hof); the
+  // filters inside it likewise.
   function openFilters(state) {
+    var wide = window.matchMedia("(min-width: 40rem)").matches;
+    var finder = document.getElementById("finder");
     var more = document.getElementById("search-more");
     var set = FIELDS.some(function (name) { return name !== "q" && state[name]; });
-    if (more && (set || window.matchMedia("(min-width: 40rem)").matches)) {
+    if (finder && (wide || set || state.q)) {
+      finder.open = true;
+    }
+    if (more && (set || wide)) {
       more.open = true;
     }
   }
 
+  var noScript = document.getElementById("finder-nojs"); // what the fold offers without this script
+  if (noScript) {
+    noScript.hidden = true;
+  }
   fillForm(readUrl());
   openFilters(readUrl());
   form.hidden = false;
