@@ -10,9 +10,11 @@ for itself by the key of the recipe that made it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import pickle
+from datetime import date, datetime, time, timedelta
 
 from ..model import Place, Site, Task, TaskView
 from ..recipe import Recipe
@@ -20,6 +22,8 @@ from ..render.templates import Templates
 
 # Records shared by many recipes: pickled once per build, then replaced by their digest.
 _SHARED = (Site, Place, Task, TaskView)
+# Values that hold no record: pickled as they are.
+_PLAIN = frozenset({int, float, bool, type(None), bytes, date, datetime, time, timedelta})
 
 
 def _digest_of(digest: bytes) -> None:
@@ -31,6 +35,8 @@ class Keyer:
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
+        self._tuples: dict[int, tuple[tuple, bytes]] = {}
+        self._fields: dict[type, tuple[str, ...]] = {}  # dataclass → its field names  # id → (the tuple, its part of a key)
         self.recipe_keys: set[bytes] = set()  # every recipe key made this build: what is in use
         self._table = {kind: self._reduce_shared for kind in _SHARED}
         self._table[Recipe] = lambda made: (_digest_of, (self.key(made),))
@@ -65,14 +71,42 @@ class Keyer:
         return key
 
     def _part(self, value) -> bytes:
-        """One argument's bytes in a key, each part delimited: a digest, a tuple of parts, or a pickle."""
+        """One argument's bytes in a key, each part delimited: a digest, text, a tuple of parts,
+        or (any other value) its pickle. Text and tuples are common enough to skip the pickler."""
         kind = type(value)
-        if kind in _SHARED or kind is Recipe or kind is Templates:
-            return b"D" + (self.key(value) if kind is Recipe else self.digest(value))
-        if kind is tuple and value and type(value[0]) in _DIGESTED:  # lists of views, cards, events
-            return b"T%d;" % len(value) + b"".join(map(self._part, value))
-        data = self._pickled(value)
+        if kind is Recipe:
+            return b"D" + self.key(value)
+        if kind in _SHARED or kind is Templates:
+            return b"D" + self.digest(value)
+        if kind is str:
+            data = value.encode("utf-8", "surrogatepass")
+            return b"S%d;" % len(data) + data
+        if kind is tuple:
+            known = self._tuples.get(id(value))
+            if known is not None and known[0] is value:  # a tuple shared by many recipes (the place slugs)
+                return known[1]
+            part = b"T%d;" % len(value) + b"".join(map(self._part, value))
+            if len(value) > 4:
+                self._tuples[id(value)] = (value, part)
+            return part
+        if kind in _PLAIN:  # no record can hide inside: the pickler's own bytes, without our table
+            data = pickle.dumps(value, protocol=5)
+        elif kind in self._fields or dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._fields_part(value)  # a small record of ours: an occurrence, a file's text
+        elif kind is dict:  # in its order (a dict of ours is made in a fixed order)
+            return b"M%d;" % len(value) + b"".join(self._part(k) + self._part(v) for k, v in value.items())
+        else:
+            data = self._pickled(value)
         return b"P%d;" % len(data) + data
+
+    def _fields_part(self, value) -> bytes:
+        """A dataclass instance by its class and the parts of all its fields, in order."""
+        kind = type(value)
+        names = self._fields.get(kind)
+        if names is None:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return (b"C" + f"{kind.__module__}.{kind.__qualname__}".encode() + b";"
+                + b"".join(self._part(getattr(value, name)) for name in names))
 
     def digest(self, value: object) -> bytes:
         known = self._known.get(id(value))
@@ -81,6 +115,8 @@ class Keyer:
         if type(value) is Templates:
             # The theme's files (its fingerprint), and the site settings and places it shows.
             digest = hashlib.sha256(value.fingerprint + self.digest(value.site) + self.digest(value.places)).digest()
+        elif type(value) is dict:
+            digest = hashlib.sha256(self._part(value)).digest()
         else:
             digest = hashlib.sha256(self._pickled(value, top=value)).digest()
         self._known[id(value)] = (value, digest)
@@ -106,5 +142,3 @@ class Keyer:
             return record.__reduce_ex__(5)
         return _digest_of, (self.digest(record),)
 
-
-_DIGESTED = (*_SHARED, Recipe, Templates)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -37,7 +38,7 @@ class Pool:
         self._executor: ProcessPoolExecutor | None = None
 
     def worth_it(self, count: int) -> bool:
-        return self.jobs > 1 and count >= PARALLEL_FROM
+        return self.jobs > 1 and count >= PARALLEL_FROM and _main_can_be_imported()
 
     def map(self, recipes: list[Recipe], paths: list[str | None], staging: Path | None) -> list:
         """Each recipe's value, in order.
@@ -60,6 +61,13 @@ class Pool:
         if self._executor is not None:
             self._executor.shutdown()
             self._executor = None
+
+
+def _main_can_be_imported() -> bool:
+    """Workers start by importing the main module: not possible for code typed in (`python -`)."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None and getattr(main, "__spec__", None) is not None or bool(path and os.path.exists(path))
 
 
 def _make_chunk(chunk: tuple[list[Recipe], list[str | None]], staging: Path | None) -> list:

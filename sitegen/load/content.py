@@ -204,7 +204,7 @@ def _read_folder(root: Path, folder: str, problems: Problems) -> list[tuple[str,
         if name in twins:
             problems.add(path, 1, messages.case_twin(path, f"{folder}/{twins[name]}"))
             continue
-        if points_outside(entry.path, root / "content"):
+        if entry.is_symlink() and points_outside(entry.path, root / "content"):  # (its folder is inside)
             problems.add(path, 1, messages.link_outside(path))
             continue
         if not name.endswith(".md"):

@@ -16,6 +16,7 @@ from .. import urls
 from ..load.content import STATUSES
 from ..load.links import PLACEHOLDERS, SIGNUP_SCHEMES
 from ..model import Site, SiteModel
+from ..recipe import Outputs, recipe
 from ..render.words import EDITOR
 from ..when import FREQUENCIES
 
@@ -35,10 +36,10 @@ _SIGNUP_PATTERN = ("^(?:" + "|".join(f"{scheme}://" if scheme == "https" else f"
 _URL_PATTERN = r"^https?://[^\s/]+"
 
 
-def render_admin(model: SiteModel) -> dict[str, bytes]:
-    """The editor's page and config.yml (output path → bytes)."""
-    return {urls.route("admin").path: admin_page(model.site),
-            urls.route("admin-config").path: admin_config_yaml(model.site)}
+def render_admin(model: SiteModel) -> Outputs:
+    """The editor's page and config.yml (output path → recipe)."""
+    return {urls.route("admin").path: recipe(admin_page, model.site),
+            urls.route("admin-config").path: recipe(admin_config_yaml, model.site)}
 
 
 def admin_page(site: Site) -> bytes:

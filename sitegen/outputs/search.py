@@ -45,12 +45,10 @@ UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js
                     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"})
 # A merged shard is only data: the primary bundle's script and WebAssembly search it.
 MERGED_ONLY = ("pagefind-entry.json", "index/", "filter/", "fragment/")
-# Pages per shard (at least), and at most this many shards. Measured at 10 000 tasks (≈ 5 500
-# searchable pages, 2 cores): one edit re-indexes its shard in 0.7 s with 8 shards, 0.4 s
-# with 16, 0.2 s with 32, 0.18 s with 55; a cold index takes about as long with 1 to 32
-# shards (the binary starts in ≈ 10 ms), longer with 55. The board's first search
-# (loading every shard) took ≈ 1.0–1.3 s with 8 or 16 shards and ≈ 0.65 s with 32.
-PAGES_PER_SHARD = 170
+# Pages per shard (at least), and at most this many shards: an edit re-indexes one shard,
+# so smaller shards make an edit's Pagefind run shorter, while the board's first search
+# loads every shard (README, "Zoeken", has the measurements).
+PAGES_PER_SHARD = 64
 MAX_SHARDS = 32
 STAGING_PREFIX = "sitegen-search-"
 
