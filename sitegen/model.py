@@ -253,29 +253,27 @@ class SiteModel:
         return tuple(sorted((v for v in self.tasks if v.past),
                             key=lambda v: sort_key(v.next), reverse=True))
 
-    def group(self) -> None:
-        """Make the upcoming list and the by-place and by-category groups now: made before a
-        fork, they are made once (after it, each process made its own, touching every task:
-        ≈ 40 ms of copy-on-write faults at 10 000 tasks)."""
-        self.upcoming
-        self._by("place")
-        self._by("category")
-
     def at_place(self, slug: str) -> tuple[TaskView, ...]:
-        return self._by("place").get(slug, ())
+        return self._by_place.get(slug, ())
 
     def in_category(self, slug: str) -> tuple[TaskView, ...]:
-        return self._by("category").get(slug, ())
+        return self._by_category.get(slug, ())
 
-    def _by(self, key: str) -> dict[str, tuple[TaskView, ...]]:
-        # Grouped once: scanning every task per place costs 12 s at 10 000 tasks and 500 places.
-        groups = self.__dict__.setdefault("_groups", {})
-        if key not in groups:
-            found: dict[str, list[TaskView]] = {}
-            for view in self.tasks:
-                found.setdefault(getattr(view.task, key), []).append(view)
-            groups[key] = {slug: tuple(views) for slug, views in found.items()}
-        return groups[key]
+    @cached_property
+    def _by_place(self) -> dict[str, tuple[TaskView, ...]]:
+        return _grouped(self.tasks, lambda view: view.task.place)
+
+    @cached_property
+    def _by_category(self) -> dict[str, tuple[TaskView, ...]]:
+        return _grouped(self.tasks, lambda view: view.task.category)
+
+
+def _grouped(views, key) -> dict[str, tuple[TaskView, ...]]:
+    """The views by a key, each group in the views' order (one pass, not one per place)."""
+    found: dict[str, list[TaskView]] = {}
+    for view in views:
+        found.setdefault(key(view), []).append(view)
+    return {slug: tuple(group) for slug, group in found.items()}
 
 
 def sort_key(occurrence: Occurrence) -> tuple:

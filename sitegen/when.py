@@ -9,7 +9,8 @@ error; one that happens twice (fall-back) means its first occurrence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -172,15 +173,15 @@ class Schedule:
     start: Moment
     end: Moment
     repeat: Repeat | None = None
-    # Occurrences of a repeat with an end (they do not depend on the build moment),
-    # made once when loading: they travel with the task in the build cache, and placing
-    # 10 000 tasks in time no longer walks their repeat rules (≈ 0.1 s a build).
-    fixed: tuple[Occurrence, ...] | None = field(default=None, init=False, compare=False, repr=False)
 
-    def __post_init__(self):
+    @cached_property
+    def fixed(self) -> tuple[Occurrence, ...] | None:
+        """The occurrences of a repeat with an end: they do not depend on the build moment, so
+        made once (when loading checks their number) they travel with the remembered task."""
         # (No repeat: nothing to walk. Both until and count: a content mistake loading reports.)
         if self.repeat is not None and (self.repeat.until is None) != (self.repeat.count is None):
-            object.__setattr__(self, "fixed", self._occurrences(None))
+            return self._occurrences(None)
+        return None
 
     @property
     def all_day(self) -> bool:

@@ -267,6 +267,7 @@ def test_a_bounded_schedule_carries_its_occurrences_so_a_remembered_task_walks_n
     start = datetime(2027, 1, 16, 9, 30, tzinfo=BRUSSELS)
     schedule = Schedule(start, start + timedelta(hours=2), Repeat("weekly", count=3))
     endless = Schedule(start, start + timedelta(hours=2), Repeat("weekly"))
+    assert len(schedule.fixed) == 3  # loading asks for them (to check how many there are)
     remembered = pickle.loads(pickle.dumps(schedule))  # as the build cache hands it back
 
     def no_rule(*args, **kwargs):

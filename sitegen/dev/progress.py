@@ -9,7 +9,7 @@ import time
 from .. import messages
 
 SHOW_AFTER = 1.0  # seconds: quicker builds show no bar at all
-# Where each stage starts, as a share of a typical build (measured at 10 000 tasks).
+# Where each stage starts, as a share of a typical build (roughly, in a big cold build).
 _STAGES = {"load": (0.0, "reading content"), "render": (0.25, "rendering task pages, feeds and posters"),
            "site": (0.7, "rendering lists and feeds, indexing for search"), "write": (0.95, "writing files")}
 _WIDTH = 24

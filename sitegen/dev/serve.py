@@ -179,7 +179,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
         raise
     server.daemon_threads = True  # open event streams must not keep Ctrl-C waiting
     rebuild = _Rebuilder(options, state, log)
-    # Watching starts first: a save during the first build (30 s at 10 000 tasks) is rebuilt after it.
+    # Watching starts first: a save during the first build (long for a big site) is rebuilt after it.
     watcher = Watcher([options.root / "content", options.root / "theme"], rebuild,
                       ignore=[options.out_dir, options.root / CACHE_DIR])
     watcher.start()

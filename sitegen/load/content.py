@@ -57,10 +57,9 @@ class LoadOptions:
 def build_moment(zone, environ=os.environ, clock: datetime | None = None) -> datetime:
     """The build's "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the start of this hour.
 
-    Every page depends on "now" (what is upcoming, what is past), so a new moment per
-    build would render every page again: builds within the same hour share one moment
-    and reuse each other's pages. A task that just ended may so show as upcoming for up
-    to an hour; the board's script hides it in the browser at its end time.
+    Builds within the same hour share one moment, so what they make is the same (calendar
+    events outside git carry the moment as their DTSTAMP). A task that just ended may so
+    show as upcoming for up to an hour; the board's script hides it at its end time.
     """
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().lstrip("-").isdigit():

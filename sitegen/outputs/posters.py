@@ -23,8 +23,8 @@ from ..recipe import Outputs, recipe
 from ..render.templates import Templates
 from ..shortlinks import breakable, short_link, short_url
 
-# segno's automatic mask choice tries all 8 masks (≈ 2.7 ms a code); a fixed mask costs
-# ≈ 0.5 ms. Every mask is valid and scanners read them all; the spec's penalty only
+# segno's automatic mask choice tries all 8 masks; a fixed mask is several times cheaper.
+# Every mask is valid and scanners read them all; the spec's penalty only
 # avoids patterns that are slightly harder to read. Mask 2 is the one segno picks most
 # often for our URLs (147 of 400 sampled), and tests decode every poster's code.
 QR_MASK = 2
@@ -53,8 +53,8 @@ def _dark_runs_path(matrix) -> str:
     """The SVG path that strokes each row's runs of dark modules, 1 unit thick.
 
     The same bytes as segno's `svg_inline(scale=1, border=QR_BORDER, omitsize=True, ...)`
-    (tests compare them), written from the matrix in one pass: segno's writer walked it
-    module by module, 0.3 ms a code, 3 s of CPU in a 10 000-task cold build.
+    (tests compare them), written from the matrix in one pass: segno's writer walks it
+    module by module, a large share of a cold build's CPU.
     """
     moves = []
     pen_x = pen_y = 0  # where the last stroke ended; moves after the first are relative

@@ -9,9 +9,9 @@ is the bundle at /pagefind/; the board merges the others into it with
 Pagefind's `mergeIndex` (board.js reads their folders from sitegen-urls.json).
 
 Each shard is one run of the Pagefind binary (`pagefind_bin`) over a staging
-folder on tmpfs: measured at 10 000 tasks it indexes in ≈ 60 % of the time of
-the Python API's `add_directory`, which also waits on a pipe per call; and
-per-record API calls cost ≈ 0.1 s each (MEASUREMENTS.md). The index comes back
+folder on tmpfs: faster than the Python API's `add_directory`, which also waits
+on a pipe per call, and far faster than per-record API calls (the README's
+performance section has the figures). The index comes back
 as bytes, so the build still writes nothing to public/ until every stage has
 succeeded, and is put in a stable order (pagefind_stable.py) so the same
 content gives the same bytes.
@@ -160,7 +160,7 @@ def staged(html: bytes) -> bytes:
 
     Everything it indexes is inside `data-pagefind-body` (in `<main>`), and it takes the
     title from the first `<h1>` there; leaving out the head, navigation and footer gives
-    the same index for ≈ 7 % less of Pagefind's time (measured at 10 000 tasks).
+    the same index for less of Pagefind's time.
     """
     tag = html.find(b"<html")
     tag_end = html.find(b">", tag)
@@ -209,8 +209,8 @@ def result_urls(bundle: dict[str, bytes]) -> dict[str, str]:
     """Each Pagefind result id (its fragment's name) → the task page's URL.
 
     With it the board turns a search's result ids into cards at once, instead of fetching
-    one fragment per result (or asking Pagefind for per-page filter counts, measured
-    slower: ≈ 0.2–0.5 s for 5 000 matches).
+    one fragment per result (or asking Pagefind for per-page filter counts, which is
+    slower for many matches).
     """
     found = {}
     for path, data in bundle.items():
@@ -236,8 +236,7 @@ def _binary() -> str:
     PAGEFIND_BINARY_PATH, else the binary `pagefind[bin]` (or its extended variant)
     installed, else `pagefind_extended` or `pagefind` on PATH.
 
-    Not by calling it: pagefind.service imports asyncio, 20 ms of every build's start
-    (40 ms inside a one-edit build at 10 000 tasks, where it competes with the pages).
+    Not by calling it: pagefind.service imports asyncio, a cost at every build's start.
     """
     configured = os.environ.get("PAGEFIND_BINARY_PATH")
     if configured is not None:

@@ -563,9 +563,8 @@ _REPEAT = {
 }
 
 
-# Remembered: a build says the same few hundred days and amounts tens of thousands of times
-# (cards, pages, posters, feeds); babel takes 5 µs and more each (≈ 0.95 s of CPU in a
-# 10 000-task cold build), a remembered one 0.5 µs.
+# Remembered: a build says the same few hundred days and amounts many thousands of times
+# (cards, pages, posters, feeds), and Babel's formatting is the costly part of each.
 @lru_cache(maxsize=8192)
 def format_date(day: date, pattern: str, *, locale: str) -> str:
     from babel.dates import format_date  # here: a build whose pages are all remembered never needs it
