@@ -83,12 +83,13 @@ class Engine:
         keys = [self.keyer.key(r) for r in recipes]
         missing: dict[bytes, Recipe] = {}
         for made, key in zip(recipes, keys):
-            if key not in missing and self.store.get(key) is MISSING:
+            if key not in missing and self.store.get(key, made.name) is MISSING:
                 missing[key] = made
         if missing:
-            for key, value in zip(missing, self._call([self._resolved(r) for r in self._prepared(missing.values())])):
-                self.store.put(key, value)
-        values = [self.store.get(key) for key in keys]
+            todo = self._prepared(missing.values())
+            for key, made, value in zip(missing, todo, self._call([self._resolved(r) for r in todo])):
+                self.store.put(key, made.name, value)
+        values = [self.store.get(key, made.name) for key, made in zip(keys, recipes)]
         for value, key in zip(values, keys):
             self.keyer.know(value, key)
         return values
@@ -106,7 +107,8 @@ class Engine:
         def value(argument):
             if isinstance(argument, Recipe):
                 path = self._outputs.get(id(argument))
-                return self._output_bytes(path) if path is not None else self.store.get(self.keyer.key(argument))
+                return (self._output_bytes(path) if path is not None
+                        else self.store.get(self.keyer.key(argument), argument.name))
             if type(argument) is tuple and any(isinstance(item, Recipe) for item in argument):
                 return tuple(value(item) for item in argument)
             return argument
@@ -169,8 +171,8 @@ class Engine:
         with ThreadPoolExecutor(max_workers=2) as threads:
             started = self._start_waiting([n for how in late.values() for n in self._needing_outputs(how)], threads)
             self._make_outputs({path: how for path, how in early.items() if path not in needed})
-            for key, future in started.items():
-                self.store.put(key, future.result())
+            for key, (waiting, future) in started.items():
+                self.store.put(key, waiting.name, future.result())
         self._make_outputs(late)
         return made
 
@@ -180,8 +182,8 @@ class Engine:
         for made in recipes:
             key = self.keyer.key(made)
             if (getattr(made.function, "waits_on_a_program", False) and key not in started
-                    and self.store.get(key) is MISSING):
-                started[key] = threads.submit(self._resolved(self._prepared([made])[0]).make)
+                    and self.store.get(key, made.name) is MISSING):
+                started[key] = (made, threads.submit(self._resolved(self._prepared([made])[0]).make))
         return started
 
     def _outputs_needed(self, made: Recipe, found: set[str]) -> None:

@@ -1,8 +1,9 @@
 """`.sitegen-cache/`: what earlier builds made, kept on disk, safe to delete at any time.
 
 Two tables: `values` (recipe key → the value it made: loaded files, Markdown bodies,
-cards, events, QR codes, search shards), split by key into SHARDS files read when first
-needed; and `outputs` (the output folder's manifest: each output's recipe key and the
+cards, events, QR codes, search shards), kept apart for each recipe function and split by
+key into SHARDS files, read when first needed (a build whose posters are unchanged never
+reads a QR code, one whose files all loaded as before never reads a Markdown body); and `outputs` (the output folder's manifest: each output's recipe key and the
 sha256, size and mtime of the files it wrote). Every file starts with a header naming
 the format and the code fingerprint, then the sha256 of its payload: a file that is
 truncated, damaged, from another version or unreadable is ignored and made again, never
@@ -34,22 +35,23 @@ class Store:
     def __init__(self, folder: Path | None, fingerprint: bytes, read_only: bool = False):
         self.folder, self.fingerprint, self.read_only = folder, fingerprint, read_only
         self.warnings: list[str] = []
-        self._shards: dict[int, dict] = {}  # shard → entries as on disk (read when first needed)
-        self._new: dict[int, dict] = {}  # shard → entries this build made
+        self._shards: dict[str, dict] = {}  # shard file → entries as on disk (read when first needed)
+        self._new: dict[str, dict] = {}  # shard file → entries this build made
         self._outputs: dict | None = None
 
     # -- values ----------------------------------------------------------------------
-    def get(self, key: bytes):
-        shard = key[0] % SHARDS
+    def get(self, key: bytes, function: str):
+        """The value of the recipe of `function` (its qualified name) with this key, or MISSING."""
+        shard = _shard_name(function, key)
         found = self._new.get(shard, {}).get(key, MISSING)
         return found if found is not MISSING else self._shard(shard).get(key, MISSING)
 
-    def put(self, key: bytes, value) -> None:
-        self._new.setdefault(key[0] % SHARDS, {})[key] = value
+    def put(self, key: bytes, function: str, value) -> None:
+        self._new.setdefault(_shard_name(function, key), {})[key] = value
 
-    def _shard(self, shard: int) -> dict:
+    def _shard(self, shard: str) -> dict:
         if shard not in self._shards:
-            self._shards[shard] = self._read(f"values.{shard:02d}") or {}
+            self._shards[shard] = self._read(shard) or {}
         return self._shards[shard]
 
     # -- the output manifest ------------------------------------------------------------
@@ -70,7 +72,7 @@ class Store:
             kept = {key: value for key, value in self._shard(shard).items() if key in live}
             kept.update(entries)
             self._shards[shard] = kept
-            self._write(f"values.{shard:02d}", kept)
+            self._write(shard, kept)
         self._new = {}
 
     def _path(self, name: str) -> Path:
@@ -121,3 +123,9 @@ class Store:
         reason = os.strerror(error.errno).lower() if error.errno else str(error)
         if self.folder is not None and not self.warnings:  # the first reason says it
             self.warnings.append(messages.cannot_cache(f"{self.folder.name}/", reason))
+
+
+def _shard_name(function: str, key: bytes) -> str:
+    """The file of a recipe's value: `values.<function>.<nn>` (its module and name, shortened)."""
+    module, _, name = function.rpartition(".")
+    return f"values.{module.rpartition('.')[2]}-{name}.{key[0] % SHARDS:02d}"
