@@ -210,8 +210,11 @@ def test_only_the_tab_showing_the_edited_page_reloads(server, browser):
                         encoding="utf-8")
         tabs["/tasks/soep/"].wait_for_function("document.body.textContent.includes('veel gember')",
                                                timeout=WAIT * 1000)
+        tabs["/tasks/soep/"].wait_for_load_state("load")
         _until(lambda: not status()["building"], "the full build")
-        time.sleep(1)  # time for a second, unwanted reload
+        # Time for a second, unwanted reload. Playwright's sync API hands over events (the
+        # `load` counts) only inside its own calls, so wait in one, not in time.sleep.
+        tabs["/"].wait_for_timeout(1000)
         assert loads == {"/": 1, "/tasks/soep/": 2}
         assert tabs["/"].evaluate("document.body.textContent.includes('Soep koken')")
         assert errors == []

@@ -1,6 +1,6 @@
 """The code fingerprint: what, besides a recipe's arguments, its result depends on.
 
-Our package's own files, the Python that runs it, every installed distribution (its
+Our package's own files (its code and compiled translations), the Python that runs it, every installed distribution (its
 name and version, as its dist-info folder is named: a new release of any library is a
 new fingerprint) and the time zone database. Everything the engine remembers belongs
 to one fingerprint; another fingerprint starts afresh.
@@ -22,7 +22,7 @@ _TZ_VERSION_FILES = ("tzdata.zi", "+VERSION", "zone1970.tab")
 
 def code_fingerprint() -> bytes:
     digest = hashlib.sha256(FORMAT + sys.version.encode() + b"\0")
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    for path in sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.mo")]):
         digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(b"\0".join(_distributions()))
     digest.update(_tz_database())
