@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -74,15 +75,19 @@ def build(options: BuildOptions, engine: Engine | None = None) -> BuildResult:
     `engine`: one kept between builds (serve); default: a new one on <root>/.sitegen-cache/.
     """
     started = time.perf_counter()
-    with engine or Engine(options.root, cache=options.cache, jobs=options.jobs) as engine:
+    out = options.out_dir
+    with engine or Engine(options.root, cache=options.cache, jobs=options.jobs) as engine, \
+            ThreadPoolExecutor(max_workers=1) as beside:
+        # What the output folder holds now (lost or edited files are made again): its many
+        # stats wait on the system, beside the loading.
+        scanning = beside.submit(scan, out)
         _stage(options, "load")
         model, warnings = load(options, engine)
         _stage(options, "render")
-        out = options.out_dir
         staging = staging_folder(out)
         try:
-            found = scan(out)  # what the output folder holds now: lost or edited files are made again
-            made = engine.files(site_outputs(model, options, engine), out, staging, found)
+            outputs = site_outputs(model, options, engine)
+            made = engine.files(outputs, out, staging, found := scanning.result())
             _stage(options, "write")
             report = write_site(out, _new_files(made), _kept_files(made), staging,
                                 _files_of(engine.previous(out)), found)

@@ -16,23 +16,33 @@ sorted tuples instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 
-@dataclass(frozen=True, eq=False)
 class Recipe:
-    """How to make one value: `function(*arguments)`, each recipe argument made first."""
+    """How to make one value: `function(*arguments)`, each recipe argument made first.
 
-    function: Callable[..., Any]
-    arguments: tuple
+    Not to be changed once made (a plain class with slots: a site has tens of thousands).
+    """
+
+    __slots__ = ("function", "arguments")
+
+    def __init__(self, function: Callable[..., Any], arguments: tuple):
+        self.function, self.arguments = function, arguments
+
+    def __reduce__(self):
+        return Recipe, (self.function, self.arguments)
+
+    def __repr__(self) -> str:
+        return f"recipe({self.name}, …)"
 
     def make(self) -> Any:
         return self.function(*(made(argument) for argument in self.arguments))
 
     @property
     def name(self) -> str:
-        return f"{self.function.__module__}.{self.function.__qualname__}"
+        return _name(self.function)
 
     def nested(self) -> list[Recipe]:
         """The recipes among the arguments (and in tuples of them)."""
@@ -43,6 +53,11 @@ class Recipe:
             elif type(argument) is tuple:
                 found.extend(item for item in argument if isinstance(item, Recipe))
         return found
+
+
+@cache
+def _name(function: Callable[..., Any]) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def recipe(function: Callable[..., Any], *arguments) -> Recipe:
