@@ -175,6 +175,7 @@ def test_a_store_of_other_code_is_not_used(three, monkeypatch):
     monkeypatch.setattr(fingerprint, "FORMAT", b"another version\n")
     three.build()
     assert "task.html" in rendered  # nothing remembered by other code is used
+    assert len(list((three.root / CACHE_DIR).glob("templates-*"))) == 1  # nor kept
 
 
 def test_a_failed_build_leaves_output_and_store_as_they_were(three):

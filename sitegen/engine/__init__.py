@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,6 +243,10 @@ def _bytecode_cache(store: Store) -> FileSystemBytecodeCache | None:
     try:
         if not folder.is_dir():
             folder.mkdir(parents=True, exist_ok=True)
+            # Another version's compiled templates are never read again.
+            for old in store.folder.glob("templates-*"):
+                if old != folder:
+                    shutil.rmtree(old, ignore_errors=True)
     except OSError as error:
         store.fault(error)
         return None
