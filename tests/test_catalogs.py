@@ -16,17 +16,27 @@ from babel.messages.pofile import read_po
 from sitegen.i18n import DOMAINS, LANGUAGES, LOCALE_DIR, N_, Text, _, say
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": (1, 2)}  # as scripts/update-catalogs extracts them
+# As scripts/update-catalogs extracts them (Babel's defaults, N_ with a plural): `_` and
+# `N_` in the code, `_`, `gettext` and `ngettext` in the templates (jinja2.ext.i18n).
+KEYWORDS = {"_": None, "gettext": None, "N_": (1, 2), "ngettext": (1, 2)}
 
 
-def _extracted(domain: str) -> set[str]:
+def _extracted(domain: str, root: Path = ROOT) -> dict[str, set[str]]:
+    """Every message id found in the domain's files → the files that say it."""
     with open(LOCALE_DIR / f"{domain}.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            ROOT, method_map, options_map, keywords=KEYWORDS):
-        found.add(message if isinstance(message, str) else message[0])
+    found = {}
+    for file, _line, message, _comments, _context in extract_from_dir(
+            root, method_map, options_map, keywords=KEYWORDS):
+        found.setdefault(message if isinstance(message, str) else message[0], set()).add(file)
     return found
+
+
+def _untranslated(domain: str, root: Path = ROOT) -> list[str]:
+    catalog = _catalog("nl", domain)
+    return sorted(msgid for msgid in _extracted(domain, root)
+                  if not (entry := catalog.get(msgid)) or entry.fuzzy
+                  or not all(entry.string if isinstance(entry.string, tuple) else (entry.string,)))
 
 
 def _catalog(language: str, domain: str):
@@ -40,11 +50,30 @@ def _fields(pattern: str) -> set[str]:
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_every_string_has_a_dutch_translation(domain):
-    catalog = _catalog("nl", domain)
-    missing = sorted(msgid for msgid in _extracted(domain)
-                     if not (entry := catalog.get(msgid)) or entry.fuzzy
-                     or not all(entry.string if isinstance(entry.string, tuple) else (entry.string,)))
+    missing = _untranslated(domain)
     assert not missing, f"run scripts/update-catalogs and translate in {domain}.po: {missing}"
+
+
+def test_the_site_domain_extracts_the_templates_and_the_code():
+    found = _extracted("site")
+    assert "theme/templates/base.html" in found["Skip to content"]
+    assert "theme/templates/subscribe.html" in found["Next to the calendar you want, click “Google Calendar”.\n"
+                                                     "Sign in with your Google account if asked. This works best "
+                                                     "on a computer.\nClick “Add”.\nOn your phone: open the Google "
+                                                     "Calendar app. The new calendar is in the menu, under your "
+                                                     "other calendars. Don't see it? Turn on “Sync” in that "
+                                                     "calendar's settings."]
+    assert found["{n} place left"] == {"sitegen/render/words.py", "sitegen/render/legacy_keys.py"}  # plurals
+    assert found["More information: {page}"] == {"sitegen/outputs/calendar.py"}
+
+
+def test_a_template_string_without_dutch_is_found(tmp_path):
+    # What test_every_string_has_a_dutch_translation sees when a template gains a new string.
+    templates = tmp_path / "theme/templates"
+    templates.mkdir(parents=True)
+    (templates / "new.html").write_text('{{ _("Skip to content") }} {{ _("A sentence nobody translated") }}\n'
+                                        '{{ ngettext("{n} new thing", "{n} new things", 2) }}')
+    assert _untranslated("site", tmp_path) == ["A sentence nobody translated", "{n} new thing"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -25,12 +25,14 @@ from sitegen.load.content import (CLIENT_KEYS, PLACE_KEYS, REPEAT_KEYS, RESULT_K
                              LoadOptions, load_site)
 from sitegen.dev.local_editor import API_PATH, Refused, allowed_request, confined, handle
 from sitegen.theme import Theme
-from sitegen.render.words import EDITOR
 from test_serve import _free_port, _until
 
 WAIT = 30
 VENDOR = REPO / "theme/static/vendor/decap-cms"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+BAD_SIGNUP_NL = ("Een inschrijflink begint met https://, mailto: of tel: en gebruikt alleen {title}, {date}, "
+                 "{time}, {place}, {slug} of {url}")
 
 
 def _model(site):
@@ -83,7 +85,7 @@ def test_config_saves_local_times_and_refuses_what_check_refuses(site):
     assert (fields["taken"]["value_type"], fields["taken"]["min"]) == ("int", 0)
     assert (fields["reward"]["value_type"], fields["reward"]["min"]) == ("float", 0)
     pattern, message = fields["signup"]["pattern"]
-    assert message == EDITOR["nl"]["bad_signup"]
+    assert message == BAD_SIGNUP_NL
     from sitegen.load.links import check_signup
     for url in ("https://forms.example.be/?t={title}&d={date}", "mailto:a@example.be", "tel:+3250123456",
                 "http://forms.example.be/", "javascript:alert(1)", "https://x.be/{naam}", "https://x.be/a b", "https://x.be/{",
@@ -391,10 +393,10 @@ def test_a_form_mistake_is_shown_before_saving(editor):
     page.locator("[id^=taken-field-]").fill("-1")
     page.get_by_role("button", name="Publiceer").first.click()
     page.get_by_text("Publiceer nu").click()
-    page.get_by_text(EDITOR["nl"]["bad_signup"]).wait_for()
+    page.get_by_text(BAD_SIGNUP_NL).wait_for()
     errors = page.evaluate("() => Array.from(document.querySelectorAll('ul li')).map(e => e.textContent)")
     # Decap's own Dutch words around our message, and its own for a number below the minimum.
-    assert f"Inschrijflink komt niet overeen met het patroon: {EDITOR['nl']['bad_signup']}." in errors
+    assert f"Inschrijflink komt niet overeen met het patroon: {BAD_SIGNUP_NL}." in errors
     assert "Al ingeschreven moet tenminste 0 bevatten." in errors
     time.sleep(1)
     assert path.read_text(encoding="utf-8") == before

@@ -17,7 +17,7 @@ from ..load.content import STATUSES
 from ..load.links import PLACEHOLDERS, SIGNUP_SCHEMES
 from ..model import Site, SiteModel
 from ..recipe import Outputs, recipe
-from ..render.words import EDITOR
+from .admin_words import editor_words
 from ..when import FREQUENCIES
 
 DECAP_VERSION = "3.16.3"  # npm decap-cms, vendored in theme/static/vendor/decap-cms/
@@ -44,7 +44,7 @@ def render_admin(model: SiteModel) -> Outputs:
 
 def admin_page(site: Site) -> bytes:
     """The page that loads Decap: no inline script; Decap finds config.yml by the link."""
-    words = EDITOR[site.language]
+    words = editor_words(site.language)
     title = html.escape(f"{words['page_title']} · {site.title}")
     return (
         "<!doctype html>\n"
@@ -69,7 +69,7 @@ def admin_config_yaml(site: Site) -> bytes:
 
 def admin_config(site: Site) -> dict:
     """Decap's config as data: the GitHub backend, the editorial workflow, two collections."""
-    words = EDITOR[site.language]
+    words = editor_words(site.language)
     backend = {"name": "github"}
     if site.editor:
         backend["repo"] = site.editor.repo

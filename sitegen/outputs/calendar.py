@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .. import urls
+from ..i18n import _
 from ..load.history import History, Revision
 from ..load.markup import plain_text
 from ..model import Place, Site, SiteModel, TaskView, sort_key
@@ -227,15 +228,16 @@ def rrule(schedule, zone) -> dict:
 def description(site: Site, place: Place, view: TaskView, page: str) -> str:
     """The body as plain text, the task's web page and how to sign up."""
     words = Words(site.language)
-    lines = [plain_text(view.task.body_html), "", f"{words('feed_more_info')}: {page}"]
+    lines = [plain_text(view.task.body_html), "", words(_("More information: {page}", page=page))]
     link = signup_url(site, place, view) if view.can_sign_up else None
     reserve = waitlist_url(site, place, view) if view.state == "full" else None
     if link:
-        lines.append(f"{words('feed_signup')}: {link}")
+        lines.append(words(_("Sign up: {link}", link=link)))
     elif reserve:
-        lines.append(f"{words('signup_closed_full_waitlist')}\n{words('feed_waitlist')}: {reserve}")
+        lines.append(words.signup_closed("full", waitlist=True))
+        lines.append(words(_("Reserve list: {link}", link=reserve)))
     elif view.state != "open":
-        lines.append(words(f"signup_closed_{view.state}"))
+        lines.append(words.signup_closed(view.state))
     else:
-        lines.append(words("feed_signup_page"))
+        lines.append(words(_("Sign up: see the task's page.")))
     return "\n".join(lines).strip()

@@ -118,7 +118,7 @@ def atom_feed(site: Site, places: dict[str, Place], upcoming: tuple[TaskView, ..
         sub(entry, "category", term=task.category, label=site.category(task.category).label)
         text = f"{words.when(view.next)} · {place.name}, {place.address}"
         if view.state != "open":
-            text += f" · {words('state_' + view.state)}"
+            text += f" · {words.state(view.state)}"
         body = summary(task.body_html, 400)
         sub(entry, "summary", f"{text}\n\n{body}" if body else text)
     ET.indent(feed)

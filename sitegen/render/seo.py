@@ -18,6 +18,7 @@ from .. import urls
 from ..load.links import fill_placeholders, phone_of, tel_href
 from ..load.markup import summary
 from ..model import Place, Site, TaskView
+from ..i18n import Text, _
 from .words import Words
 
 _SCHEMA = "https://schema.org/"
@@ -35,12 +36,23 @@ def waitlist_url(site: Site, place: Place, view: TaskView) -> str | None:
     return filled_link(site, place, view, own or site.waitlist)
 
 
+# The button's words by what it joins (the task or its reserve list) and how (a form, mail, a call).
+_BUTTONS = {
+    ("signup", "form"): _("Sign me up"),
+    ("signup", "mailto"): _("Sign me up (e-mail)"),
+    ("signup", "tel"): _("Sign me up (call)"),
+    ("waitlist", "form"): _("Put me on the reserve list"),
+    ("waitlist", "mailto"): _("Put me on the reserve list (e-mail)"),
+    ("waitlist", "tel"): _("Put me on the reserve list (call)"),
+}
+
+
 @dataclass(frozen=True)
 class SignUp:
     """How to join a task from its page or card: a button, and a phone number beside it."""
 
     url: str  # the form, mailto: or tel: link of the button
-    label: str  # its words' key (words.py): signup, signup_mail, waitlist_phone, …
+    label: Text  # the button's message: "I'm in", "Put me on the reserve list (call)", …
     phone: str = ""  # "050 12 34 56", shown as "of bel …"; empty when none, or the button calls it
     waitlist: bool = False  # the task is full: the button puts you on the reserve list
 
@@ -63,10 +75,10 @@ def sign_up(site: Site, place: Place, view: TaskView) -> SignUp | None:
     if not link:
         # No form but a phone: calling is the way in. Not for a reserve list the coordinators
         # did not set up (no `waitlist` link): a full task then only says it is full.
-        return SignUp(tel_href(phone), "signup_call") if phone and key == "signup" else None
+        return SignUp(tel_href(phone), _("Call to sign up")) if phone and key == "signup" else None
     if link.startswith("tel:"):
-        return SignUp(link, f"{key}_phone", waitlist=key == "waitlist")  # "of bel" would repeat it
-    label = f"{key}_mail" if link.startswith("mailto:") else key
+        return SignUp(link, _BUTTONS[key, "tel"], waitlist=key == "waitlist")  # "of bel" would repeat it
+    label = _BUTTONS[key, "mailto" if link.startswith("mailto:") else "form"]
     return SignUp(link, label, phone, waitlist=key == "waitlist")
 
 
@@ -174,7 +186,7 @@ def share_links(site: Site, view: TaskView) -> dict[str, str]:
     """Plain share links (no third-party scripts): whatsapp, facebook, email, and the page url."""
     words = Words(site.language)
     page = urls.absolute(site.base_url, urls.route(view.task).url)
-    text = words("share_text", title=view.task.title, when=words.when(view.next))
+    text = words(_("Will you join? {title} – {when}", title=view.task.title, when=words.when(view.next)))
     return {
         "url": page,
         "whatsapp": "https://wa.me/?text=" + quote(f"{text}\n{page}", safe=""),
@@ -188,7 +200,7 @@ def embed_snippet(site: Site, place: Place) -> str:
     """The <iframe> code a partner pastes into its own website to show a place's tasks."""
     words = Words(site.language)
     src = urls.absolute(site.base_url, urls.route(place, "embed").url)
-    title = _attribute(words("embed_title", place=place.name))
+    title = _attribute(words(_("Tasks at {place}", place=place.name)))
     return (f'<iframe src="{_attribute(src)}" title="{title}" '
             'width="100%" height="420" loading="lazy"></iframe>')
 

@@ -1,7 +1,8 @@
 """The site's Jinja2 templates: one environment per site, its filters and its globals.
 
 Jinja2 runs with StrictUndefined (a typo fails the build) and autoescaping. A template
-sees its page's declared context and the globals: `site`, `t` (words), `lang`,
+sees its page's declared context and the globals: `_()`/`ngettext()` (jinja2.ext.i18n
+over the `site` catalog), `site`, `t` (words), `lang`,
 `categories` and `places`. Every filter is a function of its arguments, the site
 settings and the places, so a page is a function of its context, those, and the theme's
 files; `fingerprint` names the theme's files, and the engine keys pages by it.
@@ -143,7 +144,14 @@ def _environment(theme: Theme, site: Site, places: dict[str, Place], words: Word
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=bytecode,
+        extensions=["jinja2.ext.i18n"],
     )
+    # `_("…", name=value)` and `ngettext(…)` say the `site` catalog in the site's language. Our
+    # own callables, not Jinja2's newstyle ones: messages keep the `{name}` placeholders of the
+    # Python code (one convention for every catalog), and the result is escaped as a whole like
+    # any other string (newstyle would mark the translation safe: "agenda's" unescaped). They run
+    # at render time, so compiled templates stay the same in every language.
+    env.install_gettext_callables(gettext=words.gettext, ngettext=words.ngettext, newstyle=False)
     # (An empty tuple matches no file name: str.startswith(()) is False.)
     env.own_folders = tuple(os.path.join(str(d), "") for d in theme.owned_dirs)
     static = set(theme.static_files())
