@@ -190,10 +190,10 @@ TASK_CASES = {
     "time without a date (unquoted 10:00 is 600)": (
         "start: 10:00",
         "content/tasks/soep.md:5: '10:00' is a time without a date; write the date too, in quotes: "
-        "\"2027-01-16 09:30\""),
+        "\"2027-01-16 10:00\""),
     "not a date": (
-        "start: volgende zaterdag",
-        "content/tasks/soep.md:5: 'volgende zaterdag' is not a date; write '2027-01-16' for a whole "
+        "start: volgende week",
+        "content/tasks/soep.md:5: 'volgende week' is not a date; write '2027-01-16' for a whole "
         "day or \"2027-01-16 09:30\" (in quotes) for a time"),
     "impossible date": (
         "start: '2027-02-30 10:00'",
@@ -242,7 +242,7 @@ def test_task_at_a_broken_place_points_to_the_place_file(site):
     assert problems(site) == [
         "content/places/oranje.md:1: missing required key 'address'; add a line such as "
         "'address: Torhoutsestraat 54, 8210 Zedelgem'",
-        "content/places/oranje.md:3: unknown key 'adres' — did you mean 'address'?",
+        "content/places/oranje.md:3: unknown key 'adres': the keys are written in English; write 'address'",
         "content/tasks/soep.md:3: place 'oranje' has problems of its own (see "
         "content/places/oranje.md); fix that file first",
     ]

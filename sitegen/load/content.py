@@ -19,8 +19,9 @@ from ..problems import Problems
 from ..recipe import Recipe, make_values, recipe
 from ..shortlinks import short_code
 from .config import load_settings
-from .files import LoadOptions, check_pictures, find_asset, picture_problem, read_file, read_folder, slugify
+from .files import LoadOptions, check_pictures, check_places, find_asset, picture_problem, read_file, read_folder, slugify
 from .markup import render_markdown
+from .past import past_warning
 from .places import PLACE_KEYS, load_place
 from .tasks import CLIENT_KEYS, REPEAT_KEYS, RESULT_KEYS, STATUSES, TASK_KEYS, load_task
 from .yamlfile import FrontMatterText
@@ -64,30 +65,35 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     if site is None:
         return None, problems  # categories and zone are unknown: checking tasks would mislead
     places = {}
-    for (path, _), (place, found, warnings, pictures) in zip(place_files, make(
+    for (path, _), place in zip(place_files, make(
             [recipe(load_place, path, front, _body_recipe(front), site) for path, front in place_files])):
-        problems.found.extend(found)
-        problems.warnings.extend(warnings)
-        if place and not check_pictures(path, pictures, options, problems):
-            places[place.slug] = place
+        problems.found.extend(place.found)
+        problems.warnings.extend(place.warnings)
+        if place.record and not check_pictures(path, place.pictures, options, problems):
+            places[place.record.slug] = place.record
     # Places whose file exists but has problems: a task there must not be told it "does not exist".
     broken = tuple(sorted({PurePosixPath(path).stem for path, _ in place_files} - places.keys()))
     known = tuple(sorted(places))
-    tasks, loaded = [], []
-    for (path, _), (task, found, warnings, pictures) in zip(task_files, make(
+    tasks, loaded, start_lines = [], [], {}
+    for (path, _), task in zip(task_files, make(
             [recipe(load_task, path, front, _body_recipe(front), site, known, broken) for path, front in task_files])):
-        problems.found.extend(found)
-        problems.warnings.extend(warnings)
-        if task and not check_pictures(path, pictures, options, problems):
-            loaded.append(task)
-            if options.drafts or not task.draft:
-                tasks.append(task)
+        problems.found.extend(task.found)
+        problems.warnings.extend(task.warnings)
+        if (not check_places(path, task.unknown_places, places, broken, problems)
+                and not check_pictures(path, task.pictures, options, problems) and task.record):
+            loaded.append(task.record)
+            start_lines[path] = task.start_line
+            if options.drafts or not task.record.draft:
+                tasks.append(task.record)
     _check_short_codes([*places.values(), *loaded], problems)
     if problems:
         return None, problems
 
     now = (now or build_moment(site.zone)).astimezone(site.zone)
     views = sorted((view_task(t, now) for t in tasks), key=_task_order)
+    for view in views:  # here, not in the remembered loading: the moment changes every build
+        if warning := past_warning(view, now):
+            problems.warn(view.task.source, start_lines[view.task.source], warning)
     # By name; ’t Hof with the names written 't Hof, as before apostrophes became typographic.
     ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.replace("’", "'").casefold()))
     return SiteModel(site, ordered_places, tuple(views), now), problems
@@ -125,14 +131,18 @@ def load_task_file(options: LoadOptions, model: SiteModel, path: str) -> tuple[T
     front = read_file(options.root / relative, str(relative), problems)
     if front is None:
         return None, problems
-    task, found, warnings, pictures = load_task(str(relative), front, render_markdown(front.body), model.site,
-                                                tuple(sorted(model.places)), ())
-    problems.found.extend(found)
-    problems.warnings.extend(warnings)
-    check_pictures(str(relative), pictures, options, problems)
+    loaded = load_task(str(relative), front, render_markdown(front.body), model.site, tuple(sorted(model.places)), ())
+    problems.found.extend(loaded.found)
+    problems.warnings.extend(loaded.warnings)
+    check_places(str(relative), loaded.unknown_places, model.places, (), problems)
+    check_pictures(str(relative), loaded.pictures, options, problems)
+    task = loaded.record
     if task is None or problems or (task.draft and not options.drafts):
         return None, problems
-    return view_task(task, model.now), problems
+    view = view_task(task, model.now)
+    if warning := past_warning(view, model.now):
+        problems.warn(str(relative), loaded.start_line, warning)
+    return view, problems
 
 
 def with_task(model: SiteModel, view: TaskView) -> SiteModel:

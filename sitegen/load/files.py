@@ -11,12 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .. import messages
+from .. import hints, messages
 from ..media import check_picture
 from ..paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside
 from ..problems import Problems
 from .fields import CONTROL_RE, SLUG_RE, Fields
 from .links import check_link
+from .mistakes import by_label
 from ..typography import apostrophes_in_html
 from .markup import Body
 from .yamlfile import (FILE_BYTES, FrontMatterText, TooBig, YamlError, parse_front_matter, read_at_most,
@@ -36,15 +37,35 @@ class LoadOptions:
     base_url: str | None = None  # overrides site.yml (e.g. Netlify deploy previews)
 
 
-def checked_record(load, path: str, front: FrontMatterText):
-    """(record or None, problems, warnings, the pictures it names: (as written, path, line, in the text))."""
+@dataclass(frozen=True)
+class Loaded:
+    """What loading one file gives: its record, its problems, and what every build checks afresh.
+
+    The pictures it names and the places it names that do not exist are checked by every build
+    (`check_pictures`, `check_places`), outside what the engine remembers: a picture can change
+    without the file changing, and a place that does not exist is looked up among the names of
+    the places, which a task does not depend on. `start_line` is where a warning about the
+    task's dates (which depend on the build moment) points.
+    """
+
+    record: object | None  # None when the file has problems
+    found: tuple = ()
+    warnings: tuple = ()
+    pictures: tuple[tuple[str, str, int, bool], ...] = ()  # (as written, path, line, in the text)
+    unknown_places: tuple[tuple[str, int], ...] = ()  # (as written, line)
+    start_line: int = 1
+
+
+def checked_record(load, path: str, front: FrontMatterText) -> Loaded:
+    """Load one file's front matter with `load`, after the checks every file gets."""
     problems = Problems()
     pictures: list[tuple[str, str, int, bool]] = []
+    unknown_places: list[tuple[str, int]] = []
     try:
         meta = parse_front_matter(front)
     except YamlError as error:
         problems.add(path, error.line, str(error))
-        return None, tuple(problems.found), (), ()
+        return Loaded(None, tuple(problems.found))
     stem = PurePosixPath(path).stem
     if not SLUG_RE.fullmatch(stem):
         # Still checked: every other mistake in the file is reported in the same build.
@@ -52,8 +73,19 @@ def checked_record(load, path: str, front: FrontMatterText):
     elif len(stem) > SLUG_CHARS:
         # Checked before anything is written: its pages could not be made on every disk.
         problems.add(path, 1, messages.slug_too_long(stem, SLUG_CHARS, slugify(stem)))
-    record = load(meta, problems, pictures)
-    return (record if not problems else None), tuple(problems.found), tuple(problems.warnings), tuple(pictures)
+    record = load(meta, problems, pictures, unknown_places)
+    return Loaded(record if not problems else None, tuple(problems.found), tuple(problems.warnings),
+                  tuple(pictures), tuple(unknown_places), meta.line_of("start"))
+
+
+def check_places(path: str, unknown_places, places: dict, broken: tuple[str, ...], problems: Problems) -> bool:
+    """Add a problem for each place a task names that does not exist (by its name, if it has one); True if any."""
+    for written, line in unknown_places:
+        if named := by_label(written, [(slug, place.name) for slug, place in places.items()]):
+            problems.add(path, line, hints.place_by_name(written, *named))
+        else:
+            problems.add(path, line, messages.unknown_place(written, sorted({*places, *broken})))
+    return bool(unknown_places)
 
 
 def check_pictures(path: str, pictures, options: LoadOptions, problems: Problems) -> bool:

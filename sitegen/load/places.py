@@ -18,7 +18,7 @@ PLACE_KEYS = ("name", "address", "geo", "partners", "access", "hours", "contact"
 
 def load_place(path: str, front: FrontMatterText, body: Body, site: Site) -> tuple:
     """A place file's record (None when it has problems), its problems, warnings and pictures."""
-    return checked_record(lambda meta, problems, pictures: _load_place(path, meta, front, body, site, pictures,
+    return checked_record(lambda meta, problems, pictures, _places: _load_place(path, meta, front, body, site, pictures,
                                                                  problems), path, front)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
-from .. import messages
+from .. import hints, messages
 from ..model import Client, Result, Site, Task
 from ..problems import Problems
 from ..typography import apostrophes
@@ -15,13 +15,13 @@ from ..when import (FREQUENCIES, MAX_DURATION, MAX_OCCURRENCES, Repeat, Schedule
 from .fields import Fields
 from .files import checked_record, read_body, read_contact, read_image
 from .links import check_link, check_signup
+from .mistakes import REPEAT_KEYS, by_label, curly_quoted
 from .markup import Body
 from .yamlfile import FrontMatterText, YamlList, YamlMap
 
 TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
              "talents", "access", "spots", "taken", "status", "signup", "waitlist", "reward",
              "contact", "image", "result", "draft")
-REPEAT_KEYS = ("freq", "interval", "until", "count", "except")
 CLIENT_KEYS = ("name", "url")
 RESULT_KEYS = ("participants", "hours", "note")
 STATUSES = ("open", "full", "cancelled")
@@ -31,23 +31,27 @@ DEFAULT_DURATION = timedelta(hours=2)
 def load_task(path: str, front: FrontMatterText, body: Body, site: Site, places: tuple[str, ...],
               broken: tuple[str, ...]) -> tuple:
     """A task file's record (None when it has problems), its problems, warnings and pictures."""
-    return checked_record(lambda meta, problems, pictures: _load_task(path, meta, front, body, site, places, broken,
-                                                                pictures, problems), path, front)
+    return checked_record(lambda meta, problems, pictures, unknown_places: _load_task(
+        path, meta, front, body, site, places, broken, pictures, unknown_places, problems), path, front)
 
 
-def _load_task(path, meta, front, body, site: Site, places, broken, pictures, problems) -> Task | None:
-    fields = Fields(meta, path, problems, TASK_KEYS)
+def _load_task(path, meta, front, body, site: Site, places, broken, pictures, unknown_places,
+               problems) -> Task | None:
+    fields = Fields(meta, path, problems, TASK_KEYS, top_of_task=True)
     before = len(problems.found)
     title = fields.text("title", required=True, example="Brieven plooien voor de Gezinsbond")
     place = fields.text("place", required=True, example=next(iter(places), "t-hof"))
     if place is not None and place in broken:
         fields.problem("place", messages.broken_place(place, f"content/places/{place}.md"))
     elif place is not None and place not in places:
-        fields.problem("place", messages.unknown_place(place, sorted({*places, *broken})))
+        unknown_places.append((place, fields.line("place")))  # told by every build: check_places
     category = fields.text("category", required=True, example=site.categories[0].slug)
     known_categories = [c.slug for c in site.categories]
     if category is not None and category not in known_categories:
-        fields.problem("category", messages.unknown_choice("category", category, known_categories))
+        if labelled := by_label(category, [(c.slug, c.label) for c in site.categories]):
+            fields.problem("category", hints.category_by_label(category, *labelled))
+        else:
+            fields.problem("category", messages.unknown_choice("category", category, known_categories))
     status = fields.text("status") or "open"
     if status not in STATUSES:
         fields.problem("status", messages.bad_status(status))
@@ -93,7 +97,7 @@ def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None
     try:
         start = parse_moment(value, fields.raw("start"), zone)
     except WhenError as error:
-        fields.problem("start", str(error))
+        fields.problem("start", error.args[0])
         _repeat(fields, None)  # its own mistakes are reported in the same build
         return None
     all_day = not isinstance(start, datetime)
@@ -123,9 +127,9 @@ def _end(fields: Fields, start, zone):
         if clock is not None:
             end = localize(datetime.combine(start.date(), clock), zone)
         else:
-            end = parse_moment(value, fields.raw("end"), zone)
+            end = parse_moment(value, fields.raw("end"), zone, clock_alone=True)
     except WhenError as error:
-        fields.problem("end", str(error))
+        fields.problem("end", error.args[0])
         return None
     if isinstance(end, datetime) == all_day:
         fields.problem("end", messages.end_kind_mismatch(all_day))
@@ -155,11 +159,11 @@ def _repeat(fields: Fields, start) -> Repeat | None:
     interval = repeat.integer("interval", minimum=1) or 1
     count = repeat.integer("count", minimum=1)
     until = None
-    if repeat.has("until"):
+    if (until_value := repeat.value("until")) is not None:
         try:
-            until = parse_day(repeat.value("until"), repeat.raw("until"))
+            until = parse_day(until_value, repeat.raw("until"))
         except WhenError as error:
-            repeat.problem("until", str(error))
+            repeat.problem("until", error.args[0])
     if repeat.has("until") and repeat.has("count"):
         repeat.problem("count", messages.REPEAT_UNTIL_AND_COUNT)
     first_day = start.date() if isinstance(start, datetime) else start
@@ -171,10 +175,13 @@ def _repeat(fields: Fields, start) -> Repeat | None:
         items = raw_exceptions if isinstance(raw_exceptions, list) else [raw_exceptions]
         for index, item in enumerate(items):
             line = items.line_of(index) if isinstance(items, YamlList) else None
+            if (inner := curly_quoted(item)) is not None:
+                repeat.problem("except", hints.typographic_quotes_item("except", inner), line)
+                continue
             try:
                 exceptions.append(parse_day(item, None))
             except WhenError as error:
-                repeat.problem("except", str(error), line)
+                repeat.problem("except", error.args[0], line)
     if freq is None or start is None:
         return None
     return Repeat(freq, interval, until, count, tuple(sorted(set(exceptions))))
