@@ -33,6 +33,11 @@ def repeat_key_without_repeat(key: str) -> Text:
              "spaces ('  {key}: …')", key=key)
 
 
+def dutch_value(key: str, written: str, english: str) -> Text:
+    return _("'{written}' is written in English here: {key}: {english}", key=key, written=written,
+             english=english)
+
+
 # -- names written as people know them -------------------------------------------------
 
 

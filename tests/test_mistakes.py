@@ -258,3 +258,14 @@ def test_past_warning_in_check_and_its_annotation(site):
     assert github.returncode == 0, github.stdout
     [line] = [line for line in github.stdout.splitlines() if line.startswith("::")]
     assert line.startswith("::warning file=content/tasks/brieven.md,line=3::") and "2027?" in line
+
+
+@pytest.mark.parametrize("extra, line, written, english", [
+    ("start: 2027-01-16\nstatus: afgelast", 6, "status: cancelled", "afgelast"),
+    ("start: 2027-01-16\nstatus: Volzet", 6, "status: full", "Volzet"),
+    ("start: 2027-01-16\ndraft: ja", 6, "draft: true", "ja"),
+    ("start: 2027-01-16\nrepeat:\n  freq: wekelijks\n  count: 3", 7, "freq: weekly", "wekelijks"),
+])
+def test_dutch_words_for_english_values(site, extra, line, written, english):
+    assert task_problems(site, extra) == [(line, f"'{english}' schrijf je hier in het Engels: {written}",
+                                          f"'{english}' is written in English here: {written}")]

@@ -8,7 +8,7 @@ from numbers import Real
 
 from .. import hints, messages
 from ..problems import Problems
-from .mistakes import by_label, curly_quoted, key_hint
+from .mistakes import by_label, curly_quoted, key_hint, value_hint
 from .yamlfile import YamlList, YamlMap
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -165,7 +165,7 @@ class Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.problem(key, messages.wrong_type(key, "true or false", value))
+            self.problem(key, value_hint(key, value) or messages.wrong_type(key, "true or false", value))
             return False
         return value
 

@@ -65,6 +65,21 @@ DUTCH_NAMES: dict[str, tuple[str, ...]] = {
     "branch": ("tak",),
 }
 REPEAT_KEYS = ("freq", "interval", "until", "count", "except")
+# Dutch words for the values a key must take from a short English list.
+DUTCH_VALUES: dict[str, dict[str, str]] = {
+    "status": {"volzet": "full", "vol": "full", "afgelast": "cancelled", "geannuleerd": "cancelled",
+               "gaat-niet-door": "cancelled", "geschrapt": "cancelled", "afgezegd": "cancelled"},
+    "freq": {"dagelijks": "daily", "elke-dag": "daily", "wekelijks": "weekly", "elke-week": "weekly",
+             "maandelijks": "monthly", "elke-maand": "monthly"},
+    "draft": {"ja": "true", "nee": "false", "waar": "true", "onwaar": "false"},
+    "language": {"nederlands": "nl", "vlaams": "nl", "engels": "en", "english": "en", "dutch": "nl"},
+}
+
+
+def value_hint(key: str, written):
+    """The message for a value written in Dutch where the contract wants an English word, else None."""
+    english = DUTCH_VALUES.get(key, {}).get(folded(written))
+    return hints.dutch_value(key, str(written), english) if english else None
 
 
 def folded(text: str) -> str:

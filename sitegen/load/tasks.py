@@ -15,7 +15,7 @@ from ..when import (FREQUENCIES, MAX_DURATION, MAX_OCCURRENCES, Repeat, Schedule
 from .fields import Fields
 from .files import checked_record, read_body, read_contact, read_image
 from .links import check_link, check_signup
-from .mistakes import REPEAT_KEYS, by_label, curly_quoted
+from .mistakes import REPEAT_KEYS, by_label, curly_quoted, value_hint
 from .markup import Body
 from .yamlfile import FrontMatterText, YamlList, YamlMap
 
@@ -54,7 +54,7 @@ def _load_task(path, meta, front, body, site: Site, places, broken, pictures, un
             fields.problem("category", messages.unknown_choice("category", category, known_categories))
     status = fields.text("status") or "open"
     if status not in STATUSES:
-        fields.problem("status", messages.bad_status(status))
+        fields.problem("status", value_hint("status", status) or messages.bad_status(status))
     spots = fields.integer("spots", minimum=1)
     taken = fields.integer("taken", minimum=0)
     if spots is not None and taken is not None and taken > spots:
@@ -154,7 +154,7 @@ def _repeat(fields: Fields, start) -> Repeat | None:
         return None
     freq = repeat.text("freq", required=True, example="weekly")
     if freq is not None and freq not in FREQUENCIES:
-        repeat.problem("freq", messages.bad_freq(freq))
+        repeat.problem("freq", value_hint("freq", freq) or messages.bad_freq(freq))
         freq = None
     interval = repeat.integer("interval", minimum=1) or 1
     count = repeat.integer("count", minimum=1)
