@@ -84,8 +84,8 @@ TASK_CASES = {
         "start: 2027-01-16\nreward: 2,5",
         "content/tasks/soep.md:6: 'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '2,5'"),
     "bad status": (
-        "start: 2027-01-16\nstatus: afgelast",
-        "content/tasks/soep.md:6: status must be one of 'open', 'full', 'cancelled', not 'afgelast'"),
+        "start: 2027-01-16\nstatus: misschien",
+        "content/tasks/soep.md:6: status must be one of 'open', 'full', 'cancelled', not 'misschien'"),
     "draft not a boolean": (
         "start: 2027-01-16\ndraft: misschien",
         "content/tasks/soep.md:6: 'draft' must be true or false, not 'misschien'"),
