@@ -19,7 +19,8 @@ from ..problems import Problems
 from ..recipe import Recipe, make_values, recipe
 from ..shortlinks import short_code
 from .config import load_settings
-from .files import LoadOptions, check_pictures, check_places, find_asset, picture_problem, read_file, read_folder, slugify
+from .files import (LoadOptions, check_pictures, check_places, find_asset, picture_problem, read_file, read_folder,
+                    slugify)
 from .markup import render_markdown
 from .past import past_warning
 from .places import PLACE_KEYS, load_place
