@@ -269,3 +269,14 @@ def test_past_warning_in_check_and_its_annotation(site):
 def test_dutch_words_for_english_values(site, extra, line, written, english):
     assert task_problems(site, extra) == [(line, f"'{english}' schrijf je hier in het Engels: {written}",
                                           f"'{english}' is written in English here: {written}")]
+
+
+def test_the_past_warning_follows_the_build_moment_not_the_cache(site):
+    # The loaded task is remembered between builds; the warning is worked out by each build.
+    from datetime import datetime
+    from conftest import ZONE
+    site.write("content/tasks/brieven.md", PAST.replace("2026-01-16 09:30", "2026-12-01 09:30"))
+    assert site.build().warnings == []
+    [warning] = site.build(now=datetime(2026, 12, 5, 12, 0, tzinfo=ZONE)).warnings
+    assert "bedoel je 2027?" in say(warning.message, "nl")
+    assert site.build().warnings == []
