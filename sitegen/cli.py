@@ -13,7 +13,7 @@ from .annotations import annotation
 from .build import BuildOptions, build, check
 from .problems import BuildError, BuildFailed
 from .dev.progress import ProgressBar, summary
-from .new import NewPlace, NewTask, new_place, new_task
+from .new import MissingValue, NewPlace, NewTask, new_place, new_task
 
 DESCRIPTION = "Build the doe-plek task board: Markdown tasks and places in, a static site out."
 
@@ -81,10 +81,13 @@ def _new_command(commands) -> None:
         description="Write content/tasks/<slug>.md, e.g. "
                     "sitegen new task \"Brieven plooien\" --place t-hof --start \"2027-01-16 09:30\"")
     task.add_argument("title", help="the task's title, e.g. \"Brieven plooien voor de Gezinsbond\"")
-    task.add_argument("--place", required=True, help="slug of a place in content/places/")
-    task.add_argument("--start", required=True,
-                      help="\"2027-01-16 09:30\" for a time, or 2027-01-16 for a whole day")
-    task.add_argument("--category", help="one of site.yml's categories (default: the first)")
+    task.add_argument("--place", help="file name of a place in content/places/ (or its name); "
+                                      "asked for on a terminal when there is more than one")
+    task.add_argument("--start", nargs="+", metavar="DATE [TIME]",
+                      help="2027-01-16 09:30 for a time (two words, or one in quotes), or 2027-01-16 "
+                           "for a whole day; asked for on a terminal")
+    task.add_argument("--category", help="one of site.yml's categories (or its label); asked for on a "
+                                         "terminal when there is more than one")
     task.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
     task.set_defaults(run=_run_new_task)
     place = kinds.add_parser(
@@ -92,7 +95,7 @@ def _new_command(commands) -> None:
         description="Write content/places/<slug>.md, e.g. "
                     "sitegen new place \"'t Hof\" --address \"Torhoutsestraat 54, 8210 Zedelgem\"")
     place.add_argument("name", help="the place's name")
-    place.add_argument("--address", required=True, help="street, number, postcode and town")
+    place.add_argument("--address", help="street, number, postcode and town; asked for on a terminal")
     place.add_argument("--root", type=Path, default=Path("."), help="site folder (default: current folder)")
     place.set_defaults(run=_run_new_place)
 
@@ -182,12 +185,17 @@ def _log(*parts, file=None) -> None:
 
 
 def _run_new_task(args) -> int:
-    return _run_new(args, lambda: new_task(args.root, NewTask(args.title, args.place, args.start,
-                                                              args.category)))
+    start = " ".join(args.start) if args.start else None  # --start 2027-02-01 10:00: two words, one moment
+    wanted = NewTask(args.title, args.place, start, args.category)
+    return _run_new(args, lambda ask: new_task(args.root, wanted, ask))
 
 
 def _run_new_place(args) -> int:
-    return _run_new(args, lambda: new_place(args.root, NewPlace(args.name, args.address)))
+    return _run_new(args, lambda ask: new_place(args.root, NewPlace(args.name, args.address), ask))
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _run_new(args, write) -> int:
@@ -195,7 +203,14 @@ def _run_new(args, write) -> int:
         print(messages.no_content(args.root.resolve()), file=sys.stderr)
         return 1
     try:
-        path = write()
+        path = write(input if _on_terminal() else None)
+    except MissingValue as missing:
+        print(f"error: {missing.message}", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at a question
+        print(file=sys.stderr)
+        print(messages.NEW_REFUSED, file=sys.stderr)
+        return 1
     except BuildFailed as failure:
         _print_problems(failure.problems)  # what `check` would say about the new file
         print(messages.NEW_REFUSED, file=sys.stderr)

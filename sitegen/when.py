@@ -14,7 +14,7 @@ from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from . import messages
+from . import hints, messages
 
 Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
 
@@ -55,8 +55,12 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     return aware
 
 
-def parse_moment(value: object, raw: str | None, zone: ZoneInfo) -> Moment:
-    """Turn a YAML value (text, date, datetime) into a date or an aware datetime."""
+def parse_moment(value: object, raw: str | None, zone: ZoneInfo, *, clock_alone: bool = False) -> Moment:
+    """Turn a YAML value (text, date, datetime) into a date or an aware datetime.
+
+    `clock_alone`: a time without a date is allowed where this is read (`end`), so one
+    written `12.00` is told to use a colon, not to add a date.
+    """
     if isinstance(value, date):  # a datetime too: checked before a zone can overflow it
         _in_years(value, raw if raw is not None else value)
     if isinstance(value, datetime):
@@ -80,9 +84,11 @@ def parse_moment(value: object, raw: str | None, zone: ZoneInfo) -> Moment:
             if parsed.tzinfo is None:
                 return localize(parsed, zone)
             return parsed.astimezone(zone)
-    shown = raw if raw is not None else value
-    if _TIME_RE.fullmatch(str(shown).strip()) or isinstance(value, int):
-        raise WhenError(messages.time_without_date(shown))
+    shown = str(raw if raw is not None else value).strip()
+    if hint := written_hint(shown, clock_alone=clock_alone):
+        raise WhenError(hint)
+    if isinstance(value, int):  # YAML 1.1 read an unquoted 10:00 as 600
+        raise WhenError(hints.time_without_date(shown, shown))
     raise WhenError(messages.bad_date(shown))
 
 
@@ -111,7 +117,67 @@ def parse_day(value: object, raw: str | None) -> date:
         day = _existing_day(value.strip())
         _in_years(day, value.strip())
         return day
-    raise WhenError(messages.expected_date(raw if raw is not None else value))
+    shown = raw if raw is not None else value
+    if isinstance(shown, str) and (hint := written_hint(shown.strip(), date_only=True)):
+        raise WhenError(hint)
+    raise WhenError(messages.expected_date(shown))
+
+
+# Dates and times as people write them in a letter or a text message: each is told how to
+# write it (what it means is clear, but reading it silently would make 03/04 a guess).
+_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+             "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {name: number for number, names in enumerate((
+    ("januari", "january", "jan"), ("februari", "february", "feb"), ("maart", "march", "mrt", "mar"),
+    ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
+    ("augustus", "august", "aug"), ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+    ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_WRITTEN_CLOCK = r"(?:\s*(?:om\s+)?(\d{1,2})\s*[:.,hu]\s*(\d{2})(?:\s*u(?:ur)?)?)"
+_WRITTEN_RE = re.compile(
+    rf"(?:({'|'.join(_WEEKDAYS)})\b[,.]?\s*)?"
+    rf"(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})"  # year-month-day
+    rf"|(\d{{1,2}})\s*[/.-]\s*(\d{{1,2}})\s*[/.-]\s*(\d{{4}})"  # day/month/year
+    rf"|(\d{{1,2}})\.?\s+([a-z]+)\.?\s+(\d{{4}}))?"  # 16 januari 2027
+    rf"(?:[ T,]*{_WRITTEN_CLOCK})?", re.IGNORECASE)
+
+
+def written_hint(text: str, *, clock_alone: bool = False, date_only: bool = False):
+    """How to write a date or time written the way people do in a letter; None when it is none of those."""
+    match = _WRITTEN_RE.fullmatch(text.strip())
+    if not match or not text.strip():
+        return hints.weekday(text) if _names_weekday(text) else None
+    weekday, year, month, day, dmy_day, dmy_month, dmy_year, w_day, w_month, w_year, hour, minute = match.groups()
+    clock = f"{int(hour):02d}:{minute}" if hour is not None else None
+    if clock is not None and not (int(hour) < 24 and int(minute) < 60):
+        return None
+    if dmy_year:
+        year, month, day = dmy_year, dmy_month, dmy_day
+    elif w_year:
+        if w_month.lower() not in _MONTHS:
+            return hints.weekday(text) if weekday else None
+        year, month, day = w_year, str(_MONTHS[w_month.lower()]), w_day
+    if year is None:
+        if weekday:
+            return hints.weekday(text)
+        if clock is None or date_only:
+            return None
+        return hints.time_separator(text, clock) if clock_alone else hints.time_without_date(text, clock)
+    try:
+        day_text = date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+    if clock is not None and date_only:
+        return None
+    fixed = day_text if clock is None else f'"{day_text} {clock}"'
+    if dmy_year:
+        return hints.day_month_year(text, fixed)
+    if w_year or weekday:
+        return hints.date_in_words(text, fixed)
+    return hints.time_separator(text, f"{day_text} {clock}") if clock else None
+
+
+def _names_weekday(text: str) -> bool:
+    return any(re.search(rf"\b{name}\b", text, re.IGNORECASE) for name in _WEEKDAYS)
 
 
 def _existing_day(text: str) -> date:

@@ -79,7 +79,7 @@ def test_fall_back_ambiguity_takes_the_first_occurrence():
     assert localize(datetime(2027, 10, 31, 3, 30), BRUSSELS).utcoffset() == timedelta(hours=1)
 
 
-@pytest.mark.parametrize("written", ["'16/01/2027'", "'2027-13-01'", "zaterdag", "'2027-01-16 25:00'"])
+@pytest.mark.parametrize("written", ["'2027-13-01'", "'volgende week'", "'2027-01-16 25:00'"])
 def test_not_dates(written):
     with pytest.raises(WhenError, match="is not a date"):
         moment(written)

@@ -84,8 +84,8 @@ TASK_CASES = {
         "start: 2027-01-16\nreward: 2,5",
         "content/tasks/soep.md:6: 'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '2,5'"),
     "bad status": (
-        "start: 2027-01-16\nstatus: afgelast",
-        "content/tasks/soep.md:6: status must be one of 'open', 'full', 'cancelled', not 'afgelast'"),
+        "start: 2027-01-16\nstatus: misschien",
+        "content/tasks/soep.md:6: status must be one of 'open', 'full', 'cancelled', not 'misschien'"),
     "draft not a boolean": (
         "start: 2027-01-16\ndraft: misschien",
         "content/tasks/soep.md:6: 'draft' must be true or false, not 'misschien'"),
@@ -190,10 +190,10 @@ TASK_CASES = {
     "time without a date (unquoted 10:00 is 600)": (
         "start: 10:00",
         "content/tasks/soep.md:5: '10:00' is a time without a date; write the date too, in quotes: "
-        "\"2027-01-16 09:30\""),
+        "\"2027-01-16 10:00\""),
     "not a date": (
-        "start: volgende zaterdag",
-        "content/tasks/soep.md:5: 'volgende zaterdag' is not a date; write '2027-01-16' for a whole "
+        "start: volgende week",
+        "content/tasks/soep.md:5: 'volgende week' is not a date; write '2027-01-16' for a whole "
         "day or \"2027-01-16 09:30\" (in quotes) for a time"),
     "impossible date": (
         "start: '2027-02-30 10:00'",
@@ -242,7 +242,7 @@ def test_task_at_a_broken_place_points_to_the_place_file(site):
     assert problems(site) == [
         "content/places/oranje.md:1: missing required key 'address'; add a line such as "
         "'address: Torhoutsestraat 54, 8210 Zedelgem'",
-        "content/places/oranje.md:3: unknown key 'adres' — did you mean 'address'?",
+        "content/places/oranje.md:3: unknown key 'adres': the keys are written in English; write 'address'",
         "content/tasks/soep.md:3: place 'oranje' has problems of its own (see "
         "content/places/oranje.md); fix that file first",
     ]

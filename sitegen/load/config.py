@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import messages
 from .fields import SLUG_RE, Fields
+from .mistakes import value_hint
 from .links import check_link, check_signup
 from ..model import Choice, Editor, Site
 from ..paths import SLUG_CHARS, points_outside
@@ -57,7 +58,7 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
         fields.problem("base_url", messages.bad_base_url(url))
     language = fields.text("language") or "nl"
     if language not in ("nl", "en"):
-        fields.problem("language", messages.bad_language(language))
+        fields.problem("language", value_hint("language", language) or messages.bad_language(language))
     timezone = fields.text("timezone") or "Europe/Brussels"
     try:
         ZoneInfo(timezone)

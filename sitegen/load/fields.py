@@ -6,8 +6,9 @@ import math
 import re
 from numbers import Real
 
-from .. import messages
+from .. import hints, messages
 from ..problems import Problems
+from .mistakes import by_label, curly_quoted, key_hint, value_hint
 from .yamlfile import YamlList, YamlMap
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -19,22 +20,28 @@ BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # No count, hours or reward on a task board comes near a million; past it a number is a
 # typo or an attack (and would be shown with ever more digits on posters and the impact page).
 NUMBER_MAX = 1_000_000
+# Keys whose value is the coordinator's own words: curly quotes around a whole title are
+# meant. Every other key holds a date, number, name or link, where they are a mistake.
+FREE_TEXT_KEYS = ("title", "name", "address", "hours", "contact", "note", "tagline", "currency",
+                  "partners", "talents", "client")
 
 
 class Fields:
     """Reads the keys of one mapping; every mistake becomes a `path:line` problem."""
 
     def __init__(self, data: YamlMap, path: str, problems: Problems, allowed: tuple[str, ...],
-                 missing_line: int = 1):
+                 missing_line: int = 1, top_of_task: bool = False):
         # A missing key is reported at line 1 of a file, or at the line of the
-        # parent key (`repeat:`, `client:`) for a nested mapping.
+        # parent key (`repeat:`, `client:`) for a nested mapping. `top_of_task`: the keys of
+        # `repeat:` written without their indent land here, and are told where they belong.
         self.data, self.path, self.problems = data, path, problems
         self.missing_line = missing_line
         for key, line in data.duplicates:
             problems.add(path, line, messages.duplicate_key(key))
         for key in data:
             if key not in allowed:
-                problems.add(path, data.line_of(key), messages.unknown_key(key, allowed))
+                hint = key_hint(key, allowed, ("repeat" in data) if top_of_task else None)
+                problems.add(path, data.line_of(key), hint or messages.unknown_key(key, allowed))
 
     def line(self, key: str) -> int:
         return self.data.line_of(key)
@@ -58,6 +65,9 @@ class Fields:
         if value is None or value == "" or value == []:
             if required:
                 self.problem(key, messages.empty_value(key, example))
+            return None
+        if key not in FREE_TEXT_KEYS and (inner := curly_quoted(value)) is not None:
+            self.problem(key, hints.typographic_quotes(key, inner))
             return None
         return value
 
@@ -109,11 +119,20 @@ class Fields:
         found = []
         for index, item in enumerate(items):
             line = items.line_of(index) if isinstance(items, YamlList) else None
-            if not isinstance(item, str) or item not in known:
-                self.problem(key, messages.unknown_choice(key, str(item), list(known)), line)
+            if (inner := curly_quoted(item)) is not None:
+                self.problem(key, hints.typographic_quotes_item(key, inner), line)
+            elif not isinstance(item, str) or item not in known:
+                self.problem(key, self._choice_problem(key, str(item), known), line)
             elif item not in found:
                 found.append(item)
         return tuple(found)
+
+    @staticmethod
+    def _choice_problem(key: str, written: str, known: dict) -> str:
+        labelled = by_label(written, [(slug, getattr(choice, "label", slug)) for slug, choice in known.items()])
+        if labelled is None:
+            return messages.unknown_choice(key, written, list(known))
+        return hints.access_by_label(written, *labelled)
 
     def integer(self, key: str, *, minimum: int, maximum: int = NUMBER_MAX) -> int | None:
         value = _unquote_number(self.value(key))
@@ -146,7 +165,7 @@ class Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.problem(key, messages.wrong_type(key, "true or false", value))
+            self.problem(key, value_hint(key, value) or messages.wrong_type(key, "true or false", value))
             return False
         return value
 
