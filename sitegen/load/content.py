@@ -153,7 +153,7 @@ def _checked(load, path: str, front: FrontMatterText):
     try:
         meta = parse_front_matter(front)
     except YamlError as error:
-        problems.add(path, error.line, str(error))
+        problems.add(path, error.line, error.message)
         return None, tuple(problems.found), (), ()
     stem = PurePosixPath(path).stem
     if not SLUG_RE.fullmatch(stem):
@@ -234,7 +234,7 @@ def _read_file(file: Path | str, path: str, problems: Problems) -> FrontMatterTe
     except UnicodeDecodeError:
         problems.add(path, 1, messages.NOT_UTF8)
     except YamlError as error:
-        problems.add(path, error.line, str(error))
+        problems.add(path, error.line, error.message)
     except TooBig:
         problems.add(path, 1, messages.file_too_big(FILE_BYTES))
     except OSError as error:
@@ -403,7 +403,7 @@ def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None
     try:
         start = parse_moment(value, fields.raw("start"), zone)
     except WhenError as error:
-        fields.problem("start", str(error))
+        fields.problem("start", error.message)
         _repeat(fields, None)  # its own mistakes are reported in the same build
         return None
     all_day = not isinstance(start, datetime)
@@ -435,7 +435,7 @@ def _end(fields: Fields, start, zone):
         else:
             end = parse_moment(value, fields.raw("end"), zone)
     except WhenError as error:
-        fields.problem("end", str(error))
+        fields.problem("end", error.message)
         return None
     if isinstance(end, datetime) == all_day:
         fields.problem("end", messages.end_kind_mismatch(all_day))
@@ -469,7 +469,7 @@ def _repeat(fields: Fields, start) -> Repeat | None:
         try:
             until = parse_day(repeat.value("until"), repeat.raw("until"))
         except WhenError as error:
-            repeat.problem("until", str(error))
+            repeat.problem("until", error.message)
     if repeat.has("until") and repeat.has("count"):
         repeat.problem("count", messages.REPEAT_UNTIL_AND_COUNT)
     first_day = start.date() if isinstance(start, datetime) else start
@@ -484,7 +484,7 @@ def _repeat(fields: Fields, start) -> Repeat | None:
             try:
                 exceptions.append(parse_day(item, None))
             except WhenError as error:
-                repeat.problem("except", str(error), line)
+                repeat.problem("except", error.message, line)
     if freq is None or start is None:
         return None
     return Repeat(freq, interval, until, count, tuple(sorted(set(exceptions))))
@@ -508,7 +508,7 @@ def _client(fields: Fields) -> Client | None:
 
 def _result(fields: Fields) -> Result | None:
     result = fields.mapping("result", RESULT_KEYS,
-                            messages.wrong_type("result", "a group of keys (participants, hours, note)", "text"))
+                            messages.wrong_type("result", messages.RESULT_KEYS, "text"))
     if result is None:
         return None
     return Result(
