@@ -7,7 +7,7 @@ from .problems import Problem
 
 
 
-def annotation(problem: Problem, language: str = "en") -> str:
+def annotation(problem: Problem, *, language: str = "en") -> str:
     """`::error file=content/tasks/x.md,line=7::message` (or ::warning), escaped as the runner reads it.
 
     The problem's kind is the annotation's kind; the message is said in `language`

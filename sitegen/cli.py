@@ -167,14 +167,14 @@ def _run_check(args) -> int:
     except BuildFailed as failure:
         if github:
             for problem in failure.problems:
-                print(annotation(problem, args.language))
+                print(annotation(problem, language=args.language))
         else:
             _print_problems(args, failure.problems)
         _say(args, messages.check_failed(len(failure.problems)), file=sys.stdout if github else sys.stderr)
         return 1
     if github:
         for problem in result.warnings:
-            print(annotation(problem, args.language))
+            print(annotation(problem, language=args.language))
     else:
         _print_problems(args, result.warnings)
     _print_problems(args, result.notes)
