@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from . import messages
@@ -48,8 +47,7 @@ class WriteFailed(BuildError):
 
     def __init__(self, folder, error: OSError):
         self.folder, self.error = folder, error
-        reason = os.strerror(error.errno).lower() if error.errno else str(error)
-        super().__init__(messages.cannot_write(f"{folder}/", reason))
+        super().__init__(messages.cannot_write(f"{folder}/", messages.disk_reason(error)))
 
     def __reduce__(self):  # raised in a forked worker, raised again in the build
         return WriteFailed, (self.folder, self.error)

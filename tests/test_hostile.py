@@ -544,16 +544,16 @@ def test_a_big_first_build_failing_in_the_staging_folder_leaves_nothing(tmp_path
         assert not list(tmp_path.glob(".public.staging-*")), point
 
 
-@pytest.mark.parametrize("code, reason", [(errno.EROFS, "read-only file system"),
-                                          (errno.EACCES, "permission denied"),
-                                          (errno.ENOSPC, "no space left on device")])
-def test_the_command_says_in_one_line_which_folder_it_cannot_write(site, monkeypatch, capsys, code, reason):
+@pytest.mark.parametrize("code, reason, reden", [(errno.EROFS, "read-only file system", "de schijf is alleen-lezen"),
+                                                 (errno.EACCES, "permission denied", "geen toestemming"),
+                                                 (errno.ENOSPC, "no space left on device", "de schijf is vol")])
+def test_the_command_says_in_one_line_which_folder_it_cannot_write(site, monkeypatch, capsys, code, reason, reden):
     site.task("soep", TASK)
     monkeypatch.chdir(site.root)
     Fault(monkeypatch, site.root / "public", 1, code)
     assert main(["build", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert err == (f"fout: kan public/ niet schrijven ({reason}); de map is gebleven zoals ze was. Maak de "
+    assert err == (f"fout: kan public/ niet schrijven ({reden}); de map is gebleven zoals ze was. Maak de "
                    "map beschrijfbaar of maak wat plaats vrij, en bouw dan opnieuw\n")
     Fault(monkeypatch, site.root / "public", 1, code)
     assert main(["build", "--quiet", "--lang", "en"]) == 1
@@ -861,7 +861,7 @@ def test_a_cache_that_is_a_plain_file_gives_a_warning_and_the_build_succeeds(sit
     monkeypatch.chdir(site.root)
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr().err == (
-        "let op: kan de bouwcache .sitegen-cache/ niet gebruiken (not a directory); er wordt zonder gebouwd "
+        "let op: kan de bouwcache .sitegen-cache/ niet gebruiken (geen map); er wordt zonder gebouwd "
         "(de site is volledig, alleen trager gebouwd). Verwijder de map of maak ze beschrijfbaar\n")
     assert main(["build", "--quiet", "--lang", "en"]) == 0
     assert capsys.readouterr().err == (

@@ -34,7 +34,7 @@ from .theme import (  # noqa: F401
     template_reads_elsewhere, static_reads_elsewhere, template_link_outside, template_not_found,
     search_index_failed)
 from .commands import (  # noqa: F401
-    warning, error, internal_error, build_failed, check_failed, cannot_write, cannot_cache,
+    warning, error, internal_error, disk_reason, build_failed, check_failed, cannot_write, cannot_cache,
     no_content, unsafe_out, build_summary, check_ok, new_file, NEW_REFUSED, READING,
     RENDERING_TASKS, RENDERING_SITE, WRITING, port_not_allowed, port_in_use, serving, rebuilt,
     showing_last_good_build, SERVE_STOPPED, serving_editor, HOST_REFUSED, EDITOR_BAD_REQUEST,

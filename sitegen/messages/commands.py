@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 from ..i18n import N_, _
+
+# The disk's reasons a coordinator can act on, in the words of os.strerror (lowercased).
+_DISK_REASONS = {
+    errno.EACCES: _("permission denied"),
+    errno.EPERM: _("operation not permitted"),
+    errno.ENOSPC: _("no space left on device"),
+    errno.EROFS: _("read-only file system"),
+    errno.ENOTDIR: _("not a directory"),
+    errno.EISDIR: _("is a directory"),
+    errno.ENOENT: _("no such file or directory"),
+}
 
 
 def warning(message: str) -> str:
@@ -27,6 +41,13 @@ def build_failed(count: int) -> str:
 
 def check_failed(count: int) -> str:
     return N_("{n} problem found", "{n} problems found", count)
+
+
+def disk_reason(error: OSError) -> str:
+    """Why the disk refused, in the coordinator's language when it is a common reason."""
+    if not error.errno:
+        return str(error)
+    return _DISK_REASONS.get(error.errno) or os.strerror(error.errno).lower()
 
 
 def cannot_write(folder: str, reason: str) -> str:
