@@ -94,8 +94,16 @@ class Parser(argparse.ArgumentParser):
         # Not set unless given: a subcommand's default must not hide the main command's --lang.
         self.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP)
 
+    def add_argument(self, *args, **kwargs):
+        # A metavar is said once, here: argparse also names it in errors ("argument MAP: …").
+        if "metavar" in kwargs:
+            kwargs["metavar"] = say(kwargs["metavar"], self.language)
+        return super().add_argument(*args, **kwargs)
+
     def commands(self, **kwargs):
         """add_subparsers whose parsers speak this parser's language."""
+        if "metavar" in kwargs:
+            kwargs["metavar"] = say(kwargs["metavar"], self.language)
         return self.add_subparsers(parser_class=_parser_class(self.language), **kwargs)
 
     def _get_formatter(self) -> Formatter:

@@ -42,13 +42,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser(language: str) -> Parser:
     parser = Parser(prog="sitegen", description=DESCRIPTION, language=language)
-    commands = parser.commands(title=_("commands"), metavar="COMMAND")
+    commands = parser.commands(title=_("commands"), metavar=_("COMMAND"))
 
     build_cmd = commands.add_parser(
         "build", help=_("build content/ into public/"),
         description=_("Build the site. Nothing is written unless every file is valid."))
     _site_arguments(build_cmd)
-    build_cmd.add_argument("--out", type=Path, help=_("output folder (default: <root>/public)"))
+    build_cmd.add_argument("--out", type=Path, metavar=_("OUT"),
+                           help=_("output folder (default: <root>/public)"))
     build_cmd.add_argument("--quiet", action="store_true", help=_("print only problems"))
     build_cmd.set_defaults(run=_run_build)
 
@@ -68,9 +69,11 @@ def _parser(language: str) -> Parser:
                       "site stays online with the problems shown on every page. The web editor at "
                       "/admin/ saves straight into content/ (this computer only). Ctrl-C stops."))
     _site_arguments(serve_cmd)
-    serve_cmd.add_argument("--out", type=Path, help=_("output folder (default: <root>/public)"))
-    serve_cmd.add_argument("--port", type=int, default=8000, help=_("port to listen on (default: 8000)"))
-    serve_cmd.add_argument("--host", default="127.0.0.1",
+    serve_cmd.add_argument("--out", type=Path, metavar=_("OUT"),
+                           help=_("output folder (default: <root>/public)"))
+    serve_cmd.add_argument("--port", type=int, default=8000, metavar=_("PORT"),
+                           help=_("port to listen on (default: 8000)"))
+    serve_cmd.add_argument("--host", default="127.0.0.1", metavar=_("HOST"),
                            help=_("address to listen on (default: 127.0.0.1, this computer only)"))
     serve_cmd.set_defaults(run=_run_serve)
 
@@ -83,33 +86,40 @@ def _new_command(commands) -> None:
         "new", help=_("write a new task or place file to start from"),
         description=_("Write a valid, commented content file. The file name comes from the title "
                       "(accents folded); an existing file is never overwritten (-2, -3 is added)."))
-    kinds = new_cmd.commands(title=_("what"), metavar="KIND")
+    kinds = new_cmd.commands(title=_("what"), metavar=_("KIND"))
     task = kinds.add_parser(
         "task", help=_("a new task in content/tasks/"),
         description=_("Write content/tasks/<slug>.md, e.g. "
                       "sitegen new task \"Brieven plooien\" --place t-hof --start \"2027-01-16 09:30\""))
-    task.add_argument("title", help=_("the task's title, e.g. \"Brieven plooien voor de Gezinsbond\""))
-    task.add_argument("--place", required=True, help=_("slug of a place in content/places/"))
-    task.add_argument("--start", required=True,
+    task.add_argument("title", metavar=_("title"),
+                      help=_("the task's title, e.g. \"Brieven plooien voor de Gezinsbond\""))
+    task.add_argument("--place", required=True, metavar=_("PLACE"),
+                      help=_("slug of a place in content/places/"))
+    task.add_argument("--start", required=True, metavar=_("START"),
                       help=_("\"2027-01-16 09:30\" for a time, or 2027-01-16 for a whole day"))
-    task.add_argument("--category", help=_("one of site.yml's categories (default: the first)"))
-    task.add_argument("--root", type=Path, default=Path("."), help=_("site folder (default: current folder)"))
+    task.add_argument("--category", metavar=_("CATEGORY"),
+                      help=_("one of site.yml's categories (default: the first)"))
+    task.add_argument("--root", type=Path, default=Path("."), metavar=_("ROOT"),
+                      help=_("site folder (default: current folder)"))
     task.set_defaults(run=_run_new_task)
     place = kinds.add_parser(
         "place", help=_("a new place in content/places/"),
         description=_("Write content/places/<slug>.md, e.g. "
                       "sitegen new place \"'t Hof\" --address \"Torhoutsestraat 54, 8210 Zedelgem\""))
-    place.add_argument("name", help=_("the place's name"))
-    place.add_argument("--address", required=True, help=_("street, number, postcode and town"))
-    place.add_argument("--root", type=Path, default=Path("."), help=_("site folder (default: current folder)"))
+    place.add_argument("name", metavar=_("name"), help=_("the place's name"))
+    place.add_argument("--address", required=True, metavar=_("ADDRESS"),
+                       help=_("street, number, postcode and town"))
+    place.add_argument("--root", type=Path, default=Path("."), metavar=_("ROOT"),
+                       help=_("site folder (default: current folder)"))
     place.set_defaults(run=_run_new_place)
 
 
 def _site_arguments(command: Parser) -> None:
-    command.add_argument("--root", type=Path, default=Path("."),
+    command.add_argument("--root", type=Path, default=Path("."), metavar=_("ROOT"),
                          help=_("site folder holding content/ (default: current folder)"))
     command.add_argument("--drafts", action="store_true", help=_("include tasks with draft: true"))
-    command.add_argument("--base-url", help=_("absolute site URL, overriding site.yml's base_url"))
+    command.add_argument("--base-url", metavar=_("BASE_URL"),
+                         help=_("absolute site URL, overriding site.yml's base_url"))
 
 
 def _say(args, *texts, file=None) -> None:

@@ -34,11 +34,11 @@ def help_text(capsys, *argv) -> str:
 
 def test_help_is_dutch_by_default(capsys):
     text = help_text(capsys)
-    assert text.startswith("gebruik: sitegen [-h] [--lang {nl,en}] COMMAND")
+    assert text.startswith("gebruik: sitegen [-h] [--lang {nl,en}] OPDRACHT ...")
     assert ("Bouw het takenbord van de doe-plekken: Markdown-taken en -plekken erin, een statische site "
             "eruit.") in text
     assert "opties: -h, --help toon deze hulp en stop --lang {nl,en} taal van de berichten" in text
-    assert "opdrachten: COMMAND build bouw content/ tot public/" in text
+    assert "opdrachten: OPDRACHT build bouw content/ tot public/" in text
     assert "check controleer de inhoud zonder iets te schrijven" in text
     assert "usage" not in text and "options" not in text
 
@@ -68,7 +68,8 @@ def test_build_help_in_dutch(capsys):
     text = help_text(capsys, "build")
     assert text.startswith("gebruik: sitegen build")
     assert "Bouw de site. Er wordt niets geschreven tenzij elk bestand in orde is." in text
-    for option in ("--root ROOT map van de site, met content/ erin (standaard: de huidige map)",
+    for option in ("--root MAP map van de site, met content/ erin (standaard: de huidige map)",
+                   "--base-url URL volledige URL van de site, in plaats van base_url uit site.yml",
                    "--drafts neem ook taken met draft: true mee",
                    "--quiet toon alleen problemen"):
         assert option in text
