@@ -16,11 +16,6 @@ def listed(items) -> str:
     return ", ".join(items) if items else NONE
 
 
-def quoted(items) -> str:
-    items = list(items)
-    return ", ".join(f"'{item}'" for item in items) if items else NONE
-
-
 def alternatives(items) -> str:
     """'a or b or c', said in the message's language."""
     items = [str(item) for item in items]
