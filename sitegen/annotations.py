@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from .i18n import say
 from .problems import Problem
 
-WARNING_PREFIX = "warning: "  # how messages.py starts a warning; the annotation says it by its kind
 
 
-def annotation(problem: Problem, kind: str = "error") -> str:
-    """`::error file=content/tasks/x.md,line=7::message` (or ::warning), escaped as the runner reads it."""
-    message = problem.message.removeprefix(WARNING_PREFIX)
-    return f"::{kind} file={_property(problem.path)},line={problem.line}::{_data(message)}"
+def annotation(problem: Problem, *, language: str = "en") -> str:
+    """`::error file=content/tasks/x.md,line=7::message` (or ::warning), escaped as the runner reads it.
+
+    The problem's kind is the annotation's kind; the message is said in `language`
+    (GitHub shows the file and line itself, so the message is only the words).
+    """
+    kind = "warning" if problem.warning else "error"
+    return f"::{kind} file={_property(problem.path)},line={problem.line}::{_data(say(problem.message, language))}"
 
 
 def _data(text: str) -> str:

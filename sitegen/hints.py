@@ -106,7 +106,7 @@ def phone_as_web_address(written: str) -> Text:
 
 def in_the_past(day: str, year: int) -> Text:
     # The year is shown as typed in a date (2027, not 2.027).
-    return _("warning: the task lies in the past ({day}) — did you mean {year}? If it took place, add "
+    return _("the task lies in the past ({day}) — did you mean {year}? If it took place, add "
              "its 'result'; if it did not, write 'status: cancelled'", day=day, year=str(year))
 
 

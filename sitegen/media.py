@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from . import messages
+from .i18n import _
 
 # Phone photos are 3–8 MB; past this a file is a mistake (a video renamed .jpg) or an attack,
 # and every build holds each picture in memory while writing it.
@@ -52,35 +53,35 @@ def check_picture(file: Path, shown: str) -> str | None:
 
 
 def svg_problem(data: bytes) -> str | None:
-    """What makes an SVG more than a still image (a short English reason), or None."""
+    """What makes an SVG more than a still image (a short reason, a Text), or None."""
     lowered = data.lower()
     # Entities can expand a small file into gigabytes, and a DOCTYPE can name outside files.
     if b"<!doctype" in lowered or b"<!entity" in lowered:
-        return "it declares a DOCTYPE or entities"
+        return _("it declares a DOCTYPE or entities")
     if b"<?xml-stylesheet" in lowered:
-        return "it loads a style sheet"
+        return _("it loads a style sheet")
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
-        return f"it is not well-formed XML ({error})"
+        return _("it is not well-formed XML ({error})", error=str(error))
     if _local(root.tag) != "svg":
-        return "it is not an SVG image"
+        return _("it is not an SVG image")
     for element in root.iter():
         name = _local(element.tag)
         if name in _FORBIDDEN_ELEMENTS:
-            return f"it contains <{name}>"
+            return _("it contains <{name}>", name=name)
         if name == "style" and _css_problem(element.text or ""):
-            return "its <style> loads from elsewhere"
+            return _("its <style> loads from elsewhere")
         for attribute, value in element.attrib.items():
             local = _local(attribute)
             if local.startswith("on"):
-                return f"it has an event attribute ({local})"
+                return _("it has an event attribute ({attribute})", attribute=local)
             if local in _LINK_ATTRIBUTES and not (value.strip().startswith("#")
                                                   or _EMBEDDED_RASTER_RE.match(value)):
-                return f"it links to another file ({local}=\"{value[:40]}\")"
+                return _("it links to another file ({attribute}=\"{value}\")", attribute=local, value=value[:40])
             if "url" in value.lower() or local == "style":
                 if _css_problem(value):
-                    return f"its {local} attribute loads from elsewhere"
+                    return _("its {attribute} attribute loads from elsewhere", attribute=local)
     return None
 
 

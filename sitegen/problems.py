@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 from . import messages
+from .i18n import say
 from .paths import shown
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One mistake in the content, pinned to the line a coordinator must edit."""
+    """One mistake in the content, pinned to the line a coordinator must edit.
+
+    `message` is a `Text` (said in the site's language when shown); a warning is one by
+    its kind, not by words in its message, so every language and GitHub's annotations
+    can say it their own way.
+    """
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
+        return self.said("en")
+
+    def said(self, language: str) -> str:
+        """`path:line: message` in `language`; `path:line:` first, so tools read it in any language."""
+        message = messages.warning(self.message) if self.warning else self.message
         # One line, as typed: a file name or value holding ESC, a newline or U+202E must
         # neither drive the terminal nor split or reorder the `path:line:` line.
-        return shown(f"{self.path}:{self.line}: {self.message}")
+        return shown(f"{self.path}:{self.line}: {say(message, language)}")
 
 
 class BuildError(Exception):
     """The build could not finish for a reason outside the content (a tool failed)."""
+
+    def said(self, language: str) -> str:
+        """The reason in `language` (the message it was raised with is a `Text`)."""
+        return say(self.args[0] if self.args else type(self).__name__, language)
 
 
 class WriteFailed(BuildError):
@@ -32,8 +47,7 @@ class WriteFailed(BuildError):
 
     def __init__(self, folder, error: OSError):
         self.folder, self.error = folder, error
-        reason = os.strerror(error.errno).lower() if error.errno else str(error)
-        super().__init__(messages.cannot_write(f"{folder}/", reason))
+        super().__init__(messages.cannot_write(f"{folder}/", messages.disk_reason(error)))
 
     def __reduce__(self):  # raised in a forked worker, raised again in the build
         return WriteFailed, (self.folder, self.error)
@@ -55,7 +69,7 @@ class Problems:
     warnings: list[Problem] = field(default_factory=list)
 
     def warn(self, path: str, line: int, message: str) -> None:
-        self.warnings.append(Problem(path, max(int(line), 1), message))
+        self.warnings.append(Problem(path, max(int(line), 1), message, warning=True))
 
     def add(self, path: str, line: int, message: str) -> None:
         self.found.append(Problem(path, max(int(line), 1), message))

@@ -28,6 +28,10 @@ _TIME_RE = re.compile(rf"({_TIME})")
 class WhenError(ValueError):
     """A date or time that cannot be used; the message says what to write."""
 
+    @property
+    def message(self) -> str:
+        return self.args[0]  # a Text: str() of the error would keep only its English
+
 
 # Years a task board can mean. Outside them a date is a typo (0202, 20277) or an attack:
 # year 1 and 9999 overflow as soon as a time zone is applied, and a far end or repeat made

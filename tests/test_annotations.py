@@ -32,8 +32,10 @@ def parse(line: str) -> dict | None:
     return {"kind": match["kind"], **props, "message": _unescape(match["data"])}
 
 
-def _check(site, *extra) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sitegen", "check", "--root", str(site.root), *extra],
+def _check(site, *extra, lang="en") -> subprocess.CompletedProcess:
+    # English unless a test is about the language: these tests are about the annotations.
+    return subprocess.run([sys.executable, "-m", "sitegen", "check", "--root", str(site.root), *extra,
+                           *(("--lang", lang) if lang else ())],
                           capture_output=True, text=True, timeout=120)
 
 
@@ -91,11 +93,36 @@ def test_warnings_pass_and_show(site):
 
 
 def test_escaping_follows_the_runner():
-    line = annotation(Problem("content/tasks/x,y:z.md", 3, "100% sure\r\nnext: a,b"), "warning")
+    line = annotation(Problem("content/tasks/x,y:z.md", 3, "100% sure\r\nnext: a,b", warning=True))
     assert line == "::warning file=content/tasks/x%2Cy%3Az.md,line=3::100%25 sure%0D%0Anext: a,b"
     assert parse(line) == {"kind": "warning", "file": "content/tasks/x,y:z.md", "line": "3",
                            "message": "100% sure\r\nnext: a,b"}
-    assert annotation(Problem("content/site.yml", 1, "warning: x")) == "::error file=content/site.yml,line=1::x"
+    # The kind is the problem's: a warning says so by its kind, not by words in its message.
+    assert annotation(Problem("content/site.yml", 1, "x")) == "::error file=content/site.yml,line=1::x"
+    assert annotation(Problem("content/site.yml", 1, "x", warning=True)) == "::warning file=content/site.yml,line=1::x"
+
+
+def test_annotations_are_in_the_sites_language_with_file_and_line_intact(site):
+    site.task("soep", """
+        title: Soep
+        place: t-hof
+        start: "2027-01-16 09:30"
+        category: koken
+    """)
+    site.write("content/tasks/oud.markdown", "---\ntitle: x\n---\n")
+    github = _check(site, "--format", "github", lang=None)  # site.yml says language: nl
+    assert github.returncode == 0
+    assert github.stdout.splitlines() == [
+        "::warning file=content/tasks/oud.markdown,line=1::'oud.markdown' wordt niet gelezen: alleen bestanden "
+        "die op .md eindigen, worden gelezen; hernoem het naar 'oud.md'",
+        "ok: 1 taken en 1 plekken, geen problemen"]
+    site.task("soep", "title: Soep\nplace: t-hof\nstart: 2027-01-16\ncategory: kokn\n")
+    github = _check(site, "--format", "github", lang=None)
+    assert github.returncode == 1
+    assert github.stdout.splitlines() == [
+        "::error file=content/tasks/soep.md,line=5::categorie 'kokn' staat niet in content/site.yml — bedoel je "
+        "'koken'? Gekend: plooien, tuinwerk, koken",
+        "1 probleem gevonden"]
 
 
 def test_check_help_names_the_format(capsys):

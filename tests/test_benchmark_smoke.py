@@ -76,9 +76,14 @@ def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
         with progress.ProgressBar(stream, enabled=not quiet) as bar:
             bar("render")
             time.sleep(0.3)
-        assert ("rendering task pages" in stream.text) is drawn
+        assert ("taakpagina's, feeds en affiches maken" in stream.text) is drawn  # Dutch by default
         if drawn:
             assert stream.text.endswith("\r\033[K")  # the line is left clean for the summary
+    english = _Terminal(True)
+    with progress.ProgressBar(english, language="en") as bar:
+        bar("render")
+        time.sleep(0.3)
+    assert "rendering task pages, feeds and posters" in english.text
     quick = _Terminal(True)
     with progress.ProgressBar(quick) as bar:
         bar("load")

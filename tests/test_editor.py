@@ -18,6 +18,7 @@ import yaml
 
 from conftest import BUILD_NOW, CHROMIUM, REPO, require
 from sitegen import messages
+from sitegen.i18n import say
 from sitegen.outputs.admin import DECAP_VERSION, admin_config, render_admin
 from sitegen.cli import main
 from sitegen.load.config import EDITOR_KEYS
@@ -147,7 +148,7 @@ def test_every_chunk_decap_asks_for_is_shipped():
 ])
 def test_site_yml_editor_key_is_checked(site, capsys, editor, line, message):
     site.write("content/site.yml", site.root.joinpath("content/site.yml").read_text() + editor)
-    assert main(["check", "--root", str(site.root)]) == 1
+    assert main(["check", "--root", str(site.root), "--lang", "en"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == f"content/site.yml:{line}: {message}"
 
 
@@ -279,11 +280,11 @@ def test_serve_offers_its_local_back_end_to_this_computer_only(editor_server):
         site.read("admin/config.yml"))
     assert "local_backend" not in site.read("admin/config.yml")  # the deployed file has none
     other_site = {"Origin": "http://evil.example"}
-    assert _post(base, {"action": "info"}, other_site) == (403, {"error": messages.EDITOR_FORBIDDEN})
+    assert _post(base, {"action": "info"}, other_site) == (403, {"error": say(messages.EDITOR_FORBIDDEN, "nl")})
     rebinding = {"Host": "evil.example:80", "Origin": "http://evil.example:80"}
-    assert _post(base, {"action": "info"}, rebinding) == (403, {"error": messages.EDITOR_FORBIDDEN})
+    assert _post(base, {"action": "info"}, rebinding) == (403, {"error": say(messages.EDITOR_FORBIDDEN, "nl")})
     assert _post(base, {"action": "getEntry", "params": {"path": "content/../../../etc/passwd"}}) == (
-        403, {"error": messages.editor_refused_path("content/../../../etc/passwd")})
+        403, {"error": say(messages.editor_refused_path("content/../../../etc/passwd"), "nl")})
     status, answer = _post(base, {"action": "getEntry", "params": {"path": "content/tasks/soep-koken-oranje.md"}})
     assert status == 200 and answer["data"] == site.root.joinpath(
         "content/tasks/soep-koken-oranje.md").read_text(encoding="utf-8")

@@ -544,17 +544,21 @@ def test_a_big_first_build_failing_in_the_staging_folder_leaves_nothing(tmp_path
         assert not list(tmp_path.glob(".public.staging-*")), point
 
 
-@pytest.mark.parametrize("code, reason", [(errno.EROFS, "read-only file system"),
-                                          (errno.EACCES, "permission denied"),
-                                          (errno.ENOSPC, "no space left on device")])
-def test_the_command_says_in_one_line_which_folder_it_cannot_write(site, monkeypatch, capsys, code, reason):
+@pytest.mark.parametrize("code, reason, reden", [(errno.EROFS, "read-only file system", "de schijf is alleen-lezen"),
+                                                 (errno.EACCES, "permission denied", "geen toestemming"),
+                                                 (errno.ENOSPC, "no space left on device", "de schijf is vol")])
+def test_the_command_says_in_one_line_which_folder_it_cannot_write(site, monkeypatch, capsys, code, reason, reden):
     site.task("soep", TASK)
     monkeypatch.chdir(site.root)
     Fault(monkeypatch, site.root / "public", 1, code)
     assert main(["build", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert err == (f"error: cannot write public/ ({reason}); it was left as it was. Make the folder "
-                   "writable or free some space, then build again\n")
+    assert err == (f"fout: kan public/ niet schrijven ({reden}); de map is gebleven zoals ze was. Maak de "
+                   "map beschrijfbaar of maak wat plaats vrij, en bouw dan opnieuw\n")
+    Fault(monkeypatch, site.root / "public", 1, code)
+    assert main(["build", "--quiet", "--lang", "en"]) == 1
+    assert capsys.readouterr().err == (f"error: cannot write public/ ({reason}); it was left as it was. Make "
+                                       "the folder writable or free some space, then build again\n")
     assert not (site.root / "public").exists()
 
 
@@ -857,6 +861,10 @@ def test_a_cache_that_is_a_plain_file_gives_a_warning_and_the_build_succeeds(sit
     monkeypatch.chdir(site.root)
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr().err == (
+        "let op: kan de bouwcache .sitegen-cache/ niet gebruiken (geen map); er wordt zonder gebouwd "
+        "(de site is volledig, alleen trager gebouwd). Verwijder de map of maak ze beschrijfbaar\n")
+    assert main(["build", "--quiet", "--lang", "en"]) == 0
+    assert capsys.readouterr().err == (
         "warning: cannot use the build cache .sitegen-cache/ (not a directory); building without it "
         "(the site is complete, only slower to build). Delete the folder or make it writable\n")
     assert (site.root / "public/tasks/soep/index.html").is_file()
@@ -937,9 +945,9 @@ def test_serve_refuses_requests_for_other_host_names(served):
                  "", None):
         status, body = _raw_get(port, host)
         assert status == 403, host
-    assert body == (b"this preview answers only requests for this computer (localhost, 127.0.0.1 or "
-                    b"the address given with --host), not for another site's name: open it as "
-                    b"http://localhost:PORT/\n")
+    assert body == ("deze voorvertoning antwoordt alleen op vragen voor deze computer (localhost, 127.0.0.1 of "
+                    "het adres dat met --host gegeven is), niet voor de naam van een andere site: open ze als "
+                    "http://localhost:POORT/\n").encode("utf-8")
     for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"LOCALHOST:{port}",
                  f"preview.localhost:{port}", f"[::1]:{port}", "10.0.0.7:8000"):
         assert _raw_get(port, host)[0] == 200, host

@@ -22,7 +22,9 @@ from conftest import DEMO, REPO, require
 
 NODE_DIR = REPO / "tests" / "node"
 PLUGIN_DIR = REPO / "netlify" / "plugins" / "sitegen-cache"
-SUMMARY = re.compile(r"^built .* \((\d+) files written, (\d+) removed, in public\)$", re.MULTILINE)
+# The demo site's summary line, in its language (Dutch).
+SUMMARY = re.compile(r"^\d+ taken, .* gebouwd in .* \((\d+) bestanden geschreven, (\d+) verwijderd, in public\)$",
+                     re.MULTILINE)
 RESTORED = "sitegen-cache: restored .sitegen-cache and public from the last build"
 NOTHING = "sitegen-cache: nothing kept from an earlier build; this build makes every file"
 KEPT = "sitegen-cache: kept .sitegen-cache and public for the next build"
@@ -159,7 +161,7 @@ def test_a_failed_build_keeps_the_cache_for_the_next_one(netlify):
     (netlify.repo / "content/tasks/kapot.md").write_text("---\ntitle: Kapot\n---\n", encoding="utf-8")
     netlify.commit("a task without place, category or start")
     failed = netlify.build()
-    assert "\nbuild failed: 3 problems found; nothing was written\n" in failed
+    assert "\nbouwen mislukt: 3 problemen gevonden; er is niets geschreven\n" in failed
     assert failed.startswith(RESTORED + "\n") and failed.endswith(KEPT + "\n")
     git(netlify.repo, "revert", "--no-edit", "HEAD")
     again = netlify.build()

@@ -14,7 +14,8 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's sitegen, instal
 
 
 def _sitegen(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, env=ENV,
+    # In English: these tests are about the files `new` writes, not about the language.
+    return subprocess.run([sys.executable, "-m", "sitegen", *args, "--lang", "en"], cwd=cwd, env=ENV,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -56,7 +57,7 @@ def test_new_task_never_overwrites(site):
 
 def test_new_task_unknown_place_gives_the_check_message(site, capsys):
     assert main(["new", "task", "Iets", "--place", "t-hoff", "--start", "2027-01-16 09:30",
-                 "--category", "koken", "--root", str(site.root)]) == 1
+                 "--category", "koken", "--root", str(site.root), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "place 't-hoff' does not exist — did you mean 't-hof'? Known places: t-hof" in err
     assert not list((site.root / "content/tasks").iterdir())
@@ -64,7 +65,7 @@ def test_new_task_unknown_place_gives_the_check_message(site, capsys):
 
 def test_new_task_bad_start_and_category(site, capsys):
     assert main(["new", "task", "Iets", "--place", "t-hof", "--start", "morgen",
-                 "--category", "breien", "--root", str(site.root)]) == 1
+                 "--category", "breien", "--root", str(site.root), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "category 'breien' is not in content/site.yml" in err
     assert "'morgen' is not a date" in err
@@ -82,15 +83,16 @@ def test_new_place_then_a_task_there(site):
 
 def test_new_help_texts():
     for args in (["new", "--help"], ["new", "task", "--help"], ["new", "place", "--help"]):
-        done = subprocess.run([sys.executable, "-m", "sitegen", *args], env=ENV, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-m", "sitegen", *args, "--lang", "en"], env=ENV,
+                              capture_output=True, text=True)
         assert done.returncode == 0
         assert "never overwritten" in done.stdout or "--address" in done.stdout or "--place" in done.stdout
 
 
 def test_new_refuses_what_check_would_refuse(site, capsys):
-    assert main(["new", "place", "Nieuw", "--address", "", "--root", str(site.root)]) == 1
+    assert main(["new", "place", "Nieuw", "--address", "", "--root", str(site.root), "--lang", "en"]) == 1
     assert main(["new", "task", "   ", "--place", "t-hof", "--start", "2027-02-30",
-                 "--category", "koken", "--root", str(site.root)]) == 1
+                 "--category", "koken", "--root", str(site.root), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "content/places/nieuw.md:4: 'address' is empty" in err
     assert "content/tasks/taak.md:3: 'title' is empty" in err
@@ -212,7 +214,7 @@ def test_new_task_on_a_terminal_asks_in_dutch_with_the_lists(site):
                         "(jaar-maand-dag); probeer opnieuw")
         terminal.expect("Wanneer begint ze? ")
         terminal.type("2027-01-16 09:30")
-        terminal.expect("wrote content/tasks/soep-koken.md")
+        terminal.expect("content/tasks/soep-koken.md geschreven")
     finally:
         code = terminal.close()
     assert code == 0
@@ -226,7 +228,7 @@ def test_new_place_on_a_terminal_asks_for_the_address(site):
     try:
         terminal.expect("Adres (straat, nummer, postcode en gemeente): ")
         terminal.type("Molenstraat 3, 8210 Zedelgem")
-        terminal.expect("wrote content/places/de-molen.md")
+        terminal.expect("content/places/de-molen.md geschreven")
     finally:
         assert terminal.close() == 0
     text = (site.root / "content/places/de-molen.md").read_text(encoding="utf-8")

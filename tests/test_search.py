@@ -203,7 +203,7 @@ def test_cli_reports_a_broken_pagefind_without_traceback(board):
     done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(board.root)],
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 1
-    assert done.stderr.startswith("error: the search index could not be built")
+    assert done.stderr.startswith("fout: de zoekindex kon niet gebouwd worden: ")
     assert "Traceback" not in done.stderr
     assert not board.out.exists()
 

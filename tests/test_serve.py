@@ -135,12 +135,15 @@ def test_broken_file_shows_problems_then_recovers(server):
     site, base, process = server
     site.write("content/tasks/kapot.md", "---\ntitle: Kapot\nplace: nergens\nstart: 2026-12-06\n"
                                          "category: koken\n---\nTekst\n")
-    expected = ("content/tasks/kapot.md:3: place 'nergens' does not exist; known places: t-hof")
+    # The banner speaks the site's language (Dutch), `path:line:` first.
+    expected = ("content/tasks/kapot.md:3: plek 'nergens' bestaat niet; gekende plekken: t-hof")
 
     def banner():
         status, page = _get(base + "/tasks/soep/")
         return status == 200 and expected in page and page
     page = _until(banner, "the problems banner")
+    assert ('<div class="sitegen-problems" role="alert"><h2>bouwen mislukt: 1 probleem gevonden; er is niets '
+            'geschreven — de laatste goede versie wordt getoond</h2><pre>' + expected + "</pre></div>") in page
     assert "Soep koken" in page  # the last good site is still served
     assert expected in _get(base + "/")[1]
     assert not (site.out / "tasks/kapot").exists()
@@ -148,7 +151,7 @@ def test_broken_file_shows_problems_then_recovers(server):
     (site.root / "content/tasks/kapot.md").unlink()
     _until(lambda: "sitegen-problems" not in _get(base + "/tasks/soep/")[1], "recovery")
     assert process.poll() is None
-    assert "content/tasks/kapot.md:3: place 'nergens'" in _stop(process)
+    assert "content/tasks/kapot.md:3: plek 'nergens'" in _stop(process)
 
 
 def test_port_in_use_is_a_clear_message(site):
@@ -159,7 +162,8 @@ def test_port_in_use_is_a_clear_message(site):
         done = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--root", str(site.root),
                                "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
-    assert f"cannot serve on 127.0.0.1:{port}: the port is in use" in done.stderr
+    assert done.stderr == (f"kan niet tonen op 127.0.0.1:{port}: de poort is in gebruik (nog een 'sitegen serve'?); "
+                           f"stop die of kies een andere poort met --port {port + 1}\n")
     assert "Traceback" not in done.stderr
 
 
@@ -353,7 +357,7 @@ def test_no_preview_when_in_doubt(in_process, why):
     finish(worker)
     page = _get(base + "/tasks/soep/")[1]
     if why == "a problem":
-        assert "content/tasks/soep.md:3: place 'nergens' does not exist" in page
+        assert "content/tasks/soep.md:3: plek 'nergens' bestaat niet" in page
         assert "Soep koken" in page and "Kapotte" not in page  # the last good page
         assert state.changes[state.generation] is None  # every tab reloads to show the banner
         # Fixed: no preview straight after a failed build; the full build recovers and reloads all.

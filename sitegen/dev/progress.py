@@ -7,19 +7,21 @@ import threading
 import time
 
 from .. import messages
+from ..i18n import DEFAULT_LANGUAGE, say
 
 SHOW_AFTER = 1.0  # seconds: quicker builds show no bar at all
 # Where each stage starts, as a share of a typical build (roughly, in a big cold build).
-_STAGES = {"load": (0.0, "reading content"), "render": (0.25, "rendering task pages, feeds and posters"),
-           "site": (0.7, "rendering lists and feeds, indexing for search"), "write": (0.95, "writing files")}
+_STAGES = {"load": (0.0, messages.READING), "render": (0.25, messages.RENDERING_TASKS),
+           "site": (0.7, messages.RENDERING_SITE), "write": (0.95, messages.WRITING)}
 _WIDTH = 24
 
 
 class ProgressBar:
     """A one-line bar on stderr, drawn only on a terminal and only once a build takes a while."""
 
-    def __init__(self, stream=None, enabled: bool = True):
+    def __init__(self, stream=None, enabled: bool = True, language: str = DEFAULT_LANGUAGE):
         self.stream = stream or sys.stderr
+        self.language = language
         self.enabled = enabled and self.stream.isatty()
         self.started = time.monotonic()
         self.share, self.label = 0.0, ""
@@ -42,7 +44,8 @@ class ProgressBar:
 
     def __call__(self, stage: str) -> None:
         """The build's progress callback: a stage begins."""
-        self.share, self.label = _STAGES.get(stage, (self.share, stage))
+        share, label = _STAGES.get(stage, (self.share, stage))
+        self.share, self.label = share, say(label, self.language)
 
     def _run(self) -> None:
         if self._done.wait(SHOW_AFTER):
@@ -56,7 +59,7 @@ class ProgressBar:
 
 
 def summary(result, out) -> str:
-    """One line: what was built, how much of each kind, how long it took."""
+    """One line: what was built, how much of each kind, how long it took (a Text)."""
     files = result.files
     report = result.report
     return messages.build_summary(

@@ -14,17 +14,11 @@ only when its own page did.
 from __future__ import annotations
 
 import errno
-import hashlib
-import html
-import ipaddress
 import json
-import re
 import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .. import messages, urls
 from ..build import BuildOptions, BuildResult, build
 from ..engine import CACHE_DIR, Engine
+from ..i18n import DEFAULT_LANGUAGE, say
 from ..load.content import LoadOptions, load_task_file, with_task
 from ..problems import BuildError, BuildFailed
 from ..render.pages import task_page
@@ -41,131 +36,28 @@ from ..render.templates import Templates
 from ..shortlinks import redirects
 from ..theme import Theme
 from . import local_editor
+from .hosts import allowed_hosts, host_allowed
+from .overlay import BANNER_CSS, RELOAD_JS, decorate
+from .state import ServeState, changed_pages, url_of
 from .watch import Watcher
+
+__all__ = ["serve", "ServeState", "changed_pages", "url_of", "allowed_hosts", "host_allowed",
+           "RELOAD_JS", "BANNER_CSS"]
 
 PREFIX = "/__sitegen/"
 _HEARTBEAT_SECONDS = 15
 PREVIEW_AT_MOST = 3  # edited tasks shown before the full build; more is a bulk change
-_KEPT_CHANGES = 100  # generations whose changed pages a reconnecting tab can still ask for
-# Outputs every page may use: when one changes, every open tab reloads.
-_SHARED_OUTPUTS = ("static/", "media/")
-
-RELOAD_JS = b"""\
-// sitegen serve only: reload this page when a rebuild changed it.
-(function () {
-  "use strict";
-  // The server says which generation of the site this page is, and each message
-  // which pages changed since then (null: every page, e.g. after a failed build).
-  var script = document.currentScript;
-  var known = script && script.dataset.generation ? Number(script.dataset.generation) : null;
-  var here = window.location.pathname.replace(/index\\.html$/, "");
-  try { here = decodeURIComponent(here); } catch (error) { /* keep it as it is */ }
-  var source = new EventSource("/__sitegen/events" + (known === null ? "" : "?since=" + known));
-  source.addEventListener("message", function (event) {
-    var data = JSON.parse(event.data);
-    if (known !== null && data.generation !== known &&
-        (data.paths === null || data.paths.indexOf(here) >= 0)) {
-      source.close();
-      window.location.reload();
-      return;
-    }
-    known = data.generation;
-  });
-}());
-"""
-
-BANNER_CSS = b"""\
-/* sitegen serve only: the build problems banner. */
-.sitegen-problems { position: relative; z-index: 2147483647; margin: 0; padding: 1rem;
-  background: #fff3f3; color: #5a0000; border-bottom: 4px solid #b00020;
-  font: 1rem/1.4 system-ui, sans-serif; }
-.sitegen-problems h2 { margin: 0 0 .5rem; font-size: 1.1rem; }
-.sitegen-problems pre { margin: 0; white-space: pre-wrap; font: .95rem/1.4 ui-monospace, monospace; }
-"""
 
 
-@dataclass
-class ServeState:
-    """What the server shows: the generation counter, previewed pages and the last build's problems."""
 
-    out: Path
-    root: Path | None = None  # the site folder: the local web editor writes in its content/
-    generation: int = 0
-    building: bool = False
-    problems: list[str] = field(default_factory=list)
-    # Output path → bytes of a previewed page, served instead of public/ until the build finishes.
-    overlay: dict[str, bytes] = field(default_factory=dict)
-    # Generation → URL paths of the pages it changed (None: every page may have changed).
-    changes: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
-    changed: threading.Condition = field(default_factory=threading.Condition)
-    log: Callable[..., None] = print  # serve's log: the local web editor says what it saved
+def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=print,
+          language: str = DEFAULT_LANGUAGE) -> int:
+    """Build, serve and watch until Ctrl-C; return the exit status.
 
-    def busy(self, building: bool) -> None:
-        with self.changed:
-            self.building = building
-
-    def finished(self, problems: list[str], paths: list[str] | None = None) -> None:
-        """Record a build's problems and drop the previews; tabs showing `paths` reload (None: all)."""
-        with self.changed:
-            self.problems = problems
-            self.overlay = {}
-            if paths is None or paths:
-                self._next(paths)
-            self.changed.notify_all()
-
-    def previewed(self, pages: dict[str, bytes]) -> None:
-        """Serve these pages (output path → bytes) before the build writes them; their tabs reload."""
-        with self.changed:
-            self.overlay = dict(pages)
-            self._next(sorted(url_of(path) for path in pages))
-            self.changed.notify_all()
-
-    def _next(self, paths: list[str] | None) -> None:
-        self.generation += 1
-        self.changes[self.generation] = None if paths is None else tuple(paths)
-        self.changes.pop(self.generation - _KEPT_CHANGES, None)
-
-    def changed_since(self, generation: int | None) -> list[str] | None:
-        """URL paths changed after `generation` (call holding `changed`); None: every page."""
-        if generation is None or not 0 <= generation <= self.generation:
-            return None
-        paths: set[str] = set()
-        for later in range(generation + 1, self.generation + 1):
-            if later not in self.changes or self.changes[later] is None:
-                return None
-            paths.update(self.changes[later])
-        return sorted(paths)
-
-
-def url_of(path: str) -> str:
-    """The URL path of an output file: `x/index.html` → `/x/`, `index.html` → `/`."""
-    return "/" + (path[:-len("index.html")] if path == "index.html" or path.endswith("/index.html")
-                  else path)
-
-
-def changed_pages(before: dict, after: dict, previewed: dict[str, bytes]) -> list[str] | None:
-    """URL paths of the pages a build changed, from two manifests (path → (sha256, …)).
-
-    A previewed page counts as changed only when the build's bytes differ from the
-    preview's: open tabs already show the preview. None: every page may look different.
+    `log` says the `Text` messages it is given (cli.py's says them in `language`); the
+    banner and the answers to the browser are said in `language` here.
     """
-    paths = set()
-    for path in before.keys() | after.keys():
-        old, new = before.get(path), after.get(path)
-        if path in previewed:
-            old = (hashlib.sha256(previewed[path]).digest(),)
-        if old is not None and new is not None and old[0] == new[0]:
-            continue
-        if path.startswith(_SHARED_OUTPUTS):
-            return None
-        if path.endswith(".html"):
-            paths.add(url_of(path))
-    return sorted(paths)
-
-
-def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=print) -> int:
-    """Build, serve and watch until Ctrl-C; return the exit status."""
-    state = ServeState(options.out_dir, options.root, log=log)
+    state = ServeState(options.out_dir, options.root, log=log, language=language)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     try:
         server = _Server((host, port), partial(_Handler, state, hosts=allowed_hosts(host)))
@@ -274,19 +166,19 @@ class _Rebuilder:
                 result: BuildResult = build(self.options, Engine(self.options.root, cache=self.options.cache,
                                                                  store=self.store))
             except BuildFailed as failure:
-                lines = [str(p) for p in failure.problems]
+                lines = [p.said(self.state.language) for p in failure.problems]
                 for line in lines:
                     self.log(line, file=sys.stderr)
                 self.log(messages.build_failed(len(lines)), file=sys.stderr)
                 self._failed(lines)
                 return
             except BuildError as error:  # e.g. public/ not writable: said in one line, like a problem
-                lines = [f"error: {error}"]
+                lines = [say(messages.error(error.said(self.state.language)), self.state.language)]
                 self.log(lines[0], file=sys.stderr)
                 self._failed(lines)
                 return
             except Exception as error:  # a bug must not kill the server; show it like a problem
-                lines = [f"internal error: {type(error).__name__}: {error}"]
+                lines = [say(messages.internal_error(type(error).__name__, str(error)), self.state.language)]
                 self.log(lines[0], file=sys.stderr)
                 self._failed(lines)
                 return
@@ -316,35 +208,6 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 1024
 
 
-def allowed_hosts(host: str) -> frozenset[str]:
-    """The Host names a request may carry: the address listened on, and this computer's names."""
-    return frozenset({host.strip("[]").lower(), "localhost", "127.0.0.1", "::1"})
-
-
-def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
-    """Whether a request's Host header names this server (as Vite and webpack-dev-server check).
-
-    A page on another site can point its own host name at 127.0.0.1 (DNS rebinding) and
-    read the preview through the visitor's browser: then Host is that other name. An IP
-    address cannot be rebound, and `*.localhost` always means this computer.
-    """
-    if not header:
-        return False
-    name = header.strip().lower()
-    if name.startswith("["):  # [::1]:8000
-        name = name[1:name.find("]")] if "]" in name else name
-    elif name.count(":") == 1:
-        name = name.partition(":")[0]
-    name = name.rstrip(".")
-    if name in allowed or name.endswith(".localhost"):
-        return True
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        return False
-    return True
-
-
 class _Handler(SimpleHTTPRequestHandler):
     """Serves public/, adding the reload script and the problems banner to HTML."""
 
@@ -358,8 +221,8 @@ class _Handler(SimpleHTTPRequestHandler):
             return False
         if not host_allowed(self.headers.get("Host"), self.hosts):
             editor = self.command == "POST" and self.path == local_editor.API_PATH  # Decap reads JSON
-            body = (json.dumps({"error": messages.EDITOR_FORBIDDEN}).encode() if editor
-                    else messages.HOST_REFUSED.encode("utf-8"))
+            body = (json.dumps({"error": self._said(messages.EDITOR_FORBIDDEN)}).encode() if editor
+                    else (self._said(messages.HOST_REFUSED) + "\n").encode("utf-8"))
             self.send_response(HTTPStatus.FORBIDDEN)
             self.send_header("Content-Type", "application/json" if editor else "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -430,27 +293,33 @@ class _Handler(SimpleHTTPRequestHandler):
         if self.path != local_editor.API_PATH:
             return self._send(b"not found", "text/plain; charset=utf-8", HTTPStatus.NOT_FOUND)
         if not self._from_this_computer(post=True):
-            return self._json({"error": messages.EDITOR_FORBIDDEN}, HTTPStatus.FORBIDDEN)
+            return self._json({"error": self._said(messages.EDITOR_FORBIDDEN)}, HTTPStatus.FORBIDDEN)
         length = self.headers.get("Content-Length", "")
         kind = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
         if kind != "application/json" or not length.isdigit():
-            return self._json({"error": messages.EDITOR_BAD_REQUEST}, HTTPStatus.BAD_REQUEST)
+            return self._json({"error": self._said(messages.EDITOR_BAD_REQUEST)}, HTTPStatus.BAD_REQUEST)
         if int(length) > local_editor.MAX_REQUEST:
-            return self._json({"error": messages.EDITOR_BAD_REQUEST}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            return self._json({"error": self._said(messages.EDITOR_BAD_REQUEST)}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
             request = json.loads(self.rfile.read(int(length)))
             answer = local_editor.handle(self.state.root, request, log=self.state.log)
         except local_editor.Refused as refused:
-            return self._json({"error": str(refused)}, refused.status)
+            return self._json({"error": self._said(refused.args[0])}, refused.status)
         except ValueError:  # not JSON, or not UTF-8
-            return self._json({"error": messages.EDITOR_BAD_REQUEST}, HTTPStatus.BAD_REQUEST)
+            return self._json({"error": self._said(messages.EDITOR_BAD_REQUEST)}, HTTPStatus.BAD_REQUEST)
         except OSError as error:
-            return self._json({"error": messages.unreadable(error.strerror or str(error))},
+            return self._json({"error": self._said(messages.unreadable(error.strerror or str(error)))},
                               HTTPStatus.INTERNAL_SERVER_ERROR)
         return self._json(answer)
 
     def _json(self, value, status=HTTPStatus.OK) -> None:
         self._send(json.dumps(value).encode("utf-8"), "application/json; charset=utf-8", status)
+
+    def _said(self, text: str) -> str:
+        return say(text, self.state.language)
+
+    def _decorate(self, body: bytes, generation: int, problems: list[str]) -> bytes:
+        return decorate(body, generation, problems, self.state.language)
     def _redirect(self, url_path: str) -> tuple[str, int] | None:
         """A rule of the built `_redirects` (the short links /t/<code>), as Netlify applies it:
         only where no file is (its rules do not shadow files)."""
@@ -473,19 +342,6 @@ class _Handler(SimpleHTTPRequestHandler):
                 return translated  # SimpleHTTPRequestHandler redirects to the slash form
             translated = translated / "index.html"
         return translated if translated.is_file() else None
-
-    def _decorate(self, body: bytes, generation: int, problems: list[str]) -> bytes:
-        """Add the reload script (and the problems banner) to one HTML response."""
-        head = (b'<script src="/__sitegen/reload.js" data-generation="%d" defer></script>'
-                b'<link rel="stylesheet" href="/__sitegen/serve.css">' % generation)
-        body = _insert_after_tag(body, b"<head", head)
-        if problems:
-            banner = ('<div class="sitegen-problems" role="alert"><h2>'
-                      + html.escape(messages.build_failed(len(problems)))
-                      + " — showing the last good build</h2><pre>"
-                      + html.escape("\n".join(problems), quote=False) + "</pre></div>")
-            body = _insert_after_tag(body, b"<body", banner.encode("utf-8"))
-        return body
 
     def _send(self, body: bytes, content_type: str, status=HTTPStatus.OK) -> None:
         self.send_response(status)
@@ -523,11 +379,3 @@ def _output_path(url_path: str) -> str:
     """The output file a URL path names: `/x/` → `x/index.html`."""
     relative = unquote(url_path).lstrip("/")
     return relative + "index.html" if relative == "" or relative.endswith("/") else relative
-
-
-def _insert_after_tag(body: bytes, tag: bytes, addition: bytes) -> bytes:
-    """Insert right after the opening `tag` (e.g. b"<head"), or at the start if there is none."""
-    match = re.search(re.escape(tag) + rb"(?:\s[^>]*)?>", body)
-    if match is None:
-        return addition + body
-    return body[:match.end()] + addition + body[match.end():]

@@ -120,9 +120,8 @@ class Store:
 
     def fault(self, error: OSError) -> None:
         """The cache folder failed: one warning says why (the build goes on without it)."""
-        reason = os.strerror(error.errno).lower() if error.errno else str(error)
         if self.folder is not None and not self.warnings:  # the first reason says it
-            self.warnings.append(messages.cannot_cache(f"{self.folder.name}/", reason))
+            self.warnings.append(messages.cannot_cache(f"{self.folder.name}/", messages.disk_reason(error)))
 
 
 def _shard_name(function: str, key: bytes) -> str:

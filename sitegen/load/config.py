@@ -44,7 +44,7 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
         problems.add(SITE_FILE, 1, messages.NOT_UTF8)
         return None
     except YamlError as error:
-        problems.add(SITE_FILE, error.line, str(error))
+        problems.add(SITE_FILE, error.line, error.message)
         return None
     if not isinstance(data, YamlMap):
         problems.add(SITE_FILE, 1, messages.SITE_NOT_MAPPING)
@@ -121,7 +121,7 @@ def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category"
     elif isinstance(value, list):
         pairs = [(item, None, value.line_of(i)) for i, item in enumerate(value)]
     else:
-        fields.problem(key, messages.wrong_type(key, "a list of slugs or 'slug: label' lines", value))
+        fields.problem(key, messages.wrong_type(key, messages.CHOICE_LIST, value))
         return ()
     choices = []
     for slug, label, line in pairs:
@@ -132,7 +132,7 @@ def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category"
             fields.problem(key, messages.choice_too_long(key, slug, SLUG_CHARS), line)
             continue
         if label is not None and not isinstance(label, (str, int, float)):
-            fields.problem(key, messages.wrong_type(f"{key} label", "text", label), line)
+            fields.problem(key, messages.wrong_type(messages.label_of(key), messages.TEXT, label), line)
             continue
         text = apostrophes(str(label).strip()) if label is not None else slug.replace("-", " ").capitalize()
         if not fields.printable(key, text, line):  # labels reach pages and calendar CATEGORIES

@@ -76,7 +76,7 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, (YamlMap, YamlList, list, dict)):
-            self.problem(key, messages.wrong_type(key, "text", value))
+            self.problem(key, messages.wrong_type(key, messages.TEXT, value))
             return None
         if not isinstance(value, str):
             # YAML 1.1 reads `no` as False, `12:00` as 720 and the phone number
@@ -99,13 +99,13 @@ class Fields:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return (str(value).strip(),) if self.printable(key, str(value)) else ()
         if not isinstance(value, list):
-            self.problem(key, messages.wrong_type(key, "a list (one '- item' per line)", value))
+            self.problem(key, messages.wrong_type(key, messages.A_LIST, value))
             return ()
         items = []
         for index, item in enumerate(value):
             if isinstance(item, (YamlMap, YamlList, list, dict)) or item is None:
                 line = value.line_of(index) if isinstance(value, YamlList) else None
-                self.problem(key, messages.wrong_type(f"{key} item", "text", item), line)
+                self.problem(key, messages.wrong_type(messages.item_of(key), messages.TEXT, item), line)
             elif self.printable(key, str(item), value.line_of(index) if isinstance(value, YamlList) else None):
                 items.append(str(item).strip())
         return tuple(items)
@@ -165,7 +165,7 @@ class Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.problem(key, value_hint(key, value) or messages.wrong_type(key, "true or false", value))
+            self.problem(key, value_hint(key, value) or messages.wrong_type(key, messages.TRUE_OR_FALSE, value))
             return False
         return value
 

@@ -64,7 +64,7 @@ def checked_record(load, path: str, front: FrontMatterText) -> Loaded:
     try:
         meta = parse_front_matter(front)
     except YamlError as error:
-        problems.add(path, error.line, str(error))
+        problems.add(path, error.line, error.message)
         return Loaded(None, tuple(problems.found))
     stem = PurePosixPath(path).stem
     if not SLUG_RE.fullmatch(stem):
@@ -156,7 +156,7 @@ def read_file(file: Path | str, path: str, problems: Problems) -> FrontMatterTex
     except UnicodeDecodeError:
         problems.add(path, 1, messages.NOT_UTF8)
     except YamlError as error:
-        problems.add(path, error.line, str(error))
+        problems.add(path, error.line, error.message)
     except TooBig:
         problems.add(path, 1, messages.file_too_big(FILE_BYTES))
     except OSError as error:

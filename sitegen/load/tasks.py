@@ -97,7 +97,7 @@ def _schedule(fields: Fields, site: Site, problems: Problems) -> Schedule | None
     try:
         start = parse_moment(value, fields.raw("start"), zone)
     except WhenError as error:
-        fields.problem("start", error.args[0])
+        fields.problem("start", error.message)
         _repeat(fields, None)  # its own mistakes are reported in the same build
         return None
     all_day = not isinstance(start, datetime)
@@ -129,7 +129,7 @@ def _end(fields: Fields, start, zone):
         else:
             end = parse_moment(value, fields.raw("end"), zone, clock_alone=True)
     except WhenError as error:
-        fields.problem("end", error.args[0])
+        fields.problem("end", error.message)
         return None
     if isinstance(end, datetime) == all_day:
         fields.problem("end", messages.end_kind_mismatch(all_day))
@@ -163,7 +163,7 @@ def _repeat(fields: Fields, start) -> Repeat | None:
         try:
             until = parse_day(until_value, repeat.raw("until"))
         except WhenError as error:
-            repeat.problem("until", error.args[0])
+            repeat.problem("until", error.message)
     if repeat.has("until") and repeat.has("count"):
         repeat.problem("count", messages.REPEAT_UNTIL_AND_COUNT)
     first_day = start.date() if isinstance(start, datetime) else start
@@ -181,7 +181,7 @@ def _repeat(fields: Fields, start) -> Repeat | None:
             try:
                 exceptions.append(parse_day(item, None))
             except WhenError as error:
-                repeat.problem("except", error.args[0], line)
+                repeat.problem("except", error.message, line)
     if freq is None or start is None:
         return None
     return Repeat(freq, interval, until, count, tuple(sorted(set(exceptions))))
@@ -205,7 +205,7 @@ def _client(fields: Fields) -> Client | None:
 
 def _result(fields: Fields) -> Result | None:
     result = fields.mapping("result", RESULT_KEYS,
-                            messages.wrong_type("result", "a group of keys (participants, hours, note)", "text"))
+                            messages.wrong_type("result", messages.RESULT_KEYS, "text"))
     if result is None:
         return None
     return Result(

@@ -77,7 +77,7 @@ class _ImpossibleValue(Exception):
     """A scalar YAML itself cannot turn into a value (2027-02-30), with its line."""
 
     def __init__(self, line: int, message: str):
-        self.line = line
+        self.line, self.message = line, message  # a Text, said in the site's language later
         super().__init__(message)
 
 
@@ -98,7 +98,7 @@ class YamlError(Exception):
     """A file that cannot be read as YAML; `line` is 1-based in the file."""
 
     def __init__(self, line: int, message: str):
-        self.line = line
+        self.line, self.message = line, message  # a Text, said in the site's language later
         super().__init__(message)
 
 
@@ -166,7 +166,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         line = (mark.line + 1 if mark else 1) + line_offset
         raise YamlError(line, messages.yaml_syntax(problem)) from None
     except _ImpossibleValue as error:
-        raise YamlError(error.line, str(error)) from None
+        raise YamlError(error.line, error.message) from None
     except yaml.YAMLError as error:
         raise YamlError(1 + line_offset, messages.yaml_syntax(str(error))) from None
     except (ValueError, TypeError, OverflowError) as error:  # a constructor choked on a value

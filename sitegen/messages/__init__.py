@@ -1,0 +1,42 @@
+"""Every message a coordinator can see, in one place: each says what is wrong and what would be right.
+
+Each is a `Text` (sitegen/i18n.py): English as written here, said in the site's language
+(Dutch by default) from `sitegen/locale/<lang>/LC_MESSAGES/messages.po` when it is shown.
+The modules are grouped by what a message is about; import them all from here.
+"""
+
+from __future__ import annotations
+
+from .files import (  # noqa: F401
+    EMPTY_FILE, NO_FRONT_MATTER, UNCLOSED_FRONT_MATTER, EMPTY_FRONT_MATTER,
+    FRONT_MATTER_NOT_MAPPING, NOT_UTF8, SITE_NOT_MAPPING, MISSING_SITE_FILE, not_md, unreadable,
+    yaml_syntax, bad_slug, slug_too_long, file_too_big, link_outside, hidden_file, folder_not_read,
+    case_twin, name_unprintable, name_too_long, path_too_long, yaml_too_big, yaml_too_many_values,
+    yaml_too_deep, short_code_taken)
+from .keys import (  # noqa: F401
+    TEXT, TRUE_OR_FALSE, A_LIST, RESULT_KEYS, CHOICE_LIST, label_of, item_of, unknown_key,
+    duplicate_key, missing_key, wrong_type, empty_value, unknown_place, broken_place,
+    unknown_choice, bad_choice_slug, choice_too_long, bad_status, taken_over_spots, bad_language,
+    bad_timezone, bad_base_url, EDITOR_NOT_MAPPING, bad_editor_repo, bad_editor_branch,
+    positive_int, non_negative_int, non_negative_number, number_too_big, unprintable_character,
+    body_unprintable, character_name, BAD_GEO)
+from .dates import (  # noqa: F401
+    bad_date, impossible_date, expected_date, nonexistent_time,
+    year_out_of_range, too_long, too_many_occurrences, end_before_start, end_kind_mismatch,
+    bad_freq, REPEAT_UNTIL_AND_COUNT, REPEAT_NOT_MAPPING, repeat_until_before_start,
+    unmatched_exception)
+from .links import (  # noqa: F401
+    link_scheme, link_not_absolute, link_without_host, unknown_placeholder, bad_waitlist, body_link,
+    external_image, image_missing, image_outside, image_link_outside, image_unreadable,
+    image_too_big, svg_refused, image_type)
+from .theme import (  # noqa: F401
+    template_error, template_too_much_work, template_range, template_value_too_big,
+    template_reads_elsewhere, static_reads_elsewhere, template_link_outside, template_not_found,
+    search_index_failed)
+from .commands import (  # noqa: F401
+    warning, error, internal_error, disk_reason, build_failed, check_failed, cannot_write, cannot_cache,
+    no_content, unsafe_out, build_summary, check_ok, new_file, NEW_REFUSED, READING,
+    RENDERING_TASKS, RENDERING_SITE, WRITING, port_not_allowed, port_in_use, serving, rebuilt,
+    showing_last_good_build, SERVE_STOPPED, serving_editor, HOST_REFUSED, EDITOR_BAD_REQUEST,
+    EDITOR_FORBIDDEN, EDITOR_NO_MEDIA, editor_refused_path, editor_too_big, editor_unknown_action,
+    editor_wrote, editor_deleted)

@@ -1,0 +1,105 @@
+"""Messages about content files as files: their names, size, encoding and YAML."""
+
+from __future__ import annotations
+
+from ..i18n import _
+
+EMPTY_FILE = _("the file is empty; start it with a line '---', the keys (title: …), and a line '---'")
+NO_FRONT_MATTER = _(
+    "no front matter: the file must start with a line '---', then the keys "
+    "(title: …), then a line '---' before the text")
+UNCLOSED_FRONT_MATTER = _("the front matter is not closed: add a line '---' after the last key")
+EMPTY_FRONT_MATTER = _("the front matter is empty: add the keys between the two '---' lines")
+FRONT_MATTER_NOT_MAPPING = _("the front matter must be keys with values ('title: …'), one per line")
+NOT_UTF8 = _("the file is not UTF-8 text; save it as UTF-8 in your editor")
+SITE_NOT_MAPPING = _("site.yml must be keys with values ('title: …'), one per line")
+MISSING_SITE_FILE = _("content/site.yml is missing; create it with at least title, base_url and categories")
+
+
+def not_md(name: str, wanted: str) -> str:
+    return _("'{name}' is not read: only files ending in .md are; rename it to '{wanted}'",
+             name=name, wanted=wanted)
+
+
+def unreadable(reason: str) -> str:
+    return _("the file cannot be read ({reason}); check that it exists and is a normal file", reason=reason)
+
+
+def yaml_syntax(problem: str) -> str:
+    return _("this is not valid YAML ({problem}); check the quotes, colons and indentation on this line",
+             problem=problem)
+
+
+def bad_slug(stem: str, suggestion: str) -> str:
+    return _("the file name '{stem}' cannot be used in a web address; "
+             "use lowercase letters, digits and hyphens, e.g. '{suggestion}'", stem=stem, suggestion=suggestion)
+
+
+def slug_too_long(stem: str, limit: int, suggestion: str) -> str:
+    return _("the file name is {length} characters long; at most {limit} fit in a web address "
+             "and a folder on every computer (Windows limits a whole path to 260); "
+             "shorten it, e.g. to '{suggestion}'", length=len(stem), limit=limit, suggestion=suggestion)
+
+
+def file_too_big(limit: int) -> str:
+    return _("the file is larger than {megabytes} MB, far more than a task or place needs; "
+             "shorten the text or move big things (pictures) into their own files",
+             megabytes=limit // 1024 // 1024)
+
+
+def link_outside(path: str, area: str = "content/") -> str:
+    return _("'{path}' is a symbolic link to a file or folder outside {area}, which is never "
+             "read or published; put the file itself in {area} instead of a link", path=path, area=area)
+
+
+def hidden_file(name: str, wanted: str) -> str:
+    return _("'{name}' is not read: a name starting with a dot is a hidden file; rename it to '{wanted}'",
+             name=name, wanted=wanted)
+
+
+def folder_not_read(path: str, folder: str) -> str:
+    return _("the folder '{path}' is not read: only the files directly in {folder}/ are; "
+             "move its .md files up one level", path=path, folder=folder)
+
+
+def case_twin(path: str, twin: str) -> str:
+    return _("'{path}' and '{twin}' differ only in capitals (or accents written two ways): "
+             "on Windows and Mac computers they are one and the same file; rename or remove one",
+             path=path, twin=twin)
+
+
+def name_unprintable(path: str) -> str:
+    return _("the name '{path}' holds control or direction characters (invisible, or shown in "
+             "another order); rename it with letters, digits and hyphens only", path=path)
+
+
+def name_too_long(path: str, limit: int) -> str:
+    return _("a name in '{path}' is longer than {limit} bytes, which no common disk can store; "
+             "give the file a shorter name", path=path, limit=limit)
+
+
+def path_too_long(path: str, limit: int) -> str:
+    return _("the path '{path}' is {length} characters long; at most {limit} fit on every "
+             "computer (Windows limits a whole path to 260); use shorter folder or file names",
+             path=path, length=len(path), limit=limit)
+
+
+def yaml_too_big(limit: int) -> str:
+    return _("the keys between the '---' lines are more than {kilobytes} KB, far more than any "
+             "task, place or site needs; move long text below the second '---'", kilobytes=limit // 1024)
+
+
+def yaml_too_many_values(limit: int) -> str:
+    return _("the keys hold more than {limit} values once YAML aliases (*name) are expanded; "
+             "write the values out instead of repeating aliases", limit=limit)
+
+
+def yaml_too_deep(limit: int) -> str:
+    return _("the keys are nested more than {limit} levels deep; no key needs that, check the indentation",
+             limit=limit)
+
+
+def short_code_taken(code: str, other: str) -> str:
+    return _("the short link /t/{code} of this file is the same as that of {other} (a rare "
+             "coincidence of the two file names); rename this file, e.g. by adding '-2' before '.md'",
+             code=code, other=other)

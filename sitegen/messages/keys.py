@@ -1,0 +1,170 @@
+"""Messages about keys and their values: unknown, missing, of the wrong kind, not known."""
+
+from __future__ import annotations
+
+from ..i18n import _
+from ._words import close_match, describe, listed
+
+# What a key must be (the `expected` of wrong_type).
+TEXT = _("text")
+TRUE_OR_FALSE = _("true or false")
+A_LIST = _("a list (one '- item' per line)")
+RESULT_KEYS = _("a group of keys (participants, hours, note)")
+CHOICE_LIST = _("a list of slugs or 'slug: label' lines")
+
+
+def label_of(key: str) -> str:
+    return _("{key} label", key=key)
+
+
+def item_of(key: str) -> str:
+    return _("{key} item", key=key)
+
+
+def unknown_key(key: str, allowed) -> str:
+    suggestion = close_match(key, allowed)
+    if suggestion:
+        return _("unknown key '{key}' — did you mean '{suggestion}'?", key=key, suggestion=suggestion)
+    return _("unknown key '{key}'; allowed keys: {allowed}", key=key, allowed=listed(allowed))
+
+
+def duplicate_key(key: str) -> str:
+    return _("the key '{key}' appears twice; keep only one", key=key)
+
+
+def missing_key(key: str, example: str) -> str:
+    return _("missing required key '{key}'; add a line such as '{key}: {example}'", key=key, example=example)
+
+
+def wrong_type(key: str, expected: str, got: object) -> str:
+    return _("'{key}' must be {expected}, not {got}", key=key, expected=expected, got=describe(got))
+
+
+def empty_value(key: str, example: str) -> str:
+    # Only required keys are told: removing the line would only trade this for "missing".
+    return _("'{key}' is empty and it is required; write a value after the colon, such as '{key}: {example}'",
+             key=key, example=example)
+
+
+# -- references -------------------------------------------------------------
+def unknown_place(slug: str, known) -> str:
+    known = sorted(known)
+    suggestion = close_match(slug, known)
+    if suggestion:
+        return _("place '{slug}' does not exist — did you mean '{suggestion}'? Known places: {known}",
+                 slug=slug, suggestion=suggestion, known=listed(known))
+    return _("place '{slug}' does not exist; known places: {known}", slug=slug, known=listed(known))
+
+
+def broken_place(slug: str, path: str) -> str:
+    return _("place '{slug}' has problems of its own (see {path}); fix that file first", slug=slug, path=path)
+
+
+def unknown_choice(key: str, value: str, known) -> str:
+    known = list(known)
+    suggestion = close_match(value, known)
+    if key == "category":
+        if suggestion:
+            return _("category '{value}' is not in content/site.yml — did you mean '{suggestion}'? "
+                     "Known: {known}", value=value, suggestion=suggestion, known=listed(known))
+        return _("category '{value}' is not in content/site.yml; known: {known}", value=value, known=listed(known))
+    if key == "access":
+        if suggestion:
+            return _("access tag '{value}' is not in content/site.yml — did you mean '{suggestion}'? "
+                     "Known: {known}", value=value, suggestion=suggestion, known=listed(known))
+        return _("access tag '{value}' is not in content/site.yml; known: {known}",
+                 value=value, known=listed(known))
+    if suggestion:
+        return _("{key} '{value}' is not in content/site.yml — did you mean '{suggestion}'? Known: {known}",
+                 key=key, value=value, suggestion=suggestion, known=listed(known))
+    return _("{key} '{value}' is not in content/site.yml; known: {known}", key=key, value=value,
+             known=listed(known))
+
+
+def bad_choice_slug(key: str, value: str) -> str:
+    return _("'{value}' in '{key}' is not a valid slug; use lowercase letters, digits and hyphens "
+             "(e.g. 'tuinwerk')", key=key, value=value)
+
+
+def choice_too_long(key: str, value: str, limit: int) -> str:
+    return _("'{start}…' in '{key}' is {length} characters long; at most {limit} fit in a "
+             "web address and a folder on every computer; use a shorter name",
+             start=value[:40], key=key, length=len(value), limit=limit)
+
+
+def bad_status(value: object) -> str:
+    return _("status must be one of 'open', 'full', 'cancelled', not {got}", got=describe(value))
+
+
+def taken_over_spots(taken: int, spots: int) -> str:
+    return _("taken ({taken}) is more than spots ({spots}); at most {spots} can sign up", taken=taken, spots=spots)
+
+
+# -- site settings ----------------------------------------------------------
+def bad_language(value: object) -> str:
+    return _("language must be 'nl' or 'en', not {got}", got=describe(value))
+
+
+def bad_timezone(value: object) -> str:
+    return _("unknown time zone {got}; use an IANA name such as 'Europe/Brussels'", got=describe(value))
+
+
+def bad_base_url(url: str) -> str:
+    return _("base_url must be an absolute https:// or http:// address, not '{url}'", url=url)
+
+
+EDITOR_NOT_MAPPING = _("editor must be a group of keys, e.g. 'editor:' then '  repo: doeplekken/zedelgem' "
+                       "(the GitHub repository the web editor saves to)")
+
+
+def bad_editor_repo(value: object) -> str:
+    return _("editor repo must be a GitHub repository as owner/name (e.g. doeplekken/zedelgem), not {got}",
+             got=describe(value))
+
+
+def bad_editor_branch(value: object) -> str:
+    return _("editor branch must be a branch name such as 'main', not {got}", got=describe(value))
+
+
+# -- numbers and characters -------------------------------------------------
+def positive_int(key: str, value: object) -> str:
+    return _("'{key}' must be a whole number of 1 or more, not {got}", key=key, got=describe(value))
+
+
+def non_negative_int(key: str, value: object) -> str:
+    return _("'{key}' must be a whole number of 0 or more, not {got}", key=key, got=describe(value))
+
+
+def non_negative_number(key: str, value: object) -> str:
+    return _("'{key}' must be a number of 0 or more (e.g. 3 or 2.5), not {got}", key=key, got=describe(value))
+
+
+def number_too_big(key: str, value: object, limit: int) -> str:
+    return _("'{key}' is {got}: more than {limit:,}, which no task needs; check the number",
+             key=key, got=describe(value), limit=limit)
+
+
+def unprintable_character(key: str, character: str) -> str:
+    return _("'{key}' holds the invisible character U+{code} ({name}), which breaks calendars and "
+             "feeds or shows text in another order; retype the value",
+             key=key, code=f"{ord(character):04X}", name=character_name(character))
+
+
+def body_unprintable(character: str) -> str:
+    return _("the text holds the invisible character U+{code} ({name}) on this line; retype the line",
+             code=f"{ord(character):04X}", name=character_name(character))
+
+
+def character_name(character: str) -> str:
+    # Unicode's own names, as a search for them finds them; the rest are just control characters.
+    return _NAMES.get(character) or _("a control character")
+
+
+_NAMES = {"\x00": "NUL", "\x08": "backspace", "\x1b": "escape", "\x0c": "form feed",
+          "\x7f": "delete", "\u202e": "right-to-left override", "\u202d": "left-to-right override",
+          "\u202a": "left-to-right embedding", "\u202b": "right-to-left embedding",
+          "\u202c": "pop directional formatting", "\u2066": "left-to-right isolate",
+          "\u2067": "right-to-left isolate", "\u2068": "first strong isolate",
+          "\u2069": "pop directional isolate"}
+
+BAD_GEO = _("geo must be [latitude, longitude], e.g. [51.1423, 3.1367]")

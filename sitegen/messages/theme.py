@@ -1,0 +1,62 @@
+"""Messages about a site's theme and the tools a build runs."""
+
+from __future__ import annotations
+
+from ..i18n import _
+from ._words import short
+
+
+def template_error(problem: str) -> str:
+    return _("template error: {problem}", problem=problem)
+
+
+def template_too_much_work(limit: int) -> str:
+    return _("the template does more than {limit:,} steps (loops and calls) for one page, far more "
+             "than any page needs; look for loops inside loops or a macro that calls itself", limit=limit)
+
+
+def template_range(size: int, limit: int) -> str:
+    return _("range() of {size:,} items; at most {limit:,} are allowed in a template", size=size, limit=limit)
+
+
+def template_value_too_big(limit: int) -> str:
+    return _("the template makes a value of more than {limit:,} characters or items, which no page needs",
+             limit=limit)
+
+
+def template_reads_elsewhere(page: str, url: str) -> str:
+    return _("the page {page} would make visitors' browsers load '{url}' from another "
+             "website, which the site never does; put the file in theme/static/ and link it "
+             "with the 'static' filter", page=page, url=short(url))
+
+
+def static_reads_elsewhere(path: str, url: str) -> str:
+    return _("'{path}' would make visitors' browsers load '{url}' from another website, "
+             "which the site never does; put that file in theme/static/ and refer to it there",
+             path=path, url=short(url))
+
+
+def template_link_outside(name: str) -> str:
+    return _("template '{name}' is a symbolic link to a file outside its theme folder, which is "
+             "never read; put the template itself in theme/templates/", name=name)
+
+
+def template_not_found(name: str) -> str:
+    return _("template '{name}' not found; a site's theme/templates/ file can extend "
+             "the default one as 'default/<name>.html', e.g. 'default/base.html'", name=name)
+
+
+# The reasons sitegen/outputs/search.py gives in plain words, said in the coordinator's language.
+_TOOL_REASONS = {
+    "Pagefind wrote no index": _("Pagefind wrote no index"),
+    "Pagefind found no task page to index": _("Pagefind found no task page to index"),
+    "no Pagefind binary found": _("no Pagefind binary found"),
+    "no Pagefind binary": _("no Pagefind binary found"),
+    "Pagefind did not finish within ten minutes": _("Pagefind did not finish within ten minutes"),
+}
+
+
+def search_index_failed(problem: str) -> str:
+    return _("the search index could not be built: {problem}; nothing was written. "
+             "Check that Pagefind is installed (pip install 'pagefind[bin]') and try again",
+             problem=_TOOL_REASONS.get(problem, problem))
