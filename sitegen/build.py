@@ -20,7 +20,7 @@ from pathlib import Path
 from . import messages
 from .engine import Engine, Made, OutputRecord, Staged
 from .load.content import LoadOptions, load_site
-from .load.history import read_history
+from .load.history import History, read_history
 from .model import SiteModel
 from .outputs.access import access_outputs
 from .outputs.admin import render_admin
@@ -81,12 +81,13 @@ def build(options: BuildOptions, engine: Engine | None = None) -> BuildResult:
         # What the output folder holds now (lost or edited files are made again): its many
         # stats wait on the system, beside the loading.
         scanning = beside.submit(scan, out)
+        history = read_history(options.root)  # git's: for the feeds, and which past tasks to tell of
         _stage(options, "load")
-        model, warnings = load(options, engine)
+        model, warnings = load(options, engine, history)
         _stage(options, "render")
         staging = staging_folder(out)
         try:
-            outputs = site_outputs(model, options, engine)
+            outputs = site_outputs(model, options, engine, history)
             made = engine.files(outputs, out, staging, found := scanning.result())
             _stage(options, "write")
             report = write_site(out, _new_files(made), _kept_files(made), staging,
@@ -107,10 +108,11 @@ def check(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     options = replace(options, search_index=False)
     with Engine(options.root, cache=options.cache, read_only=True, jobs=options.jobs) as engine:
-        model, warnings = load(options, engine)
+        history = read_history(options.root)
+        model, warnings = load(options, engine, history)
         try:
             # Outputs the last build made from the same recipes need not be made to be checked.
-            made = engine.files(site_outputs(model, options, engine), options.out_dir, None,
+            made = engine.files(site_outputs(model, options, engine, history), options.out_dir, None,
                                 scan(options.out_dir))
         except RenderFailure as failure:
             raise _as_problem(failure, options.root) from None
@@ -118,21 +120,25 @@ def check(options: BuildOptions) -> BuildResult:
                        None, warnings, time.perf_counter() - started, tuple(engine.store.warnings))
 
 
-def load(options: BuildOptions, engine: Engine | None = None) -> tuple[SiteModel, list[Problem]]:
+def load(options: BuildOptions, engine: Engine | None = None,
+         history: History | None = None) -> tuple[SiteModel, list[Problem]]:
     """Load and validate the content; raise BuildFailed listing every problem."""
     theme = Theme.for_site(options.root)
     model, problems = load_site(LoadOptions(options.root, theme.dirs, options.drafts, options.base_url),
-                                options.now, engine.values if engine is not None else make_values)
+                                options.now, engine.values if engine is not None else make_values,
+                                history if history is not None else read_history(options.root))
     problems.found.extend(theme.problems(options.root))  # links out of theme/, like content's
     problems.raise_if_any()
     return model, problems.warnings
 
 
-def site_outputs(model: SiteModel, options: BuildOptions, engine: Engine) -> Outputs:
+def site_outputs(model: SiteModel, options: BuildOptions, engine: Engine,
+                 history: History | None = None) -> Outputs:
     """How every file of the site is made: output path → recipe (or bytes, for copied files)."""
     theme = Theme.for_site(options.root)
     templates = Templates(theme, model.site, model.places, engine.bytecode)
-    history = read_history(options.root)  # SEQUENCE and LAST-MODIFIED of the feeds, from git
+    # SEQUENCE and LAST-MODIFIED of the feeds, from git
+    history = history if history is not None else read_history(options.root)
     cards = card_recipes(model, templates)
     outputs: Outputs = {}
     outputs.update(page_outputs(model, templates, cards))

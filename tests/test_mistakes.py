@@ -241,6 +241,24 @@ def test_no_past_warning_when_done_cancelled_or_still_coming(site, extra):
     assert site.build().warnings == []
 
 
+def _commit(root: Path, when: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.be", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.be", "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", *command], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_a_task_committed_before_it_ended_took_place_and_is_not_told(site):
+    # A board keeps many past tasks; only one written after its date looks like a slip.
+    site.write("content/tasks/brieven.md", PAST)
+    _commit(site.root, "2026-01-10T12:00:00+01:00")
+    assert site.build().warnings == []
+    site.write("content/tasks/brieven.md", PAST.replace("Samen.", "Samen, met koffie."))
+    _commit(site.root, "2026-11-20T12:00:00+01:00")  # edited after it ended, still no result
+    [warning] = site.build().warnings
+    assert "bedoel je 2027?" in say(warning.message, "nl")
+
+
 def test_the_year_meant_is_the_first_that_is_still_to_come(site):
     # Ended on 30 November 2025, built 26 November 2026: a year later is still to come.
     site.write("content/tasks/brieven.md", PAST.replace("2026-01-16 09:30", "2025-11-30"))

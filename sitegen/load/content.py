@@ -22,6 +22,7 @@ from .config import load_settings
 from .files import (LoadOptions, check_pictures, check_places, find_asset, picture_problem, read_file, read_folder,
                     slugify)
 from .markup import render_markdown
+from .history import History
 from .past import past_warning
 from .places import PLACE_KEYS, load_place
 from .tasks import CLIENT_KEYS, REPEAT_KEYS, RESULT_KEYS, STATUSES, TASK_KEYS, load_task
@@ -47,14 +48,15 @@ def build_moment(zone, environ=os.environ, clock: datetime | None = None) -> dat
 
 
 def load_site(options: LoadOptions, now: datetime | None = None,
-              make: Callable[[list[Recipe]], list] = make_values) -> tuple[SiteModel | None, Problems]:
+              make: Callable[[list[Recipe]], list] = make_values,
+              history: History | None = None) -> tuple[SiteModel | None, Problems]:
     """Load site.yml, places and tasks; the model is None when there are problems.
 
     Each file is loaded by a recipe of its text and what it is checked against (the site
     settings, the places), and its Markdown body by a recipe of its own: `make` makes them
     (the engine remembers them between builds). The pictures a file names are looked up
     afresh by every build: they can change, or turn into a link out of the site, without
-    the file changing.
+    the file changing. `history` (git's) tells which past tasks were written after they ended.
     """
     problems = Problems()
     if points_outside(options.root / "content", options.root):
@@ -93,7 +95,8 @@ def load_site(options: LoadOptions, now: datetime | None = None,
     now = (now or build_moment(site.zone)).astimezone(site.zone)
     views = sorted((view_task(t, now) for t in tasks), key=_task_order)
     for view in views:  # here, not in the remembered loading: the moment changes every build
-        if warning := past_warning(view, now):
+        revision = history.of(view.task.source) if history is not None else None
+        if warning := past_warning(view, now, revision.last if revision is not None else None):
             problems.warn(view.task.source, start_lines[view.task.source], warning)
     # By name; ’t Hof with the names written 't Hof, as before apostrophes became typographic.
     ordered_places = dict(sorted(places.items(), key=lambda item: item[1].name.replace("’", "'").casefold()))
