@@ -143,6 +143,20 @@ def test_unchanged_files_are_not_parsed_again(three, monkeypatch):
     assert "Bibliotheek Zedelgem" in three.read("places/bib/index.html")
 
 
+def test_an_unchanged_record_is_known_by_its_loading_key_not_pickled_again(three, monkeypatch):
+    # A loaded task or place stands for itself in keys by the key of the recipe that loaded
+    # it: digesting it again would pickle every record of the site in every build.
+    from sitegen.engine.keys import Keyer
+    from sitegen.model import Place, Task
+    three.build()
+    pickled = []
+    original = Keyer._pickled
+    monkeypatch.setattr(Keyer, "_pickled", lambda keyer, value, top=None: (
+        pickled.append(type(value)), original(keyer, value, top))[1])
+    three.build()
+    assert Task not in pickled and Place not in pickled
+
+
 def test_damaged_truncated_or_foreign_store_files_are_made_again(three):
     three.build()
     expected = _files(three.out)

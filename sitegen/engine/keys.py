@@ -47,10 +47,17 @@ class Keyer:
         """`value` is identified by `digest` (e.g. the key of the recipe that made it)."""
         if type(value) in _SHARED or type(value) in (tuple, dict):
             self._known[id(value)] = (value, digest)
-            if type(value) is tuple:  # a (record, problems) pair: the record is known too
-                for number, item in enumerate(value):
-                    if type(item) in _SHARED:
-                        self._known.setdefault(id(item), (item, hashlib.sha256(digest + bytes([number])).digest()))
+        # What loading a file gives (a record with its problems): the record is known too, so
+        # an unchanged task is never pickled again to be digested.
+        if type(value) is tuple:
+            items = value
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            items = tuple(getattr(value, field.name) for field in dataclasses.fields(value))
+        else:
+            return
+        for number, item in enumerate(items):
+            if type(item) in _SHARED:
+                self._known.setdefault(id(item), (item, hashlib.sha256(digest + bytes([number])).digest()))
 
     @staticmethod
     def of_bytes(data: bytes) -> bytes:
