@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import hints
+from .messages import hints
 from .i18n import Text, _, say
 from .load.config import load_settings
 from .load.content import LoadOptions, load_site, slugify

@@ -14,7 +14,8 @@ from functools import cached_property
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from . import hints, messages
+from . import messages
+from .messages import hints
 
 Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
 

@@ -6,7 +6,8 @@ import math
 import re
 from numbers import Real
 
-from .. import hints, messages
+from .. import messages
+from ..messages import hints
 from ..problems import Problems
 from .mistakes import by_label, curly_quoted, key_hint, value_hint
 from .yamlfile import YamlList, YamlMap

@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .. import hints, messages
+from .. import messages
+from ..messages import hints
 from ..media import check_picture
 from ..paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside
 from ..problems import Problems

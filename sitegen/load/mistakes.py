@@ -2,7 +2,7 @@
 
 Keys are English, and people write them in Dutch; they name a place or a category as they
 know it, by its label; Word and phones turn straight quotes into curly ones; a phone number
-goes where a link belongs. The messages are in `sitegen/hints.py`.
+goes where a link belongs. The messages are in `sitegen/messages/hints.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import difflib
 import re
 import unicodedata
 
-from .. import hints
+from ..messages import hints
 
 # Dutch names people write for each key (English → Dutch), whatever file or group of keys it
 # belongs to: a name is looked up among the keys allowed where it stands, so `tot` is `end`

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .. import hints
+from ..messages import hints
 from ..model import TaskView
 from ..when import YEAR_MAX, Occurrence, is_over
 

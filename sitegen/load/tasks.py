@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
-from .. import hints, messages
+from .. import messages
+from ..messages import hints
 from ..model import Client, Result, Site, Task
 from ..problems import Problems
 from ..typography import apostrophes

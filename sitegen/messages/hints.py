@@ -8,7 +8,7 @@ build (a task that lies in the past); `sitegen new` asks and answers with the on
 
 from __future__ import annotations
 
-from .i18n import Text, _
+from ..i18n import Text, _
 
 # -- keys ---------------------------------------------------------------------------
 
