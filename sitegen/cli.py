@@ -126,8 +126,8 @@ def _site_arguments(command: Parser) -> None:
 
 
 def _say(args, *texts, file=None) -> None:
-    """Print one line in the chosen language."""
-    print(*(say(text, args.language) for text in texts), file=file or sys.stdout)
+    """Print one line in the chosen language (at once: serve's log is read as it comes)."""
+    print(*(say(text, args.language) for text in texts), file=file or sys.stdout, flush=True)
 
 
 def _options(args) -> BuildOptions | None:
@@ -200,12 +200,8 @@ def _run_serve(args) -> int:
     if options is None:
         return 1
     from .dev.serve import serve  # the server and watchdog load only when serving
-    return serve(options, host=args.host, port=args.port, log=partial(_log, args.language),
+    return serve(options, host=args.host, port=args.port, log=partial(_say, args),
                  language=args.language)
-
-
-def _log(language: str, *parts, file=None) -> None:
-    print(*(say(part, language) for part in parts), file=file or sys.stdout, flush=True)
 
 
 def _run_new_task(args) -> int:

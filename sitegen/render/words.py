@@ -63,10 +63,10 @@ class Words:
             return self.gettext(message.msgid, **values) if values else message.said(self.translations)
         if message == "hours_suffix":  # the old key of the clock's "uur", which is no message
             return self._clock_suffix.strip()
-        text = KEYS[message]
-        pattern = (self.translations.gettext(text.msgid) if text.plural is None
-                   else self.translations.ngettext(text.msgid, text.plural, text.count))
-        return pattern.format(**values) if values else pattern
+        text = KEYS[message]  # its plural form chosen by the old key, its values by the call
+        if values:
+            text = Text(text.msgid, {**dict(text.values), **values}, text.plural, text.count)
+        return text.said(self.translations)
 
     def gettext(self, msgid: str, **values) -> str:
         """`_("{n} on the reserve list", n=3)` in a template: translated, then filled in."""
