@@ -143,18 +143,58 @@ def test_unchanged_files_are_not_parsed_again(three, monkeypatch):
     assert "Bibliotheek Zedelgem" in three.read("places/bib/index.html")
 
 
-def test_an_unchanged_record_is_known_by_its_loading_key_not_pickled_again(three, monkeypatch):
+def test_an_unchanged_record_is_known_by_its_loading_key_not_digested_again(three, monkeypatch):
     # A loaded task or place stands for itself in keys by the key of the recipe that loaded
-    # it: digesting it again would pickle every record of the site in every build.
+    # it: digesting it again would walk every record of the site in every build.
     from sitegen.engine.keys import Keyer
     from sitegen.model import Place, Task
     three.build()
-    pickled = []
-    original = Keyer._pickled
-    monkeypatch.setattr(Keyer, "_pickled", lambda keyer, value, top=None: (
-        pickled.append(type(value)), original(keyer, value, top))[1])
+    digested = []
+    original = Keyer._fields_part
+    monkeypatch.setattr(Keyer, "_fields_part", lambda keyer, value: (
+        digested.append(type(value)), original(keyer, value))[1])
     three.build()
-    assert Task not in pickled and Place not in pickled
+    assert digested and Task not in digested and Place not in digested
+
+
+def test_keys_tell_apart_what_renders_apart():
+    # Each kind of value has a form of its own in a key: values a page shows differently
+    # must never share one, equal values always do.
+    from dataclasses import dataclass, field
+    from datetime import date, datetime, timedelta, timezone
+    from functools import cached_property
+    from zoneinfo import ZoneInfo
+
+    from sitegen.engine.keys import Keyer
+    from sitegen.recipe import recipe
+
+    @dataclass(frozen=True)
+    class Shown:
+        when: object
+        extra: tuple = field(default=())
+
+        @cached_property
+        def derived(self):
+            return repr(self.when)
+
+    brussels, london = ZoneInfo("Europe/Brussels"), ZoneInfo("Europe/London")
+    wall = datetime(2026, 10, 25, 2, 30)
+    different = [
+        1, True, 1.0, "1", b"1", None, (), (1,), ((1,),), {}, {1: 1}, (1, 2), (2, 1),
+        date(2026, 1, 2), datetime(2026, 1, 2), wall.replace(tzinfo=brussels),
+        wall.replace(tzinfo=brussels, fold=1), wall.replace(tzinfo=london),
+        wall.replace(tzinfo=timezone.utc), wall.replace(tzinfo=timezone(timedelta(hours=1))),
+        timedelta(days=1), Shown(1), Shown(True), Shown(1, (2,)), Shown("S1;"), ("S1;",),
+    ]
+    def key(value):
+        return Keyer().key(recipe(repr, value))
+    keys = [key(value) for value in different]
+    assert len(set(keys)) == len(different)
+    assert key(wall.replace(tzinfo=ZoneInfo("Europe/Brussels"))) == keys[different.index(wall.replace(tzinfo=brussels))]
+    remembered = Shown(5)
+    before = key(remembered)
+    remembered.derived  # a cached derived value does not change what the record is
+    assert key(remembered) == before == key(Shown(5))
 
 
 def test_damaged_truncated_or_foreign_store_files_are_made_again(three):

@@ -3,9 +3,15 @@
 Arguments are pickled, so a new field on a record, a new argument or a changed value can
 never be forgotten by a key. Pickling the same large records (a task view appears in the
 key of its page, card, event and in three lists) would cost more than the work it saves,
-so each record is pickled once per build and stands for itself by its digest after that;
+so each record is digested once per build and stands for itself by its digest after that;
 a recipe argument stands for itself by its own key, and a value the engine made stands
 for itself by the key of the recipe that made it.
+
+A record of ours (a dataclass) is digested from its class and every field, in order, each
+field by the same rules: what it is made of, not how pickle would write it (a cached
+derived value is left out, as it follows from the fields). Text, numbers, moments, tuples
+and dicts have a delimited form of their own, cheaper than a pickle; anything else is its
+pickle.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ import dataclasses
 import hashlib
 import io
 import pickle
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from ..model import Place, Site, Task, TaskView
 from ..recipe import Recipe
@@ -23,7 +30,7 @@ from ..render.templates import Templates
 # Records shared by many recipes: pickled once per build, then replaced by their digest.
 _SHARED = (Site, Place, Task, TaskView)
 # Values that hold no record: pickled as they are.
-_PLAIN = frozenset({int, float, bool, type(None), bytes, date, datetime, time, timedelta})
+_PLAIN = frozenset({float, bytes, time, timedelta})
 
 
 def _digest_of(digest: bytes) -> None:
@@ -41,7 +48,6 @@ class Keyer:
         self._table = {kind: self._reduce_shared for kind in _SHARED}
         self._table[Recipe] = lambda made: (_digest_of, (self.key(made),))
         self._table[Templates] = lambda templates: (_digest_of, (self.digest(templates),))
-        self._top: object = None
 
     def know(self, value: object, digest: bytes) -> None:
         """`value` is identified by `digest` (e.g. the key of the recipe that made it)."""
@@ -78,8 +84,9 @@ class Keyer:
         return key
 
     def _part(self, value) -> bytes:
-        """One argument's bytes in a key, each part delimited: a digest, text, a tuple of parts,
-        or (any other value) its pickle. Text and tuples are common enough to skip the pickler."""
+        """One argument's bytes in a key, each part delimited and marked by its kind: a digest,
+        text, a number, a moment, a tuple or dict of parts, a record's fields, or (any other
+        value) its pickle."""
         kind = type(value)
         if kind is Recipe:
             return b"D" + self.key(value)
@@ -88,6 +95,16 @@ class Keyer:
         if kind is str:
             data = value.encode("utf-8", "surrogatepass")
             return b"S%d;" % len(data) + data
+        if kind is int:
+            return b"I%d;" % value
+        if kind is datetime and (value.tzinfo is None or type(value.tzinfo) is timezone
+                                 or type(value.tzinfo) is ZoneInfo and value.tzinfo.key):
+            # The wall time and offset, its fold (which of a repeated hour), and the zone by its name.
+            return b"W" + f"{value.isoformat()};{value.fold};{value.tzinfo}".encode() + b";"
+        if kind is date:
+            return b"Y" + value.isoformat().encode() + b";"
+        if value is None or kind is bool:
+            return b"N" if value is None else b"B1" if value else b"B0"
         if kind is tuple:
             known = self._tuples.get(id(value))
             if known is not None and known[0] is value:  # a tuple shared by many recipes (the place slugs)
@@ -124,28 +141,22 @@ class Keyer:
             digest = hashlib.sha256(value.fingerprint + self.digest(value.site) + self.digest(value.places)).digest()
         elif type(value) is dict:
             digest = hashlib.sha256(self._part(value)).digest()
+        elif dataclasses.is_dataclass(value):
+            digest = hashlib.sha256(self._fields_part(value)).digest()
         else:
-            digest = hashlib.sha256(self._pickled(value, top=value)).digest()
+            digest = hashlib.sha256(self._pickled(value)).digest()
         self._known[id(value)] = (value, digest)
         return digest
 
-    def _pickled(self, value: object, top: object = None) -> bytes:
-        """The pickle of `value`, in which records other than `top` stand as their digests."""
+    def _pickled(self, value: object) -> bytes:
+        """The pickle of `value`, in which records stand as their digests."""
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=5)
         pickler.dispatch_table = self._table
         # No memo: equal values give equal bytes however their objects are shared.
         pickler.fast = True
-        outer, self._top = self._top, top
-        try:
-            pickler.dump(value)
-        finally:
-            self._top = outer
+        pickler.dump(value)
         return buffer.getvalue()
 
     def _reduce_shared(self, record):
-        if record is self._top:  # the record being digested: pickled as usual
-            self._top = None
-            return record.__reduce_ex__(5)
         return _digest_of, (self.digest(record),)
-
