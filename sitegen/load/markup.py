@@ -50,10 +50,15 @@ class MarkdownRenderer:
     """Renders bodies with one reusable Markdown instance (reset per body)."""
 
     def __init__(self) -> None:
-        import markdown  # here: a build that finds every body remembered never needs it
+        # here: a build that finds every body remembered never needs them
+        import markdown
+        from markdown.extensions.sane_lists import SaneListExtension
+        from markdown.extensions.smarty import SmartyExtension
+        from markdown.extensions.tables import TableExtension
+        # Extensions as objects, not names: a name is looked up among every installed
+        # package's entry points, which reads all their metadata.
         self._md = markdown.Markdown(
-            extensions=["tables", "sane_lists", "smarty"],
-            extension_configs={"smarty": {"smart_quotes": False}},
+            extensions=[TableExtension(), SaneListExtension(), SmartyExtension(smart_quotes=False)],
             output_format="html",
         )
 
