@@ -29,7 +29,7 @@ from .. import messages, urls
 from ..build import BuildOptions, BuildResult, build
 from ..engine import CACHE_DIR, Engine
 from ..i18n import DEFAULT_LANGUAGE, say
-from ..load.content import LoadOptions, load_task_file, with_task
+from ..load.content import LoadOptions, load_task_file
 from ..problems import BuildError, BuildFailed
 from ..render.pages import task_page
 from ..render.templates import Templates
@@ -109,7 +109,7 @@ class _Rebuilder:
         self.lock = threading.Lock()
         self.store = Engine(options.root, cache=options.cache).store
         self.good = None  # the last build's SiteModel when it succeeded: previews start from it
-        self.templates: Templates | None = None  # the good model's, made for the first preview
+        self.templates: Templates | None = None  # the good model's, made after it for the next preview
         self.manifest: dict | None = None  # the output files the last good build left
 
     def close(self) -> None:
@@ -147,14 +147,12 @@ class _Rebuilder:
                 view, problems = load_task_file(load_options, model, str(file))
                 if view is None or problems:
                     return
-                model = with_task(model, view)
                 views.append(view)
-            if self.templates is None:
-                self.templates = Templates(theme, model.site, model.places)
-            # The views of the final model: each page sees every edited task as it is now.
-            edited = {view.task.source for view in views}
-            rendered = {urls.route(v).path: task_page(self.templates, v)
-                        for v in model.tasks if v.task.source in edited}
+            templates = self.templates or self._templates(model)
+            if templates is None:
+                return
+            # A task's page shows that task only: the other tasks' order does not change it.
+            rendered = {urls.route(view).path: task_page(templates, view) for view in views}
         except Exception:
             return  # the full build runs next and says what is wrong
         self.state.previewed(rendered)
@@ -163,8 +161,8 @@ class _Rebuilder:
         with self.lock:
             started = time.perf_counter()
             try:
-                result: BuildResult = build(self.options, Engine(self.options.root, cache=self.options.cache,
-                                                                 store=self.store))
+                engine = Engine(self.options.root, cache=self.options.cache, store=self.store)
+                result: BuildResult = build(self.options, engine)
             except BuildFailed as failure:
                 lines = [p.said(self.state.language) for p in failure.problems]
                 for line in lines:
@@ -194,6 +192,16 @@ class _Rebuilder:
             self.state.finished([], paths)
             self.log(messages.rebuilt(result.report.written if result.report else 0,
                                       time.perf_counter() - started))
+            # Made now, between edits, for the next edit's preview (from compiled templates).
+            self.templates = self._templates(result.model, engine.bytecode)
+
+    def _templates(self, model, bytecode=None) -> Templates | None:
+        try:
+            templates = Templates(Theme.for_site(self.options.root), model.site, model.places, bytecode)
+            templates.env.get_template("task.html")  # compiled (or read compiled) before it is needed
+        except Exception:
+            return None  # a theme mistake: the preview is skipped, the build reports it
+        return templates
 
     def _failed(self, lines: list[str]) -> None:
         """After a failed build: no previews until a good one; every tab reloads to show the banner."""

@@ -30,7 +30,7 @@ from .yamlfile import FrontMatterText
 
 # Imported from here by the stages, the editor's config and the tests.
 __all__ = ["CLIENT_KEYS", "PLACE_KEYS", "REPEAT_KEYS", "RESULT_KEYS", "STATUSES", "TASK_KEYS", "LoadOptions",
-           "build_moment", "find_asset", "load_site", "load_task_file", "picture_problem", "slugify", "with_task"]
+           "build_moment", "find_asset", "load_site", "load_task_file", "picture_problem", "slugify"]
 
 
 def build_moment(zone, environ=os.environ, clock: datetime | None = None) -> datetime:
@@ -147,12 +147,6 @@ def load_task_file(options: LoadOptions, model: SiteModel, path: str) -> tuple[T
     if warning := past_warning(view, model.now):
         problems.warn(str(relative), loaded.start_line, warning)
     return view, problems
-
-
-def with_task(model: SiteModel, view: TaskView) -> SiteModel:
-    """The same site with one task's view replaced (or added), in load_site's order."""
-    others = [v for v in model.tasks if v.task.source != view.task.source]
-    return SiteModel(model.site, model.places, tuple(sorted([*others, view], key=_task_order)), model.now)
 
 
 def _task_order(view: TaskView) -> tuple:
