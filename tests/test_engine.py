@@ -20,7 +20,7 @@ import pytest
 from sitegen import BuildOptions, build
 from sitegen.build import check
 from sitegen.engine import CACHE_DIR, Engine
-from sitegen.engine.pool import PARALLEL_FROM, Pool
+from sitegen.engine.pool import CHUNK_AT_MOST, PARALLEL_FROM, Pool
 from sitegen.engine.store import Store
 from sitegen.load.content import build_moment
 from sitegen.recipe import make_all, recipe
@@ -351,14 +351,17 @@ def _pid(number: int) -> tuple[int, int]:
 
 
 def test_the_pool_makes_recipes_in_other_processes_with_the_same_values():
-    recipes = [recipe(_pid, number) for number in range(PARALLEL_FROM)]
     pool = Pool(2)
+    assert pool.worth_it(PARALLEL_FROM) and not pool.worth_it(PARALLEL_FROM - 1)
+    # More than the chunks sent ahead at once: later chunks go as earlier ones come back.
+    count = CHUNK_AT_MOST * 2 * 4 + 7
+    recipes = [recipe(_pid, number) for number in range(count)]
+    resolved = []
     try:
-        assert pool.worth_it(len(recipes)) and not pool.worth_it(len(recipes) - 1)
-        made = pool.map(recipes, [None] * len(recipes), None)
+        made = pool.map(recipes, [None] * count, None, lambda made: resolved.append(made) or made)
     finally:
         pool.close()
-    assert [number for number, _ in made] == list(range(PARALLEL_FROM))
+    assert [number for number, _ in made] == list(range(count)) and resolved == recipes
     assert os.getpid() not in {pid for _, pid in made} and len({pid for _, pid in made}) == 2
 
 

@@ -88,7 +88,7 @@ class Engine:
                 missing[key] = made
         if missing:
             todo = self._prepared(missing.values())
-            for key, made, value in zip(missing, todo, self._call([self._resolved(r) for r in todo])):
+            for key, made, value in zip(missing, todo, self._call(todo)):
                 self.store.put(key, made.name, value)
         values = [self.store.get(key, made.name) for key, made in zip(keys, recipes)]
         for value, key in zip(values, keys):
@@ -116,22 +116,28 @@ class Engine:
         return Recipe(made.function, tuple(value(argument) for argument in made.arguments))
 
     def _call(self, recipes: list[Recipe], paths: list[str | None] | None = None) -> list:
-        """Make resolved recipes: in worker processes when many; those that wait on a program in threads."""
+        """Make recipes whose nested recipes are made: in worker processes when many; those
+        that wait on a program in threads. Each is resolved only when its turn comes, so the
+        arguments of all of them (pages' bytes, cards) are never in memory at once."""
         paths = paths or [None] * len(recipes)
         waiting = [i for i, r in enumerate(recipes) if getattr(r.function, "waits_on_a_program", False)]
         results: list = [None] * len(recipes)
         with ThreadPoolExecutor(max_workers=2) as threads:
-            futures = {i: threads.submit(recipes[i].make) for i in waiting}
+            futures = {i: threads.submit(self._make_here, recipes[i]) for i in waiting}
             here = [i for i in range(len(recipes)) if i not in futures]
             if self.pool.worth_it(len(here)):
-                made = self.pool.map([recipes[i] for i in here], [paths[i] for i in here], self._staging)
+                made = self.pool.map([recipes[i] for i in here], [paths[i] for i in here], self._staging,
+                                     self._resolved)
             else:
-                made = [self._kept(paths[i], recipes[i].make()) for i in here]
+                made = [self._kept(paths[i], self._make_here(recipes[i])) for i in here]
             for i, value in zip(here, made):
                 results[i] = value
             for i, future in futures.items():
                 results[i] = self._kept(paths[i], future.result())
         return results
+
+    def _make_here(self, made: Recipe):
+        return self._resolved(made).make()
 
     def _kept(self, path: str | None, value):
         """A value made here; an output's bytes are written into staging at once, if there is one."""
@@ -175,6 +181,8 @@ class Engine:
             for key, (waiting, future) in started.items():
                 self.store.put(key, waiting.name, future.result())
         self._make_outputs(late)
+        # Every recipe of the build is made: the workers' memory goes back before writing.
+        self.pool.close()
         return made
 
     def _start_waiting(self, recipes: list[Recipe], threads: ThreadPoolExecutor) -> dict:
@@ -184,7 +192,7 @@ class Engine:
             key = self.keyer.key(made)
             if (getattr(made.function, "waits_on_a_program", False) and key not in started
                     and self.store.get(key, made.name) is MISSING):
-                started[key] = (made, threads.submit(self._resolved(self._prepared([made])[0]).make))
+                started[key] = (made, threads.submit(self._make_here, self._prepared([made])[0]))
         return started
 
     def _outputs_needed(self, made: Recipe, found: set[str]) -> None:
@@ -208,7 +216,7 @@ class Engine:
         if not recipes:
             return
         prepared = self._prepared(recipes.values())
-        results = self._call([self._resolved(r) for r in prepared], list(recipes))
+        results = self._call(prepared, list(recipes))
         self._made.fresh.update(zip(recipes, results))
 
     def _needs_outputs(self, made: Recipe) -> bool:
@@ -267,6 +275,13 @@ class _SafeBytecodeCache(FileSystemBytecodeCache):
 
     def __reduce__(self):  # in a worker process: the same folder, without the store
         return _SafeBytecodeCache, (self.directory, None)
+
+    # Two caches of one folder are the same cache (a worker gets a copy with each chunk).
+    def __eq__(self, other) -> bool:
+        return type(other) is _SafeBytecodeCache and other.directory == self.directory
+
+    def __hash__(self) -> int:
+        return hash(self.directory)
 
     def load_bytecode(self, bucket) -> None:
         try:

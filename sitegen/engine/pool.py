@@ -4,7 +4,8 @@ concurrent.futures' process pool, started by a fork server (spawn where there is
 a worker never inherits the threads of the process that asked (serve's server and
 watcher, Pagefind's waiting threads), so nothing it needs can be locked. A chunk is
 pickled once, so the records its recipes share (the site, the places, the templates) are
-sent once a chunk; a worker makes the theme's environment once a chunk.
+sent once a chunk; a worker makes the theme's environment once, for all the chunks that
+bring the same templates (render/templates.py).
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ import hashlib
 import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 from ..recipe import Recipe
 
 PARALLEL_FROM = 300  # recipes to make; below this one process is faster than starting workers
-_CHUNKS_PER_WORKER = 4  # a few chunks each, so one slow chunk does not leave a core idle
+_CHUNKS_PER_WORKER = 4  # at least a few chunks each, so one slow chunk does not leave a core idle
+CHUNK_AT_MOST = 200  # recipes a chunk: what a worker holds at a time
+_IN_FLIGHT_PER_WORKER = 2  # chunks sent ahead of those being waited for
 
 
 def cores() -> int:
@@ -40,21 +45,29 @@ class Pool:
     def worth_it(self, count: int) -> bool:
         return self.jobs > 1 and count >= PARALLEL_FROM and _main_can_be_imported()
 
-    def map(self, recipes: list[Recipe], paths: list[str | None], staging: Path | None) -> list:
-        """Each recipe's value, in order.
+    def map(self, recipes: list[Recipe], paths: list[str | None], staging: Path | None,
+            resolve: Callable[[Recipe], Recipe]) -> list:
+        """Each recipe's value, in order; `resolve` gives the recipe as a worker makes it.
 
         A recipe with a path makes an output: with a staging folder, the worker writes it
         there and sends back its sha256 and size (a folder output: those of each file).
+        Chunks are resolved and sent a few at a time, as workers finish earlier ones: the
+        work waiting in pipes, and each worker's share of it, stays small.
         """
         if self._executor is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
-        count = min(len(recipes), self.jobs * _CHUNKS_PER_WORKER)
-        chunks = [(recipes[i::count], paths[i::count]) for i in range(count)]
-        results: list = [None] * len(recipes)
-        for start, values in enumerate(self._executor.map(_make_chunk, chunks, [staging] * count)):
-            results[start::count] = values
+        size = max(1, min(CHUNK_AT_MOST, -(-len(recipes) // (self.jobs * _CHUNKS_PER_WORKER))))
+        results: list = []
+        sent: deque[Future] = deque()
+        for start in range(0, len(recipes), size):
+            chunk = ([resolve(made) for made in recipes[start:start + size]], paths[start:start + size])
+            sent.append(self._executor.submit(_make_chunk, chunk, staging))
+            if len(sent) > self.jobs * _IN_FLIGHT_PER_WORKER:
+                results.extend(sent.popleft().result())
+        while sent:
+            results.extend(sent.popleft().result())
         return results
 
     def close(self) -> None:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pickle
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from itertools import groupby
 from pathlib import Path
 
@@ -54,7 +56,6 @@ class Templates:
     def __init__(self, theme: Theme, site: Site, places: dict[str, Place],
                  bytecode: BytecodeCache | None = None):
         self.theme, self.site, self.places, self.bytecode = theme, site, places, bytecode
-        self.fingerprint = theme_fingerprint(theme)
         self.words = Words(site.language)
         self.env = _environment(theme, site, places, self.words, bytecode)
         self._own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
@@ -63,8 +64,14 @@ class Templates:
         self._home = site.base_url if theme.site_owned else None
 
     def __reduce__(self):
-        # Worker processes make their own environment from the same inputs.
-        return Templates, (self.theme, self.site, self.places, self.bytecode)
+        # Worker processes make their own environment from the same inputs, once for all
+        # the chunks of work that bring the same ones (see _templates_for).
+        return _templates_for, (self.theme, pickle.dumps((self.site, self.places), protocol=5), self.bytecode)
+
+    @cached_property
+    def fingerprint(self) -> bytes:
+        """A digest of the theme's files, for keys (worker processes never need it)."""
+        return theme_fingerprint(self.theme)
 
     def render(self, template: str, page_url: str, **context) -> bytes:
         """The page's bytes; a mistake in a site's own template is a RenderFailure (path:line)."""
@@ -107,6 +114,18 @@ class Templates:
             if self._own_theme and Path(failure.path).resolve().is_relative_to(self._own_theme):
                 raise failure from None
             raise
+
+
+@lru_cache(maxsize=2)
+def _templates_for(theme: Theme, site_and_places: bytes, bytecode: BytecodeCache | None) -> Templates:
+    """Templates made from pickled inputs, remembered while the same inputs keep coming.
+
+    A worker process gets the templates with every chunk of work; making the environment
+    again for each chunk would cost more than the chunk's pages. Equal inputs give equal
+    templates, so this is a memo of a pure function, not a state.
+    """
+    site, places = pickle.loads(site_and_places)
+    return Templates(theme, site, places, bytecode)
 
 
 def theme_fingerprint(theme: Theme) -> bytes:
