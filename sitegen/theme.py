@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +79,21 @@ class Theme:
         found: dict[str, Path] = {}
         for directory in reversed(self.dirs):
             static = directory / "static"
-            if static.is_dir() and inside(static, directory):
-                for file in sorted(static.rglob("*")):
-                    if file.is_file() and not file.name.startswith(".") and inside(file, static):
-                        found[file.relative_to(static).as_posix()] = file
+            top = inside(static, directory)
+            if not static.is_dir() or top is None:
+                continue
+            real_folders: dict[Path, str] = {}  # each folder's real path, resolved once
+            for file in sorted(static.rglob("*")):
+                if file.name.startswith(".") or not file.is_file():
+                    continue
+                if file.is_symlink():
+                    real = os.path.realpath(file)
+                else:  # a plain file is where its folder really is
+                    if file.parent not in real_folders:
+                        real_folders[file.parent] = os.path.realpath(file.parent)
+                    real = os.path.join(real_folders[file.parent], file.name)
+                if real.startswith(os.path.join(str(top), "")):
+                    found[file.relative_to(static).as_posix()] = file
         return dict(sorted(found.items()))
 
 
