@@ -648,6 +648,24 @@ def test_a_huge_file_is_refused_without_reading_it_whole(site):
         "shorten the text or move big things (pictures) into their own files"]
 
 
+def test_a_file_is_read_whole_up_to_the_limit_and_refused_one_byte_over(tmp_path, monkeypatch):
+    import os
+    from types import SimpleNamespace
+
+    from sitegen.load.yamlfile import TooBig, read_at_most
+    for size in (0, 1, 999, 1000):
+        (tmp_path / "f").write_bytes(b"x" * size)
+        assert read_at_most(tmp_path / "f", 1000) == b"x" * size
+    (tmp_path / "f").write_bytes(b"x" * 1001)
+    with pytest.raises(TooBig):
+        read_at_most(tmp_path / "f", 1000)
+    with pytest.raises(TooBig):  # a file whose size says nothing (a device, /proc) is bounded too
+        read_at_most("/dev/zero", 1000)
+    (tmp_path / "f").write_bytes(b"x" * 1000)
+    monkeypatch.setattr(os, "fstat", lambda fd: SimpleNamespace(st_size=10))  # it grew after the stat
+    assert read_at_most(tmp_path / "f", 1000) == b"x" * 1000
+
+
 def test_huge_front_matter_is_refused(site):
     site.task("lang", TASK + "partners: [" + ", ".join(["vzw Oranje"] * 7000) + "]\n")
     assert _bounded(_load_problems(site)) == [

@@ -8,6 +8,7 @@ integer 720, and only the raw text tells it was meant as a time).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import yaml
@@ -116,7 +117,12 @@ class TooBig(Exception):
 def read_at_most(file, limit: int) -> bytes:
     """A file's bytes; TooBig when it has more than `limit` (never read whole into memory)."""
     with open(file, "rb") as handle:
-        data = handle.read(limit + 1)
+        # As many bytes as the file has, and one more to see it grew: a read of limit + 1
+        # would allocate that much for every small file.
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(size + 1 if 0 < size <= limit else limit + 1)
+        if len(data) == size + 1 and size < limit:  # it grew while being read
+            data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise TooBig(file)
     return data
