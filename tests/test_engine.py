@@ -19,7 +19,7 @@ import pytest
 
 from sitegen import BuildOptions, build
 from sitegen.build import check
-from sitegen.engine import CACHE_DIR, Engine
+from sitegen.engine import CACHE_DIR, GATHERS, Engine
 from sitegen.engine.pool import CHUNK_AT_MOST, PARALLEL_FROM, Pool
 from sitegen.engine.store import Store
 from sitegen.load.content import build_moment
@@ -363,6 +363,21 @@ def test_the_pool_makes_recipes_in_other_processes_with_the_same_values():
         pool.close()
     assert [number for number, _ in made] == list(range(count)) and resolved == recipes
     assert os.getpid() not in {pid for _, pid in made} and len({pid for _, pid in made}) == 2
+
+
+def _gathered(parts: tuple) -> tuple[int, int]:
+    return len(parts), os.getpid()
+
+
+def test_a_recipe_made_of_many_values_is_made_here_beside_the_workers(tmp_path):
+    # The board gathers thousands of cards: this process holds them, a worker would need a copy.
+    light = [recipe(_pid, number) for number in range(PARALLEL_FROM)]
+    gathering = recipe(_gathered, tuple(recipe(_pid, number) for number in range(GATHERS)))
+    with Engine(tmp_path, cache=False, jobs=2) as engine:
+        *made, gathered = engine.values([*light, gathering])
+    assert [number for number, _ in made] == list(range(PARALLEL_FROM))
+    assert os.getpid() not in {pid for _, pid in made}
+    assert gathered == (GATHERS, os.getpid())
 
 
 def test_recipes_made_here_or_by_the_engine_give_the_same_files(three, tmp_path):

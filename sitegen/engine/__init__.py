@@ -31,6 +31,8 @@ from .store import CACHE_DIR, MISSING, Store
 
 __all__ = ["CACHE_DIR", "Engine", "Made", "OutputRecord", "Staged"]
 
+# A recipe with this many recipes among its arguments is made in the build's own process.
+GATHERS = 100
 # path → (sha256, size, mtime_ns) of each file an output wrote (one, or a folder's)
 OutputFiles = tuple[tuple[str, bytes, int, int], ...]
 
@@ -118,20 +120,30 @@ class Engine:
     def _call(self, recipes: list[Recipe], paths: list[str | None] | None = None) -> list:
         """Make recipes whose nested recipes are made: in worker processes when many; those
         that wait on a program in threads. Each is resolved only when its turn comes, so the
-        arguments of all of them (pages' bytes, cards) are never in memory at once."""
+        arguments of all of them (pages' bytes, cards) are never in memory at once.
+
+        A recipe made of many values (the board's cards, a feed's events) is made here, beside
+        the workers: its values are in this process already, and a worker would need a copy.
+        """
         paths = paths or [None] * len(recipes)
         waiting = [i for i, r in enumerate(recipes) if getattr(r.function, "waits_on_a_program", False)]
         results: list = [None] * len(recipes)
-        with ThreadPoolExecutor(max_workers=2) as threads:
+        with ThreadPoolExecutor(max_workers=3) as threads:
             futures = {i: threads.submit(self._make_here, recipes[i]) for i in waiting}
             here = [i for i in range(len(recipes)) if i not in futures]
-            if self.pool.worth_it(len(here)):
-                made = self.pool.map([recipes[i] for i in here], [paths[i] for i in here], self._staging,
-                                     self._resolved)
+            gathers = [len(recipes[i].nested()) >= GATHERS for i in here]
+            gathering = [i for i, many in zip(here, gathers) if many]
+            sent = [i for i, many in zip(here, gathers) if not many]
+            if self.pool.worth_it(len(sent)):
+                pooled = threads.submit(self.pool.map, [recipes[i] for i in sent], [paths[i] for i in sent],
+                                        self._staging, self._resolved)
             else:
-                made = [self._kept(paths[i], self._make_here(recipes[i])) for i in here]
-            for i, value in zip(here, made):
-                results[i] = value
+                gathering, pooled = here, None
+            for i in gathering:
+                results[i] = self._kept(paths[i], self._make_here(recipes[i]))
+            if pooled is not None:
+                for i, value in zip(sent, pooled.result()):
+                    results[i] = value
             for i, future in futures.items():
                 results[i] = self._kept(paths[i], future.result())
         return results
