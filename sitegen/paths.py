@@ -35,10 +35,12 @@ UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def inside(path: Path | str, base: Path | str) -> Path | None:
     """The real path of `path` (symlinks resolved) if it lies inside `base`'s real path, else None."""
     real = os.path.realpath(path)
-    top = os.path.realpath(base)
-    if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
-        return Path(real)
-    return None
+    return Path(real) if real_path_within(real, os.path.realpath(base)) else None
+
+
+def real_path_within(real: str, top: str) -> bool:
+    """Whether the real path `real` is `top` or lies under it (both already resolved)."""
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def points_outside(path: Path | str, base: Path | str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import messages
-from .paths import inside, points_outside
+from .paths import inside, points_outside, real_path_within
 from .problems import Problem
 
 
@@ -92,7 +92,7 @@ class Theme:
                     if file.parent not in real_folders:
                         real_folders[file.parent] = os.path.realpath(file.parent)
                     real = os.path.join(real_folders[file.parent], file.name)
-                if real.startswith(os.path.join(str(top), "")):
+                if real_path_within(real, str(top)):
                     found[file.relative_to(static).as_posix()] = file
         return dict(sorted(found.items()))
 

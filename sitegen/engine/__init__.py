@@ -128,6 +128,7 @@ class Engine:
         paths = paths or [None] * len(recipes)
         waiting = [i for i, r in enumerate(recipes) if getattr(r.function, "waits_on_a_program", False)]
         results: list = [None] * len(recipes)
+        # Threads: Pagefind's runs, and the one that feeds the worker pool.
         with ThreadPoolExecutor(max_workers=3) as threads:
             futures = {i: threads.submit(self._make_here, recipes[i]) for i in waiting}
             here = [i for i in range(len(recipes)) if i not in futures]
@@ -137,7 +138,7 @@ class Engine:
             if self.pool.worth_it(len(sent)):
                 pooled = threads.submit(self.pool.map, [recipes[i] for i in sent], [paths[i] for i in sent],
                                         self._staging, self._resolved)
-            else:
+            else:  # too few for workers: all of them here
                 gathering, pooled = here, None
             for i in gathering:
                 results[i] = self._kept(paths[i], self._make_here(recipes[i]))

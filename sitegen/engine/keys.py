@@ -1,9 +1,10 @@
 """Keys from values: a recipe's key is a digest of its function's name and its arguments' values.
 
-Arguments are pickled, so a new field on a record, a new argument or a changed value can
-never be forgotten by a key. Pickling the same large records (a task view appears in the
-key of its page, card, event and in three lists) would cost more than the work it saves,
-so each record is digested once per build and stands for itself by its digest after that;
+Every argument's whole value goes into the key, so a new field on a record, a new argument
+or a changed value can never be forgotten by a key. Digesting the same large records (a
+task view appears in the key of its page, card, event and in three lists) again and again
+would cost more than the work it saves, so each record is digested once per build and
+stands for itself by its digest after that;
 a recipe argument stands for itself by its own key, and a value the engine made stands
 for itself by the key of the recipe that made it.
 
@@ -27,7 +28,7 @@ from ..model import Place, Site, Task, TaskView
 from ..recipe import Recipe
 from ..render.templates import Templates
 
-# Records shared by many recipes: pickled once per build, then replaced by their digest.
+# Records shared by many recipes: digested once per build, then standing as their digest.
 _SHARED = (Site, Place, Task, TaskView)
 # Values that hold no record: pickled as they are.
 _PLAIN = frozenset({float, bytes, time, timedelta})
@@ -42,8 +43,8 @@ class Keyer:
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id → (the object, kept alive; digest)
-        self._tuples: dict[int, tuple[tuple, bytes]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}  # dataclass → its field names  # id → (the tuple, its part of a key)
+        self._tuples: dict[int, tuple[tuple, bytes]] = {}  # id → (the tuple, its part of a key)
+        self._fields: dict[type, tuple[str, ...]] = {}  # dataclass → its field names
         self.recipe_keys: set[bytes] = set()  # every recipe key made this build: what is in use
         self._table = {kind: self._reduce_shared for kind in _SHARED}
         self._table[Recipe] = lambda made: (_digest_of, (self.key(made),))
@@ -54,7 +55,7 @@ class Keyer:
         if type(value) in _SHARED or type(value) in (tuple, dict):
             self._known[id(value)] = (value, digest)
         # What loading a file gives (a record with its problems): the record is known too, so
-        # an unchanged task is never pickled again to be digested.
+        # an unchanged task is never digested again.
         if type(value) is tuple:
             items = value
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -141,10 +142,8 @@ class Keyer:
             digest = hashlib.sha256(value.fingerprint + self.digest(value.site) + self.digest(value.places)).digest()
         elif type(value) is dict:
             digest = hashlib.sha256(self._part(value)).digest()
-        elif dataclasses.is_dataclass(value):
+        else:  # a shared record: a dataclass
             digest = hashlib.sha256(self._fields_part(value)).digest()
-        else:
-            digest = hashlib.sha256(self._pickled(value)).digest()
         self._known[id(value)] = (value, digest)
         return digest
 
