@@ -167,11 +167,6 @@ def plain_text(body_html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def text_blocks(body_html: str) -> list[str]:
-    """The paragraphs and list items of a rendered body as plain text (posters cut by block)."""
-    return [line for line in plain_text(body_html).split("\n") if line]
-
-
 def cut(text: str, limit: int) -> str:
     """Shorten text to at most `limit` characters at a word boundary, ending in an ellipsis."""
     if len(text) <= limit:
