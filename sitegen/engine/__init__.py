@@ -136,6 +136,8 @@ class Engine:
             gathering = [i for i, many in zip(here, gathers) if many]
             sent = [i for i, many in zip(here, gathers) if not many]
             if self.pool.worth_it(len(sent)):
+                # Safe beside this thread: resolving only looks up the keys and values of
+                # nested recipes, which `_prepared` already made or read from the store.
                 pooled = threads.submit(self.pool.map, [recipes[i] for i in sent], [paths[i] for i in sent],
                                         self._staging, self._resolved)
             else:  # too few for workers: all of them here
