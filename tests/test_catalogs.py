@@ -108,14 +108,14 @@ def test_a_message_is_english_until_said_in_a_language(monkeypatch):
     assert isinstance(message, Text) and re.fullmatch(r"[^{}]*", message)
 
 
-def test_a_new_translation_is_a_new_code_fingerprint(tmp_path, monkeypatch):
+def test_a_new_translation_is_a_new_code_fingerprint(tmp_path):
     # A page the engine remembers was said with the catalogs of its day.
     import shutil
-    from sitegen.engine import fingerprint
+    import sitegen
+    from sitegen.engine.fingerprint import code_fingerprint
     package = tmp_path / "sitegen"
-    shutil.copytree(fingerprint._PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(fingerprint, "_PACKAGE", package)
-    before = fingerprint.code_fingerprint()
+    shutil.copytree(Path(sitegen.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(package)
     mo = package / "locale/nl/LC_MESSAGES/site.mo"
     mo.write_bytes(mo.read_bytes() + b"\0")
-    assert fingerprint.code_fingerprint() != before
+    assert code_fingerprint(package) != before

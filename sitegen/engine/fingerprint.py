@@ -20,10 +20,11 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _TZ_VERSION_FILES = ("tzdata.zi", "+VERSION", "zone1970.tab")
 
 
-def code_fingerprint() -> bytes:
+def code_fingerprint(package: Path = _PACKAGE) -> bytes:
+    """The fingerprint of the code at `package` (ours, by default) as this Python runs it."""
     digest = hashlib.sha256(FORMAT + sys.version.encode() + b"\0")
-    for path in sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.mo")]):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(b"\0".join(_distributions()))
     digest.update(_tz_database())
     return digest.digest()

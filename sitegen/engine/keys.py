@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import io
 import pickle
+from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -46,6 +47,7 @@ class Keyer:
         self._tuples: dict[int, tuple[tuple, bytes]] = {}  # id → (the tuple, its part of a key)
         self._fields: dict[type, tuple[str, ...]] = {}  # dataclass → its field names
         self.recipe_keys: set[bytes] = set()  # every recipe key made this build: what is in use
+        self.digested: Counter[type] = Counter()  # shared records digested field by field, by kind
         self._table = {kind: self._reduce_shared for kind in _SHARED}
         self._table[Recipe] = lambda made: (_digest_of, (self.key(made),))
         self._table[Templates] = lambda templates: (_digest_of, (self.digest(templates),))
@@ -144,6 +146,7 @@ class Keyer:
             digest = hashlib.sha256(self._part(value)).digest()
         else:  # a shared record: a dataclass
             digest = hashlib.sha256(self._fields_part(value)).digest()
+            self.digested[type(value)] += 1
         self._known[id(value)] = (value, digest)
         return digest
 
