@@ -538,6 +538,17 @@ def test_event_text_properties(fixture_build):
     assert names["categories/koken.ics"] == "Doe-plekken Testdorp — koken"
 
 
+
+def test_feed_names_are_escaped_text(fixture_build):
+    """NAME and X-WR-CALNAME are TEXT (RFC 7986): a place or title's `;` `,` `\\` are escaped."""
+    files = fixture_build.files()
+    place = files["places/zonder-geo.ics"].decode().replace("\r\n ", "")
+    for prop in ("NAME", "X-WR-CALNAME"):
+        assert f'\r\n{prop}:Doe-plekken Testdorp — Buurthuis "De Kring"\\; zaal 2\r\n' in place
+    task = files["tasks/unicode.ics"].decode().replace("\r\n ", "")
+    assert "\r\nNAME:Doe-plekken Testdorp — Soep & crêpes\\; “samen” koken\\, met Zoë" in task
+    assert not rfc5545_problems(files["places/zonder-geo.ics"])
+
 # --- SEQUENCE, LAST-MODIFIED and DTSTAMP from git --------------------------------------------------
 
 def git(root: Path, *args: str, when: str = "2026-11-01T10:00:00+00:00") -> None:

@@ -118,10 +118,11 @@ def calendar_file(zone: str, name: str, zone_data: bytes, events: tuple[bytes, .
 
 def _head(zone: str, name: str) -> bytes:
     """A feed's VCALENDAR with its properties, as icalendar writes it (ending in END:VCALENDAR)."""
-    from icalendar import Calendar  # here: a build whose feeds are all remembered never needs it
+    from icalendar import Calendar, vText  # here: a build whose feeds are all remembered never needs it
     names = Calendar()
-    names.add("name", name)
-    names.add("x-wr-calname", name)
+    # As vText: icalendar knows neither property and would write a title's `,` `;` `\\` unescaped.
+    names.add("name", vText(name))
+    names.add("x-wr-calname", vText(name))
     return _fixed_head(zone) + names.to_ical()[len(_BEGIN):]
 
 
