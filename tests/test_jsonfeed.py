@@ -233,6 +233,19 @@ def test_place_category_and_access_pages_list_h_events(reach):
         assert {e["properties"]["name"][0] for e in _events(reach.read(path), BASE + "/")} == names, path
 
 
+
+def test_h_event_and_h_card_urls_keep_the_path_of_the_base_url(site):
+    """A parser resolves a root-relative href against the host: the u-url must be absolute."""
+    base = "https://example.be/doeplek"
+    site.write("content/site.yml", SITE_YML.replace(f"base_url: {BASE}", f"base_url: {base}/"))
+    site.task("soep", "title: Soep\nplace: t-hof\nstart: '2026-12-05 09:30'\ncategory: koken")
+    site.build()
+    (card,) = _events(site.read("index.html"), base + "/")
+    assert card["properties"]["url"] == [f"{base}/tasks/soep/"]
+    (event,) = _events(site.read("tasks/soep/index.html"), base + "/tasks/soep/")
+    assert event["properties"]["url"] == [f"{base}/tasks/soep/"]
+    assert event["properties"]["location"][0]["properties"]["url"] == [f"{base}/places/t-hof/"]
+
 # -- access tags: a feed and a page each -----------------------------------------------------
 
 def test_each_access_tag_has_a_feed_of_its_tasks(reach):
