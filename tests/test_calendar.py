@@ -697,6 +697,38 @@ def test_icaljs_sees_the_dst_instants_of_the_fixture(fixture_build):
     assert by_slug["afgelast"]["status"] == "CANCELLED"
 
 
+
+def test_repeat_instances_in_the_fall_back_hour_are_the_first_one_in_every_client(site):
+    """A repeat's 02:30 on the fall-back night is the first 02:30 (CEST), as for a single task."""
+    site.task("elke-week", """
+        title: Nachtwerk elke week
+        place: t-hof
+        category: plooien
+        start: "2027-10-24 02:30"
+        end: "2027-10-24 03:00"
+        repeat: {freq: weekly, count: 3}
+    """)
+    site.task("twee-nachten", """
+        title: Twee nachten
+        place: t-hof
+        category: plooien
+        start: "2027-10-31 02:30"
+        end: "2027-10-31 02:45"
+        repeat: {freq: daily, count: 2}
+    """)
+    model = site.build().model
+    expected = {view.task.slug: [[utc(o.start), utc(o.end)] for o in view.occurrences]
+                for view in model.tasks}
+    assert expected["elke-week"][1] == ["2027-10-31T00:30:00Z", "2027-10-31T02:00:00Z"]
+    assert expected["twee-nachten"][0] == ["2027-10-31T00:30:00Z", "2027-10-31T00:45:00Z"]
+    for slug, mine in expected.items():
+        path = site.out / "tasks" / f"{slug}.ics"
+        (seen,) = run_icaljs([path])[str(path)]
+        assert seen["occurrences"] == mine, slug
+        python = expand(path.read_bytes(), date(2027, 10, 1), date(2027, 12, 1))[slug]
+        assert [[utc(s), utc(e)] for s, e in python] == mine, slug
+        assert not rfc5545_problems(path.read_bytes()), slug
+
 # --- subscribe and add-to-calendar links -------------------------------------------------------------
 
 class Links(HTMLParser):

@@ -143,8 +143,9 @@ def _fixed_head(zone: str) -> bytes:
 
 def event_bytes(site: Site, place: Place, view: TaskView, revision: Revision | None,
                 stamp: datetime) -> bytes:
-    """One task's VEVENT, serialised."""
-    return event(site, place, view, revision, stamp).to_ical()
+    """One task's VEVENT, serialised, and its instances that start or end in a fall-back hour."""
+    main = event(site, place, view, revision, stamp)
+    return b"".join(part.to_ical() for part in (main, *fall_back_instances(main, view)))
 
 
 def event(site: Site, place: Place, view: TaskView, revision: Revision | None, stamp: datetime):
@@ -183,6 +184,33 @@ def event(site: Site, place: Place, view: TaskView, revision: Revision | None, s
     ev.add("status", "CANCELLED" if task.cancelled else "CONFIRMED")
     ev.add("transp", "TRANSPARENT" if schedule.all_day else "OPAQUE")
     return ev
+
+
+def fall_back_instances(main, view: TaskView) -> list:
+    """Overrides (RECURRENCE-ID) with UTC times for repeat instances in the hour that happens twice.
+
+    The RRULE gives such an instance as a TZID wall time: ical.js reads the second 02:30, the
+    site means the first (see `unambiguous`). The RECURRENCE-ID is read the same way as the
+    RRULE's instance by each client, so it replaces that instance wherever the client put it.
+    An endless repeat is covered as far as the site lists it.
+    """
+    if not main.get("rrule") or view.task.schedule.all_day:
+        return []
+    return [_instance(main, o) for o in view.occurrences
+            if unambiguous(o.start) is not o.start or unambiguous(o.end) is not o.end]
+
+
+def _instance(main, occurrence):
+    """A copy of the event for one occurrence, at its exact instants."""
+    from icalendar import Event
+    instance = Event()
+    for name, value in main.items():
+        if name not in ("RRULE", "EXDATE", "DTSTART", "DTEND"):
+            instance[name] = value
+    instance.add("recurrence-id", occurrence.start)
+    instance.add("dtstart", unambiguous(occurrence.start))
+    instance.add("dtend", unambiguous(occurrence.end))
+    return instance
 
 
 def unambiguous(moment: datetime) -> datetime:

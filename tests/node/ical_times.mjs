@@ -19,8 +19,16 @@ for (const path of process.argv.slice(3)) {
   for (const vtimezone of calendar.getAllSubcomponents("vtimezone")) {
     ICAL.TimezoneService.register(vtimezone);
   }
-  result[path] = calendar.getAllSubcomponents("vevent").map((component) => {
+  // Like Thunderbird: a VEVENT with RECURRENCE-ID replaces that instance of its event.
+  const components = calendar.getAllSubcomponents("vevent");
+  const overrides = components.filter((c) => c.hasProperty("recurrence-id"));
+  result[path] = components.filter((c) => !c.hasProperty("recurrence-id")).map((component) => {
     const event = new ICAL.Event(component);
+    for (const other of overrides) {
+      if (other.getFirstPropertyValue("uid") === event.uid) {
+        event.relateException(new ICAL.Event(other));
+      }
+    }
     const occurrences = [];
     if (event.isRecurring()) {
       const iterator = event.iterator();
