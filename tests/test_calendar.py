@@ -698,8 +698,9 @@ def test_icaljs_sees_the_dst_instants_of_the_fixture(fixture_build):
 
 
 
-def test_repeat_instances_in_the_fall_back_hour_are_the_first_one_in_every_client(site):
-    """A repeat's 02:30 on the fall-back night is the first 02:30 (CEST), as for a single task."""
+def test_repeat_instances_around_dst_changes_are_the_same_in_every_client(site):
+    """A repeat's 02:30 on the fall-back night is the first 02:30 (CEST), as for a single task;
+    a night repeat keeps its wall times on the night the clocks change."""
     site.task("elke-week", """
         title: Nachtwerk elke week
         place: t-hof
@@ -716,16 +717,27 @@ def test_repeat_instances_in_the_fall_back_hour_are_the_first_one_in_every_clien
         end: "2027-10-31 02:45"
         repeat: {freq: daily, count: 2}
     """)
+    site.task("nacht", """
+        title: Nachtwerk over het zomeruur
+        place: t-hof
+        category: plooien
+        start: "2027-03-27 22:00"
+        end: "2027-03-28 04:00"
+        repeat: {freq: daily, count: 3}
+    """)
     model = site.build().model
     expected = {view.task.slug: [[utc(o.start), utc(o.end)] for o in view.occurrences]
                 for view in model.tasks}
     assert expected["elke-week"][1] == ["2027-10-31T00:30:00Z", "2027-10-31T02:00:00Z"]
     assert expected["twee-nachten"][0] == ["2027-10-31T00:30:00Z", "2027-10-31T00:45:00Z"]
+    # 22:00–04:00 on the clock every night, 5 hours across the change.
+    assert expected["nacht"][:2] == [["2027-03-27T21:00:00Z", "2027-03-28T02:00:00Z"],
+                                     ["2027-03-28T20:00:00Z", "2027-03-29T02:00:00Z"]]
     for slug, mine in expected.items():
         path = site.out / "tasks" / f"{slug}.ics"
         (seen,) = run_icaljs([path])[str(path)]
         assert seen["occurrences"] == mine, slug
-        python = expand(path.read_bytes(), date(2027, 10, 1), date(2027, 12, 1))[slug]
+        python = expand(path.read_bytes(), date(2027, 3, 1), date(2027, 12, 1))[slug]
         assert [[utc(s), utc(e)] for s, e in python] == mine, slug
         assert not rfc5545_problems(path.read_bytes()), slug
 

@@ -143,9 +143,9 @@ def _fixed_head(zone: str) -> bytes:
 
 def event_bytes(site: Site, place: Place, view: TaskView, revision: Revision | None,
                 stamp: datetime) -> bytes:
-    """One task's VEVENT, serialised, and its instances that start or end in a fall-back hour."""
+    """One task's VEVENT, serialised, and overrides for the instances clients would misplace."""
     main = event(site, place, view, revision, stamp)
-    return b"".join(part.to_ical() for part in (main, *fall_back_instances(main, view)))
+    return b"".join(part.to_ical() for part in (main, *misread_instances(main, view)))
 
 
 def event(site: Site, place: Place, view: TaskView, revision: Revision | None, stamp: datetime):
@@ -186,18 +186,28 @@ def event(site: Site, place: Place, view: TaskView, revision: Revision | None, s
     return ev
 
 
-def fall_back_instances(main, view: TaskView) -> list:
-    """Overrides (RECURRENCE-ID) with UTC times for repeat instances in the hour that happens twice.
+def misread_instances(main, view: TaskView) -> list:
+    """Overrides (RECURRENCE-ID) with UTC times for repeat instances clients would misplace.
 
-    The RRULE gives such an instance as a TZID wall time: ical.js reads the second 02:30, the
-    site means the first (see `unambiguous`). The RECURRENCE-ID is read the same way as the
-    RRULE's instance by each client, so it replaces that instance wherever the client put it.
-    An endless repeat is covered as far as the site lists it.
+    The RRULE gives each instance as a TZID wall time, lasting DTEND - DTSTART. In the hour
+    that happens twice, ical.js reads the second 02:30 where the site means the first (see
+    `unambiguous`); and an instance whose span holds a DST change (a night task, 22:00–04:00)
+    is stretched or shortened differently by every client, while the site keeps its wall
+    times. The RECURRENCE-ID is read like the RRULE's instance by each client, so it replaces
+    that instance wherever the client put it. An endless repeat is covered as far as listed.
     """
     if not main.get("rrule") or view.task.schedule.all_day:
         return []
+    first = view.task.schedule
+    length = _exact(first.start, first.end)
     return [_instance(main, o) for o in view.occurrences
-            if unambiguous(o.start) is not o.start or unambiguous(o.end) is not o.end]
+            if unambiguous(o.start) is not o.start or unambiguous(o.end) is not o.end
+            or o.start.utcoffset() != o.end.utcoffset() or _exact(o.start, o.end) != length]
+
+
+def _exact(start: datetime, end: datetime) -> timedelta:
+    """Real time between two moments (Python subtracts wall times within one zone)."""
+    return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
 
 
 def _instance(main, occurrence):
