@@ -697,7 +697,6 @@ def test_icaljs_sees_the_dst_instants_of_the_fixture(fixture_build):
     assert by_slug["afgelast"]["status"] == "CANCELLED"
 
 
-
 def test_repeat_instances_around_dst_changes_are_the_same_in_every_client(site):
     """A repeat's 02:30 on the fall-back night is the first 02:30 (CEST), as for a single task;
     a night repeat keeps its wall times on the night the clocks change."""
