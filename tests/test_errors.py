@@ -7,6 +7,8 @@ import pytest
 from sitegen import BuildFailed
 from sitegen.build import load
 
+from conftest import SITE_YML
+
 TASK = """\
 title: Soep koken
 place: t-hof
@@ -446,6 +448,23 @@ def test_warnings_do_not_fail_the_build(site):
         "content/tasks/soep.md:6: warning: except date 2027-01-17 is not one of the repeat's "
         "days, so it changes nothing",
     ]
+
+
+@pytest.mark.parametrize("url, warned", [("https://example.be/doeplek/", True),
+                                         ("http://example.be/a/b", True),
+                                         ("https://doeplek.example.be/", False),
+                                         ("https://doeplek.example.be", False)])
+def test_a_base_url_with_a_path_is_warned_of(site, url, warned):
+    """Links inside the site are root-relative: a board served below a path loses its styles."""
+    site.write("content/site.yml", SITE_YML.replace("base_url: https://doeplekken.example.be",
+                                                    f"base_url: {url}"))
+    _, warnings = load(site.options())
+    path = url.split(".be", 1)[1].rstrip("/")
+    expected = [f"content/site.yml:3: warning: base_url '{url}' has a path ({path}): links inside "
+                "the site start at the root of its address, so pages, styles and search only work "
+                "when the site is served there. Use the address of the site's own (sub)domain, "
+                "e.g. https://doeplekken.example.be"]
+    assert [str(w) for w in warnings] == (expected if warned else [])
 
 
 def test_rebuild_rechecks_a_task_when_what_it_refers_to_changes(site):

@@ -246,6 +246,7 @@ def test_h_event_and_h_card_urls_keep_the_path_of_the_base_url(site):
     assert event["properties"]["url"] == [f"{base}/tasks/soep/"]
     assert event["properties"]["location"][0]["properties"]["url"] == [f"{base}/places/t-hof/"]
 
+
 # -- access tags: a feed and a page each -----------------------------------------------------
 
 def test_each_access_tag_has_a_feed_of_its_tasks(reach):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import messages
@@ -56,6 +57,10 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
     url = base_url or fields.text("base_url", required=True, example="https://doeplekken.example.be")
     if url and (check_link(url, ("https", "http"), relative_ok=False) or "{" in url):
         fields.problem("base_url", messages.bad_base_url(url))
+    elif url and (path := urlsplit(url).path.rstrip("/")):
+        # Internal links are root-relative (they work the same on every deploy preview's host),
+        # so a board served below a path loses its styles and links: say so before it is live.
+        problems.warn(SITE_FILE, fields.line("base_url"), messages.base_url_with_path(url, path))
     language = fields.text("language") or "nl"
     if language not in ("nl", "en"):
         fields.problem("language", value_hint("language", language) or messages.bad_language(language))

@@ -17,7 +17,7 @@ from .keys import (  # noqa: F401
     TEXT, TRUE_OR_FALSE, A_LIST, RESULT_KEYS, CHOICE_LIST, label_of, item_of, unknown_key,
     duplicate_key, missing_key, wrong_type, empty_value, unknown_place, broken_place,
     unknown_choice, bad_choice_slug, choice_too_long, bad_status, taken_over_spots, bad_language,
-    bad_timezone, bad_base_url, EDITOR_NOT_MAPPING, bad_editor_repo, bad_editor_branch,
+    bad_timezone, bad_base_url, base_url_with_path, EDITOR_NOT_MAPPING, bad_editor_repo, bad_editor_branch,
     positive_int, non_negative_int, non_negative_number, number_too_big, unprintable_character,
     body_unprintable, character_name, BAD_GEO)
 from .dates import (  # noqa: F401

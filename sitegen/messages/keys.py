@@ -113,6 +113,12 @@ def bad_base_url(url: str) -> str:
     return _("base_url must be an absolute https:// or http:// address, not '{url}'", url=url)
 
 
+def base_url_with_path(url: str, path: str) -> str:
+    return _("base_url '{url}' has a path ({path}): links inside the site start at the root of its "
+             "address, so pages, styles and search only work when the site is served there. Use the "
+             "address of the site's own (sub)domain, e.g. https://doeplekken.example.be", url=url, path=path)
+
+
 EDITOR_NOT_MAPPING = _("editor must be a group of keys, e.g. 'editor:' then '  repo: doeplekken/zedelgem' "
                        "(the GitHub repository the web editor saves to)")
 
