@@ -39,7 +39,7 @@ def check_picture(file: Path, shown: str) -> str | None:
     try:
         size = os.stat(file).st_size
     except OSError as error:
-        return messages.image_unreadable(shown, error.strerror or str(error))
+        return messages.image_unreadable(shown, messages.disk_reason(error))
     if size > MEDIA_BYTES:
         return messages.image_too_big(shown, MEDIA_BYTES)
     if file.suffix.lower() != ".svg":
@@ -47,7 +47,7 @@ def check_picture(file: Path, shown: str) -> str | None:
     try:
         data = file.read_bytes()
     except OSError as error:
-        return messages.image_unreadable(shown, error.strerror or str(error))
+        return messages.image_unreadable(shown, messages.disk_reason(error))
     reason = svg_problem(data)
     return messages.svg_refused(shown, reason) if reason else None
 

@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from sitegen import messages
+from sitegen import BuildFailed, messages
 from sitegen.arguments import chosen_language, site_language
 from sitegen.dev.overlay import decorate
 from sitegen.i18n import Text, say
@@ -66,6 +66,19 @@ def test_hints_and_lists_inside_a_message_are_translated_too():
     assert message.endswith("use a link starting with https: or mailto: or tel:")
     assert say(messages.wrong_type("spots", messages.TEXT, None), "nl") == "'spots' moet tekst zijn, niet leeg"
     assert say(messages.unknown_place("x", []), "nl") == "plek 'x' bestaat niet; gekende plekken: (geen)"
+
+
+def test_why_a_file_cannot_be_read_is_said_in_dutch_too(site):
+    # The disk's reason is part of the message: a coordinator who reads Dutch should not
+    # meet "Too many levels of symbolic links" in the middle of it.
+    (site.root / "content/tasks/a.md").symlink_to("b.md")
+    (site.root / "content/tasks/b.md").symlink_to("a.md")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    said = [problem.said("nl") for problem in failure.value.problems]
+    assert "content/tasks/a.md:1: het bestand kan niet gelezen worden (een kring van symbolische links); " \
+           "kijk na of het bestaat en een gewoon bestand is" in said
+    assert not any("symbolic" in line for line in said), said
 
 
 def test_a_remembered_problem_is_said_in_the_language_of_the_day():

@@ -161,7 +161,7 @@ def read_file(file: Path | str, path: str, problems: Problems) -> FrontMatterTex
     except TooBig:
         problems.add(path, 1, messages.file_too_big(FILE_BYTES))
     except OSError as error:
-        problems.add(path, 1, messages.unreadable(error.strerror or str(error)))
+        problems.add(path, 1, messages.unreadable(messages.disk_reason(error)))
     return None
 
 

@@ -7,7 +7,8 @@ import os
 
 from ..i18n import N_, _
 
-# The disk's reasons a coordinator can act on, in the words of os.strerror (lowercased).
+# The disk's reasons a coordinator can act on, in the words of os.strerror (lowercased): the
+# reason a file cannot be read or written is said in the coordinator's language, like the rest.
 _DISK_REASONS = {
     errno.EACCES: _("permission denied"),
     errno.EPERM: _("operation not permitted"),
@@ -16,6 +17,9 @@ _DISK_REASONS = {
     errno.ENOTDIR: _("not a directory"),
     errno.EISDIR: _("is a directory"),
     errno.ENOENT: _("no such file or directory"),
+    errno.ELOOP: _("too many levels of symbolic links"),
+    errno.ENAMETOOLONG: _("file name too long"),
+    errno.EIO: _("input/output error"),
 }
 
 
