@@ -997,6 +997,38 @@ def test_serve_stays_responsive_under_200_concurrent_requests(served):
 
 
 # -- the theme is code: sandboxed ------------------------------------------------------------------
+_TOO_BIG = "the template makes a value of more than 1,000,000 characters or items, which no page needs"
+_PAGE_TOO_BIG = ("the template writes more than 50,000,000 characters for one page, far more than any page "
+                 "needs; look for a loop that writes a big value again and again")
+_TENFOLD = "'x', 'xxxxxxxxxx'"
+# Values that grow tenfold or twofold a step, without an operator that says so.
+_GROWING = [
+    "{% set s = 'xxxxxxxxxx' %}" + f"{{% set s = s | replace({_TENFOLD}) %}}" * 9 + "{{ s | length }}",
+    "{% set s = 'xxxxxxxxxx' %}" + f"{{% set s = s.replace({_TENFOLD}) %}}" * 9 + "{{ s | length }}",
+    "{% set s = range(10000) | join('xxxxxxxxxx') %}{{ range(10000) | join(s) | length }}",
+    "{% set s = range(10000) | join('xxxxxxxxxx') %}{{ s.join(range(10000) | map('string')) | length }}",
+    "{% set s = 'x' * 600000 %}{% set s = s ~ s %}" + "{% set s = s ~ s %}" * 30 + "{{ s | length }}",
+    "{% set s = 'x' * 600000 %}{{ [s, s] + [s] }}",
+    "{% set s = 'x' * 600000 %}{{ [s] * 1000 }}",
+]
+# Pages that write a big value over and over, also into a variable.
+_WRITING = [
+    "{% set s = 'x' * 600000 %}{% for i in range(10000) %}{{ s }}{% endfor %}",
+    "{% set s = 'x' * 600000 %}{% set t %}{% for i in range(10000) %}{{ s }}{% endfor %}{% endset %}{{ t | length }}",
+    "{% for i in range(9000) %}{% for j in range(500) %}" + "0123456789" * 100 + "{% endfor %}{% endfor %}",
+    "{% set s = 'x' * 900000 %}{% for i in range(10000) %}{{ [s, s, s, s] }}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("template", _GROWING[:1] + _WRITING[:2])
+def test_a_template_growing_a_value_is_stopped_before_it_fills_the_memory(site, template):
+    # Without the checks, each of these holds a gigabyte or more before it is written.
+    site.write("theme/templates/404.html", "{# a stranger's pull request #}\n" + template + "\n")
+    site.task("soep", TASK)
+    found = _bounded(lambda: problems(site), seconds=60, megabytes=300)
+    assert len(found) == 1 and found[0].startswith("theme/templates/404.html:2: template error: "), found
+
+
 @pytest.mark.parametrize("template, message", [
     ("{{ cycler.__init__.__globals__.os.environ }}", "access to attribute '__init__' of 'type' object is unsafe."),
     ("{{ lipsum.__globals__['os'].popen('id').read() }}", "access to attribute '__globals__' of 'function' object is unsafe."),
@@ -1017,7 +1049,7 @@ def test_serve_stays_responsive_under_200_concurrent_requests(served):
      "the template does more than 5,000,000 steps (loops and calls) for one page, far more than any "
      "page needs; look for loops inside loops or a macro that calls itself"),
     ("{% macro f(n) %}{{ f(n) }}{{ f(n) }}{% endmacro %}{{ f(1) }}", None),
-])
+] + [(template, _TOO_BIG) for template in _GROWING] + [(template, _PAGE_TOO_BIG) for template in _WRITING])
 def test_a_hostile_theme_template_is_stopped_with_its_path_and_line(site, template, message):
     site.write("theme/templates/404.html", "{# a stranger's pull request #}\n" + template + "\n")
     site.task("soep", TASK)
@@ -1031,10 +1063,14 @@ def test_a_hostile_theme_template_is_stopped_with_its_path_and_line(site, templa
 def test_a_theme_template_may_still_show_big_numbers_and_use_filters(site):
     site.write("theme/templates/404.html", '{% extends "default/404.html" %}{% block main %}'
                "<p>{{ '{:,}'.format(1500000) }} · {{ 'x' | center(9) }} · {{ '%05d' | format(42) }}"
-               " · {{ range(3) | list }}</p>{% endblock %}")
+               " · {{ range(3) | list }} · {{ 'aaa bbb' | wordwrap(4) }} · {{ 'a-b' | replace('-', '+') }}"
+               " · {{ 'a-b'.replace('-', '+') }} · {{ ['p', 'q'] | join('/') }} · {{ '/'.join(['r', 's']) }}"
+               " · {{ [{'n': 'u'}, {'n': 'v'}] | join('/', attribute='n') }} · {{ 'w' ~ 1 ~ 'x' }}"
+               "</p>{% endblock %}")
     site.task("soep", TASK)
     site.build()
-    assert "<p>1,500,000 ·     x     · 00042 · [0, 1, 2]</p>" in site.read("404.html")
+    assert ("<p>1,500,000 ·     x     · 00042 · [0, 1, 2] · aaa\nbbb · a+b · a+b · p/q · r/s · u/v · w1x</p>"
+            in site.read("404.html"))
 
 
 def test_the_sandbox_still_builds_the_demo_site_unchanged(demo_site):

@@ -30,7 +30,7 @@ from .links import (  # noqa: F401
     external_image, image_missing, image_outside, image_link_outside, image_unreadable,
     image_too_big, svg_refused, image_type)
 from .theme import (  # noqa: F401
-    template_error, template_too_much_work, template_range, template_value_too_big,
+    template_error, template_too_much_work, template_range, template_value_too_big, template_page_too_big,
     template_reads_elsewhere, static_reads_elsewhere, template_link_outside, template_not_found,
     search_index_failed)
 from .commands import (  # noqa: F401

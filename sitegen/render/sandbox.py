@@ -5,20 +5,23 @@ A Jinja2 template is code. In a plain Environment, an attribute walk such as
 or the build's environment (where CI and Netlify keep their secrets) into a page.
 jinja2.sandbox's ImmutableSandboxedEnvironment closes those walks (no `_` attributes,
 no internals, no mutating methods on lists and dicts); on top of it the cost of one
-page is bounded: ranges and the operators that make big values (`*`, `**`, `+`, `%`)
-are checked before they run, and loop steps and calls are counted, so a template with
-`range(10**9)`, `[0] * 10**9` or loops nested four deep stops with a path:line error.
+page is bounded: ranges and what makes big values (the operators `*`, `**`, `+`, `%`
+and `~`, `replace` and `join`, padding and wrapping) are checked before they run, loop
+steps and calls are counted, and so are the characters a page writes, so a template with
+`range(10**9)`, `[0] * 10**9`, loops nested four deep or a loop writing a big value a
+thousand times stops with a path:line error instead of filling the memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import operator
 import re
 
-from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
+from jinja2 import nodes, pass_context
+from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .. import messages
@@ -28,6 +31,7 @@ from .. import messages
 MAX_STEPS = 5_000_000
 MAX_RANGE = 10_000  # items of one range(): posters use range(strips), a handful
 MAX_SIZE = 1_000_000  # characters or items a single operator may make
+MAX_PAGE = 50_000_000  # characters one page writes: the board at 1 000 tasks writes 0.8 million
 MAX_POWER_BITS = 4_096  # an integer of 1 200 digits: no page shows more
 _FORMAT_WIDTH_RE = re.compile(r"%[-#0 +]*(\d+)?(?:\.(\d+))?")
 
@@ -37,13 +41,43 @@ class BudgetExceeded(SecurityError):
 
 
 class _CountingCodeGenerator(CodeGenerator):
-    """Compiles every `{% for %}` to count its steps against the page's budget."""
+    """Compiles every `{% for %}` to count its steps, and every output to count its characters."""
 
     def visit_Template(self, node, frame=None):
         for loop in node.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "sitegen_steps", [], [], None, None,
                                      lineno=loop.iter.lineno)
+        for output in node.find_all(nodes.Output):
+            # Each value is counted as it comes, the template's own text once an output, with its
+            # first value (a filter of ours around each: it returns the value as it is).
+            text = sum(len(child.data) for child in output.nodes if isinstance(child, nodes.TemplateData))
+            children = []
+            for child in output.nodes:
+                if not isinstance(child, nodes.TemplateData):
+                    child = nodes.Filter(child, "sitegen_written", [nodes.Const(text)], [], None, None,
+                                         lineno=child.lineno)
+                    text = 0
+                children.append(child)
+            if text:
+                children.append(nodes.Filter(nodes.Const(""), "sitegen_written", [nodes.Const(text)], [],
+                                             None, None, lineno=output.lineno))
+            output.nodes = children
         super().visit_Template(node, frame)
+
+    @optimizeconst
+    def visit_Concat(self, node, frame):
+        # `a ~ b ~ c` as Jinja2 compiles it, with the sizes checked before the parts are joined.
+        if frame.eval_ctx.volatile:
+            join = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            join = "markup_join"
+        else:
+            join = "str_join"
+        self.write(f"environment.sitegen_concat({join}, (")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
 
 
 class ThemeEnvironment(ImmutableSandboxedEnvironment):
@@ -55,6 +89,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.steps = 0
+        self.written = 0
         self.depth = 0
         # Folders whose templates the site holds, and whether this page's render used one
         # (then its output is checked for loads from other hosts: render.Pages).
@@ -62,14 +97,18 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         self.used_own = False
         self.globals["range"] = self._range
         self.filters["sitegen_steps"] = self._count
+        self.filters["sitegen_written"] = self._writer()
         for name in _SIZING_FILTERS:  # filters are called directly, not through call()
             self.filters[name] = _guarded(self.filters[name])
+        self.filters["replace"] = _guarded_replace(self.filters["replace"])
+        self.filters["join"] = _guarded_join(self.filters["join"])
 
     @contextlib.contextmanager
     def budget(self):
         """One page's render: the budget starts afresh, except inside another page's render."""
         if self.depth == 0:
             self.steps = 0
+            self.written = 0
             self.used_own = False
         self.depth += 1
         try:
@@ -92,6 +131,23 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         self.steps += steps
         if self.steps > MAX_STEPS:
             raise BudgetExceeded(messages.template_too_much_work(MAX_STEPS))
+
+    def _writer(self):
+        """The filter around every value a page writes: it counts it, with `text` characters of
+        the template's own, before the value is made text (a list of big values is big)."""
+        @pass_context  # at render time, never folded into the compiled code
+        def written(context, value, text):
+            self.written += text + (len(value) if isinstance(value, str)
+                                    else size_of(value, MAX_PAGE - self.written))
+            if self.written > MAX_PAGE:
+                raise BudgetExceeded(messages.template_page_too_big(MAX_PAGE))
+            return value
+        return written
+
+    def sitegen_concat(self, join, parts):
+        if sum(size_of(part) for part in parts) > MAX_SIZE:
+            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        return join(parts)
 
     def _count(self, iterable):
         try:
@@ -120,6 +176,10 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
             # 'x'.center(10**9), '{:>999999999}'.format(1): refused before they are made
             if name in _SIZING_METHODS:
                 _check_sizes(args, kwargs)
+            elif name == "replace":
+                _check_replace(owner, *args[:2])
+            elif name == "join" and args:
+                args = (_checked_parts(owner, args[0]), *args[1:])
             elif name in ("format", "format_map") and _BRACE_WIDTH_RE.search(str(owner)):
                 raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
         return super().call(__context, __obj, *args, **kwargs)
@@ -131,7 +191,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         elif operator_name == "**":
             _check_power(left, right)
         elif operator_name == "+":
-            if _sized(left) and _sized(right) and len(left) + len(right) > MAX_SIZE:
+            if _sized(left) and _sized(right) and size_of(left) + size_of(right) > MAX_SIZE:
                 raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
         elif operator_name == "%" and isinstance(left, str):
             for width, precision in _FORMAT_WIDTH_RE.findall(left):
@@ -158,10 +218,71 @@ def _check_sizes(args, kwargs) -> None:
 
 def _guarded(filter_function):
     """A built-in filter that refuses sizes no page needs (`'x'|center(10**9)`) before it runs."""
+    @functools.wraps(filter_function)  # keeps what Jinja2 passes first (wordwrap: the environment)
     def guarded(*args, **kwargs):
         _check_sizes(args, kwargs)
         return filter_function(*args, **kwargs)
     return guarded
+
+
+def _guarded_replace(replace):
+    @functools.wraps(replace)
+    def guarded(eval_ctx, value, old, new, count=None):
+        _check_replace(str(value), old, new, count)
+        return replace(eval_ctx, value, old, new, count)
+    return guarded
+
+
+def _guarded_join(join):
+    @functools.wraps(join)
+    def guarded(eval_ctx, value, d="", attribute=None):
+        if attribute is None:
+            value = _checked_parts(d, value)
+        else:  # the parts are the items' attribute: the join's size is checked after it
+            value = list(value)
+            if len(value) > MAX_SIZE:
+                raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        joined = join(eval_ctx, value, d, attribute)
+        if len(joined) > MAX_SIZE:
+            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        return joined
+    return guarded
+
+
+def size_of(value, limit: int = MAX_SIZE) -> int:
+    """The characters and items `value` would have as text, counted only up to just past `limit`.
+
+    Shared parts count each time they appear (`[s] * 1000` is a thousand times `s` on a page).
+    """
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if not isinstance(value, (list, tuple, dict, set, frozenset)):
+        return 0  # a number or a record of ours: short when written
+    total = len(value)
+    for item in (value.items() if isinstance(value, dict) else value):
+        if total > limit:
+            break
+        total += size_of(item, limit - total)
+    return total
+
+
+def _check_replace(text: str, old, new, count=None) -> None:
+    if not (isinstance(old, str) and isinstance(new, str)) or len(new) <= len(old):
+        return
+    times = len(text) + 1 if not old else text.count(old)
+    if count is not None and isinstance(count, int) and 0 <= count < times:
+        times = count
+    if len(text) + times * (len(new) - len(old)) > MAX_SIZE:
+        raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+
+
+def _checked_parts(separator, parts) -> list:
+    """The parts of a join, as a list, once their joined size is known to be small enough."""
+    parts = list(parts)
+    sizes = len(parts) and size_of(separator) * (len(parts) - 1)
+    if sizes + sum(size_of(part, MAX_SIZE) for part in parts) > MAX_SIZE:
+        raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+    return parts
 
 
 def _sized(value) -> bool:
@@ -169,7 +290,7 @@ def _sized(value) -> bool:
 
 
 def _check_repeat(sequence, times) -> None:
-    if _sized(sequence) and isinstance(times, int) and len(sequence) * times > MAX_SIZE:
+    if _sized(sequence) and isinstance(times, int) and size_of(sequence) * times > MAX_SIZE:
         raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
 
 
