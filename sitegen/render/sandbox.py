@@ -31,7 +31,7 @@ from .. import messages
 MAX_STEPS = 5_000_000
 MAX_RANGE = 10_000  # items of one range(): posters use range(strips), a handful
 MAX_SIZE = 1_000_000  # characters or items a single operator may make
-MAX_PAGE = 50_000_000  # characters one page writes: the board at 1 000 tasks writes 0.8 million
+MAX_PAGE = 50_000_000  # characters one page writes: many times the biggest board (README, limits)
 MAX_POWER_BITS = 4_096  # an integer of 1 200 digits: no page shows more
 _FORMAT_WIDTH_RE = re.compile(r"%[-#0 +]*(\d+)?(?:\.(\d+))?")
 
@@ -146,7 +146,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
 
     def sitegen_concat(self, join, parts):
         if sum(size_of(part) for part in parts) > MAX_SIZE:
-            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+            raise _too_big()
         return join(parts)
 
     def _count(self, iterable):
@@ -181,7 +181,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
             elif name == "join" and args:
                 args = (_checked_parts(owner, args[0]), *args[1:])
             elif name in ("format", "format_map") and _BRACE_WIDTH_RE.search(str(owner)):
-                raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+                raise _too_big()
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator_name, left, right):
@@ -192,11 +192,11 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
             _check_power(left, right)
         elif operator_name == "+":
             if _sized(left) and _sized(right) and size_of(left) + size_of(right) > MAX_SIZE:
-                raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+                raise _too_big()
         elif operator_name == "%" and isinstance(left, str):
             for width, precision in _FORMAT_WIDTH_RE.findall(left):
                 if int(width or 0) > 1000 or int(precision or 0) > 1000:
-                    raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+                    raise _too_big()
         return _OPERATORS[operator_name](left, right)
 
 
@@ -209,11 +209,11 @@ _BRACE_WIDTH_RE = re.compile(r"\{[^{}]*:[^{}]*?\d{5,}")  # a field of 10 000 cha
 def _check_sizes(args, kwargs) -> None:
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE:
-            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+            raise _too_big()
         if isinstance(value, str) and "%" in value:
             for width, precision in _FORMAT_WIDTH_RE.findall(value):
                 if int(width or 0) > 1000 or int(precision or 0) > 1000:
-                    raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+                    raise _too_big()
 
 
 def _guarded(filter_function):
@@ -241,10 +241,10 @@ def _guarded_join(join):
         else:  # the parts are the items' attribute: the join's size is checked after it
             value = list(value)
             if len(value) > MAX_SIZE:
-                raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+                raise _too_big()
         joined = join(eval_ctx, value, d, attribute)
         if len(joined) > MAX_SIZE:
-            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+            raise _too_big()
         return joined
     return guarded
 
@@ -273,7 +273,7 @@ def _check_replace(text: str, old, new, count=None) -> None:
     if count is not None and isinstance(count, int) and 0 <= count < times:
         times = count
     if len(text) + times * (len(new) - len(old)) > MAX_SIZE:
-        raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        raise _too_big()
 
 
 def _checked_parts(separator, parts) -> list:
@@ -281,8 +281,12 @@ def _checked_parts(separator, parts) -> list:
     parts = list(parts)
     sizes = len(parts) and size_of(separator) * (len(parts) - 1)
     if sizes + sum(size_of(part, MAX_SIZE) for part in parts) > MAX_SIZE:
-        raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        raise _too_big()
     return parts
+
+
+def _too_big() -> BudgetExceeded:
+    return BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
 
 
 def _sized(value) -> bool:
@@ -291,10 +295,10 @@ def _sized(value) -> bool:
 
 def _check_repeat(sequence, times) -> None:
     if _sized(sequence) and isinstance(times, int) and size_of(sequence) * times > MAX_SIZE:
-        raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+        raise _too_big()
 
 
 def _check_power(base, exponent) -> None:
     if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
         if exponent * math.log2(abs(base)) > MAX_POWER_BITS:
-            raise BudgetExceeded(messages.template_value_too_big(MAX_SIZE))
+            raise _too_big()
