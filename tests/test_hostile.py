@@ -650,19 +650,20 @@ def test_a_huge_file_is_refused_without_reading_it_whole(site):
 
 def test_a_file_is_read_whole_up_to_the_limit_and_refused_one_byte_over(tmp_path, monkeypatch):
     import os
+    import stat
     from types import SimpleNamespace
 
-    from sitegen.load.yamlfile import TooBig, read_at_most
+    from sitegen.load.yamlfile import NotAFile, TooBig, read_at_most
     for size in (0, 1, 999, 1000):
         (tmp_path / "f").write_bytes(b"x" * size)
         assert read_at_most(tmp_path / "f", 1000) == b"x" * size
     (tmp_path / "f").write_bytes(b"x" * 1001)
     with pytest.raises(TooBig):
         read_at_most(tmp_path / "f", 1000)
-    with pytest.raises(TooBig):  # a file whose size says nothing (a device, /proc) is bounded too
+    with pytest.raises(NotAFile):  # a device is refused before anything is read
         read_at_most("/dev/zero", 1000)
     (tmp_path / "f").write_bytes(b"x" * 1000)
-    monkeypatch.setattr(os, "fstat", lambda fd: SimpleNamespace(st_size=10))  # it grew after the stat
+    monkeypatch.setattr(os, "fstat", lambda fd: SimpleNamespace(st_size=10, st_mode=stat.S_IFREG))  # it grew after the stat
     assert read_at_most(tmp_path / "f", 1000) == b"x" * 1000
 
 

@@ -15,7 +15,7 @@ from ..model import Choice, Editor, Site
 from ..paths import SLUG_CHARS, points_outside
 from ..problems import Problems
 from ..typography import apostrophes
-from .yamlfile import FILE_BYTES, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
+from .yamlfile import FILE_BYTES, NotAFile, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
 
 SITE_FILE = "content/site.yml"
 SITE_KEYS = ("title", "tagline", "base_url", "language", "timezone", "currency",
@@ -40,6 +40,12 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
         return None
     except FileNotFoundError:
         problems.add(SITE_FILE, 1, messages.MISSING_SITE_FILE)
+        return None
+    except NotAFile:
+        problems.add(SITE_FILE, 1, messages.NOT_A_FILE)
+        return None
+    except OSError as error:
+        problems.add(SITE_FILE, 1, messages.unreadable(messages.disk_reason(error)))
         return None
     except UnicodeDecodeError:
         problems.add(SITE_FILE, 1, messages.NOT_UTF8)

@@ -21,7 +21,7 @@ from .links import check_link
 from .mistakes import by_label
 from ..typography import apostrophes_in_html
 from .markup import Body
-from .yamlfile import (FILE_BYTES, FrontMatterText, TooBig, YamlError, parse_front_matter, read_at_most,
+from .yamlfile import (FILE_BYTES, FrontMatterText, NotAFile, TooBig, YamlError, parse_front_matter, read_at_most,
                        read_text, split_front_matter)
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg")
@@ -160,6 +160,8 @@ def read_file(file: Path | str, path: str, problems: Problems) -> FrontMatterTex
         problems.add(path, error.line, error.message)
     except TooBig:
         problems.add(path, 1, messages.file_too_big(FILE_BYTES))
+    except NotAFile:
+        problems.add(path, 1, messages.NOT_A_FILE)
     except OSError as error:
         problems.add(path, 1, messages.unreadable(messages.disk_reason(error)))
     return None

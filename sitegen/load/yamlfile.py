@@ -9,6 +9,7 @@ integer 720, and only the raw text tells it was meant as a time).
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 
 import yaml
@@ -114,12 +115,20 @@ class TooBig(Exception):
     """A file larger than the limit given to read_at_most."""
 
 
+class NotAFile(OSError):
+    """A path that is a folder, a named pipe, a socket or a device rather than a normal file."""
+
+
 def read_at_most(file, limit: int) -> bytes:
     """A file's bytes; TooBig when it has more than `limit` (never read whole into memory)."""
-    with open(file, "rb") as handle:
+    # Without O_NONBLOCK, opening a named pipe (FIFO) waits forever for a writer.
+    with open(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(file)
         # As many bytes as the file has, and one more to see it grew: a read of limit + 1
         # would allocate that much for every small file.
-        size = os.fstat(handle.fileno()).st_size
+        size = info.st_size
         data = handle.read(size + 1 if 0 < size <= limit else limit + 1)
         if len(data) == size + 1 and size < limit:  # it grew while being read
             data += handle.read(limit + 1 - len(data))

@@ -21,6 +21,9 @@ def not_md(name: str, wanted: str) -> str:
              name=name, wanted=wanted)
 
 
+NOT_A_FILE = _("this is a folder, a pipe or a device, not a normal file; replace it with a normal text file")
+
+
 def unreadable(reason: str) -> str:
     return _("the file cannot be read ({reason}); check that it exists and is a normal file", reason=reason)
 
