@@ -28,7 +28,7 @@ from sitegen.cli import main
 from sitegen.offsite import loads_in_html
 from sitegen.problems import WriteFailed
 
-from conftest import BUILD_NOW, serve_folder
+from conftest import BUILD_NOW, SITE_YML, serve_folder
 
 SECRET = "sitegen-secret-8f3a"  # what must never reach public/
 TRACKER = "tracker.example"
@@ -621,6 +621,18 @@ def test_a_yaml_alias_bomb_in_site_yml_categories_is_refused_at_once(site):
     found = _bounded(_load_problems(site))
     assert found[0].startswith("content/site.yml:")
     assert "once YAML aliases (*name) are expanded" in found[0]
+
+
+@pytest.mark.parametrize("tag, value", [("!!set", "{a: null}"), ("!!omap", "[a: 1]"), ("!!pairs", "[a: 1]"),
+                                        ("!!binary", "aGVsbG8="), ("!!python/tuple", "[a]"), ("!mine", "x")])
+def test_yaml_tags_making_other_python_values_are_refused_at_their_line(site, tag, value):
+    # A set became the title "{'a'}" on the page; an !!omap as site.yml's categories crashed.
+    message = (f"the YAML tag '{tag}' is not used in these files; remove it and write the value "
+               "as text, a list or 'key: value' lines")
+    site.task("soep", TASK + f"partners: {tag} {value}")
+    assert problems(site) == [f"content/tasks/soep.md:6: {message}"]
+    site.write("content/site.yml", SITE_YML.replace("categories:\n", f"categories: {tag} {value}\nold:\n"))
+    assert problems(site) == [f"content/site.yml:10: {message}"]
 
 
 def test_a_merge_key_bomb_is_refused_at_once(site):

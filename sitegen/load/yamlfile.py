@@ -91,6 +91,16 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
                                messages.impossible_date(node.value)) from None
 
 
+def _refuse_tag(loader: _LineLoader, node: yaml.Node):
+    # `!!set`, `!!omap`, `!!pairs` and `!!binary` make Python sets, lists of pairs and bytes,
+    # which no key takes and which would be shown as Python's own notation ({'a'}, b'…').
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+    raise _ImpossibleValue(node.start_mark.line + 1 + loader.line_offset, messages.yaml_tag(tag))
+
+
+for _tag in ("set", "omap", "pairs", "binary"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+_LineLoader.add_constructor(None, _refuse_tag)  # any other tag (!!python/…, !mine)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)

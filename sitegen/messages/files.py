@@ -97,6 +97,11 @@ def yaml_too_many_values(limit: int) -> str:
              "write the values out instead of repeating aliases", limit=limit)
 
 
+def yaml_tag(tag: str) -> str:
+    return _("the YAML tag '{tag}' is not used in these files; remove it and write the value "
+             "as text, a list or 'key: value' lines", tag=tag)
+
+
 def yaml_too_deep(limit: int) -> str:
     return _("the keys are nested more than {limit} levels deep; no key needs that, check the indentation",
              limit=limit)
