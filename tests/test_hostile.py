@@ -635,6 +635,14 @@ def test_yaml_tags_making_other_python_values_are_refused_at_their_line(site, ta
     assert problems(site) == [f"content/site.yml:10: {message}"]
 
 
+@pytest.mark.parametrize("key", ["? [a]\n: b", "? {a: 1}\n: b", "[a, b]: c"])
+def test_a_key_that_is_a_list_or_mapping_is_refused_at_its_line(site, key):
+    # It was named in the message as PyYAML's node objects: "unknown key '[ScalarNode(tag=…'".
+    site.task("soep", TASK + key)
+    assert problems(site) == ["content/tasks/soep.md:6: a key here is a list or a group of keys; "
+                              "a key is one word followed by a colon ('title: …')"]
+
+
 def test_a_merge_key_bomb_is_refused_at_once(site):
     levels = "a: &a {x: 1, y: 2}\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} {{<<: [{', '.join(['*' + chr(97 + i)] * 9)}]}}\n" for i in range(8))

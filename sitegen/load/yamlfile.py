@@ -55,6 +55,8 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YamlMap:
     result.line = node.start_mark.line + 1 + loader.line_offset
     result.lines, result.raw, result.duplicates = {}, {}, []
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):  # `? [a]` or `{a: 1}: x`: no key is a list
+            raise _ImpossibleValue(key_node.start_mark.line + 1 + loader.line_offset, messages.YAML_KEY_NOT_TEXT)
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key_node.value)  # `yes:` or `1:` as a key: keep the text

@@ -97,6 +97,9 @@ def yaml_too_many_values(limit: int) -> str:
              "write the values out instead of repeating aliases", limit=limit)
 
 
+YAML_KEY_NOT_TEXT = _("a key here is a list or a group of keys; a key is one word followed by a colon ('title: …')")
+
+
 def yaml_tag(tag: str) -> str:
     return _("the YAML tag '{tag}' is not used in these files; remove it and write the value "
              "as text, a list or 'key: value' lines", tag=tag)
