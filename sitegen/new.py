@@ -19,7 +19,8 @@ from .i18n import Text, _, say
 from .load.config import load_settings
 from .load.content import LoadOptions, load_site, slugify
 from .load.mistakes import by_label
-from .load.yamlfile import YamlError, parse_front_matter, read_text, split_front_matter
+from .load.yamlfile import (FILE_BYTES, TooBig, YamlError, parse_front_matter, read_at_most, read_text,
+                            split_front_matter)
 from .model import Site
 from .problems import BuildFailed, Problems
 from .theme import Theme
@@ -95,8 +96,8 @@ def known_places(root: Path) -> dict[str, str]:
     places = {}
     for path in sorted((root / "content/places").glob("*.md")):
         try:
-            name = parse_front_matter(split_front_matter(read_text(path.read_bytes()))).get("name")
-        except (OSError, UnicodeDecodeError, YamlError):
+            name = parse_front_matter(split_front_matter(read_text(read_at_most(path, FILE_BYTES)))).get("name")
+        except (OSError, TooBig, UnicodeDecodeError, YamlError):
             name = None
         places[path.stem] = str(name) if isinstance(name, str) and name.strip() else path.stem
     return places

@@ -7,6 +7,7 @@ import os
 import shutil
 import textwrap
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -158,6 +159,29 @@ def serve_folder(folder: Path, handler=QuietHandler):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def writer_after(fifo: Path, seconds: float = 5):
+    """Opens `fifo` for writing after `seconds`, so code that waits on the pipe fails a test
+    (by taking too long) instead of hanging the suite."""
+    done = threading.Event()
+
+    def unblock():
+        if done.wait(seconds):
+            return
+        deadline = time.monotonic() + 10
+        while not done.wait(0.05) and time.monotonic() < deadline:
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:  # no reader waiting (yet)
+                pass
+
+    threading.Thread(target=unblock, daemon=True).start()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 def require(condition: bool, reason: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD_NOW, CHROMIUM, REPO, require
+from conftest import BUILD_NOW, CHROMIUM, REPO, require, writer_after
 from sitegen import messages
 from sitegen.i18n import say
 from sitegen.outputs.admin import DECAP_VERSION, admin_config, render_admin
@@ -224,6 +224,16 @@ def test_local_api_refuses_symlinks_and_names_that_are_not_slugs(site, tmp_path)
     with pytest.raises(Refused) as refused:
         handle(site.root, {"action": "unpublishedEntries"})
     assert (str(refused.value), refused.value.status) == (messages.editor_unknown_action("unpublishedEntries"), 422)
+
+
+def test_local_api_refuses_a_named_pipe_at_once(site):
+    # A pipe cannot be listed (only regular files are), but its path can still be asked for.
+    fifo = site.root / "content/tasks/pijp.md"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with writer_after(fifo), pytest.raises(Refused):
+        handle(site.root, {"action": "getEntry", "params": {"path": "content/tasks/pijp.md"}})
+    assert time.monotonic() - started < 5
 
 
 def test_only_this_computers_browser_on_this_server_may_ask():

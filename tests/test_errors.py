@@ -7,7 +7,7 @@ import pytest
 from sitegen import BuildFailed
 from sitegen.build import load
 
-from conftest import SITE_YML
+from conftest import SITE_YML, writer_after
 
 TASK = """\
 title: Soep koken
@@ -566,31 +566,14 @@ def test_a_file_name_that_is_not_utf8_is_a_problem_not_a_traceback(site):
 @pytest.mark.parametrize("path", ["content/tasks/a.md", "content/places/b.md", "content/site.yml"])
 def test_a_named_pipe_for_a_content_file_is_a_problem_and_does_not_hang(site, path):
     # Opening a FIFO for reading waits for a writer: without care the build never ends.
-    # (A writer shows up after 5 s, so a build that waits fails this test instead of hanging.)
     import os
-    import threading
     import time
     fifo = site.root / path
     fifo.unlink(missing_ok=True)
     os.mkfifo(fifo)
-    done = threading.Event()
-
-    def unblock():
-        if done.wait(5):
-            return
-        deadline = time.monotonic() + 10
-        while not done.wait(0.05) and time.monotonic() < deadline:
-            try:
-                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-            except OSError:  # no reader waiting (yet)
-                pass
-
-    threading.Thread(target=unblock, daemon=True).start()
     started = time.monotonic()
-    try:
+    with writer_after(fifo):
         found = problems(site)
-    finally:
-        done.set()
     assert time.monotonic() - started < 5
     assert f"{path}:1: this is a folder, a pipe or a device, not a normal file; " \
            "replace it with a normal text file" in found

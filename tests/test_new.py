@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from conftest import writer_after
 from sitegen.cli import main
+from sitegen.new import known_places
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's sitegen, installed or not
@@ -233,3 +236,13 @@ def test_new_place_on_a_terminal_asks_for_the_address(site):
         assert terminal.close() == 0
     text = (site.root / "content/places/de-molen.md").read_text(encoding="utf-8")
     assert 'address: "Molenstraat 3, 8210 Zedelgem"\n' in text and "# De naam zoals mensen de plek kennen.\n" in text
+
+
+def test_a_named_pipe_among_the_places_is_named_by_its_file_and_does_not_hang(site):
+    fifo = site.root / "content/places/pijp.md"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with writer_after(fifo):
+        places = known_places(site.root)
+    assert time.monotonic() - started < 5
+    assert places["pijp"] == "pijp" and places["t-hof"] != "t-hof"
