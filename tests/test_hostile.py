@@ -812,6 +812,52 @@ def test_control_characters_in_a_body_are_refused_at_their_line_tabs_are_fine(si
         "line; retype the line"]
 
 
+# Python-Markdown is quadratic on these; without a time limit each keeps a build busy for a
+# minute or more: in a paragraph (an inline pattern scans on for each `[`) and in a block
+# (each heading makes the tables extension look at the rest of the block again).
+@pytest.mark.parametrize("body", ["[" * 30_000, "# kop\n" * 25_000], ids=["brackets", "headings"])
+@pytest.mark.parametrize("kind", ["task", "place"])
+def test_markdown_that_takes_too_long_is_stopped_at_the_body_line(site, body, kind):
+    if kind == "task":
+        site.task("traag", TASK, body)
+        path, line = "content/tasks/traag.md", 7
+    else:
+        site.place("traag", "name: Traag\naddress: Kerkstraat 1, 9000 Gent", body)
+        path, line = "content/places/traag.md", 5
+    started = time.monotonic()
+    found = problems(site)
+    assert time.monotonic() - started < 30  # the limit for these sizes is a few seconds
+    assert len(found) == 1 and found[0].startswith(f"{path}:{line}: laying out this text took longer than "), found
+    assert "split long paragraphs, lists and tables with blank lines" in found[0]
+
+
+def test_a_long_ordinary_body_is_laid_out_within_the_limit(site):
+    paragraph = ("We plooien samen **brieven** voor de [buurtkrant](https://example.org/krant) en drinken "
+                 "koffie; breng je *schaar* mee.\n") * 4
+    items = "".join(f"- punt {i} met een [link](https://example.org/{i})\n" for i in range(8))
+    table = "| wat | wie |\n|---|---|\n" + "| plooien | Jan & Piet |\n" * 20
+    section = f"## Kop\n\n{paragraph}\n{items}\n{table}\n"
+    site.task("lang", TASK, section * (100_000 // len(section)))  # ≈ 15 000 words
+    site.build()
+    assert site.read("tasks/lang/index.html").count("<table>") == 100_000 // len(section)
+
+
+def test_the_time_limit_stops_python_and_regular_expressions_and_nothing_after():
+    import re
+    import signal
+    from sitegen.deadline import TimeUp, at_most
+    before = signal.getsignal(signal.SIGALRM)
+    with pytest.raises(TimeUp), at_most(0.2):
+        while True:
+            pass
+    with pytest.raises(TimeUp), at_most(0.2):
+        re.match(r"(a+)+$", "a" * 40 + "b")  # backtracks for hours
+    with at_most(0.05):
+        pass
+    time.sleep(0.2)  # a timer left running would raise here
+    assert signal.getsignal(signal.SIGALRM) == before
+
+
 def test_a_file_name_with_escapes_and_newlines_prints_as_one_harmless_line(site, capsys):
     site.task("goed", TASK)
     name = "kwaad\x1b[2J\nfake.md:1: ok"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -10,6 +11,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from .. import messages, urls
+from ..deadline import TimeUp, at_most
 from ..offsite import NO_HOST, elsewhere, loads_in_html
 from .links import WEB_SCHEMES, browser_form, check_link, scheme_of
 
@@ -30,6 +32,11 @@ _URL_ATTRIBUTES = {"href", "src"}
 _RAW_TEXT_TAGS = {"script", "style", "noscript", "textarea", "xmp", "plaintext", "noembed",
                   "noframes", "iframe", "title", "template", "object", "embed", "svg", "math"}
 _TAG_RE = re.compile(r"<[^>]+>")
+# Python-Markdown takes time quadratic in the size of a paragraph on some texts (a run of
+# `[`, thousands of headings without blank lines): a body of 1 MB could take minutes. A body
+# may take a second, plus several times what ordinary Markdown of its size takes (README).
+BODY_SECONDS = 1.0
+BODY_SECONDS_PER_MB = 30.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Body:
     html: str
     refused: tuple[tuple[str, str], ...]  # (url, message)
     images: tuple[str, ...] = ()  # pictures from the site's own files, copied under /media/
+    too_slow: int | None = None  # the seconds it was given, when laying it out took longer
 
 
 def render_markdown(text: str) -> Body:
@@ -50,17 +58,7 @@ class MarkdownRenderer:
     """Renders bodies with one reusable Markdown instance (reset per body)."""
 
     def __init__(self) -> None:
-        # here: a build that finds every body remembered never needs them
-        import markdown
-        from markdown.extensions.sane_lists import SaneListExtension
-        from markdown.extensions.smarty import SmartyExtension
-        from markdown.extensions.tables import TableExtension
-        # Extensions as objects, not names: a name is looked up among every installed
-        # package's entry points, which reads all their metadata.
-        self._md = markdown.Markdown(
-            extensions=[TableExtension(), SaneListExtension(), SmartyExtension(smart_quotes=False)],
-            output_format="html",
-        )
+        self._md = _markdown()
 
     @staticmethod
     @cache
@@ -69,6 +67,15 @@ class MarkdownRenderer:
         return MarkdownRenderer()
 
     def render(self, text: str) -> Body:
+        seconds = BODY_SECONDS + BODY_SECONDS_PER_MB * len(text) / 1_000_000
+        try:
+            with at_most(seconds):
+                return self._render(text)
+        except TimeUp:
+            self._md = _markdown()  # stopped half-way: one that is surely clean
+            return Body("", (), too_slow=math.ceil(seconds))
+
+    def _render(self, text: str) -> Body:
         import nh3
         raw_html = _demote_h1(self._md.reset().convert(text))
         finder = _UrlFinder()
@@ -108,6 +115,20 @@ class MarkdownRenderer:
         refused += [(url, messages.external_image(url)) for url in loads_in_html(clean, NO_HOST)
                     if url not in known]
         return Body(clean, tuple(refused), images)
+
+
+def _markdown():
+    # here: a build that finds every body remembered never needs them
+    import markdown
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.smarty import SmartyExtension
+    from markdown.extensions.tables import TableExtension
+    # Extensions as objects, not names: a name is looked up among every installed
+    # package's entry points, which reads all their metadata.
+    return markdown.Markdown(
+        extensions=[TableExtension(), SaneListExtension(), SmartyExtension(smart_quotes=False)],
+        output_format="html",
+    )
 
 
 def _is_local_file(url: str) -> bool:
