@@ -154,6 +154,18 @@ def test_broken_file_shows_problems_then_recovers(server):
     assert "content/tasks/kapot.md:3: plek 'nergens'" in _stop(process)
 
 
+def test_a_body_that_takes_too_long_is_stopped_while_serving_too(server):
+    # Rebuilds run in serve's main thread, where the time limit for Markdown can act.
+    site, base, process = server
+    site.write("content/tasks/traag.md", "---\ntitle: Traag\nplace: t-hof\nstart: 2026-12-06\n"
+                                         "category: koken\n---\n" + "[" * 30_000)
+    expected = "content/tasks/traag.md:7: deze tekst opmaken duurde langer dan 2 s"
+    _until(lambda: expected in _get(base + "/tasks/soep/")[1], "the problems banner")
+    (site.root / "content/tasks/traag.md").unlink()
+    _until(lambda: "sitegen-problems" not in _get(base + "/tasks/soep/")[1], "recovery")
+    assert expected in _stop(process)
+
+
 def test_port_in_use_is_a_clear_message(site):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import json
+import queue
 import signal
 import sys
 import threading
@@ -71,8 +72,11 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
         raise
     server.daemon_threads = True  # open event streams must not keep Ctrl-C waiting
     rebuild = _Rebuilder(options, state, log)
+    # Builds run in this (the main) thread, one at a time: only there can a body's time limit
+    # stop Markdown that takes too long (deadline.py). The watcher hands over each burst of saves.
+    saved: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
     # Watching starts first: a save during the first build (long for a big site) is rebuilt after it.
-    watcher = Watcher([options.root / "content", options.root / "theme"], rebuild,
+    watcher = Watcher([options.root / "content", options.root / "theme"], saved.put,
                       ignore=[options.out_dir, options.root / CACHE_DIR])
     watcher.start()
     rebuild([])
@@ -81,12 +85,17 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     log(messages.serving_editor(f"http://127.0.0.1:{server.server_address[1]}{urls.route('admin').url}"))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it like Ctrl-C: cache saved, exit 0
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                               name="sitegen-server", daemon=True)
+    serving.start()
     try:
-        server.serve_forever(poll_interval=0.2)
+        while True:
+            rebuild(_next_burst(saved))
     except KeyboardInterrupt:
         pass
     finally:
         watcher.stop()
+        server.shutdown()
         server.server_close()
         rebuild.close()
     log(messages.SERVE_STOPPED)
@@ -95,6 +104,19 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
+
+
+def _next_burst(saved: queue.SimpleQueue) -> list[str]:
+    """The paths of the next burst of saves, with those of any that came during the last build."""
+    while True:
+        try:
+            changed = saved.get(timeout=0.5)  # a timeout keeps Ctrl-C heard on every platform
+            break
+        except queue.Empty:
+            continue
+    while not saved.empty():
+        changed = changed + saved.get_nowait()
+    return sorted(set(changed))
 
 
 class _Rebuilder:
