@@ -197,3 +197,44 @@ def test_every_template_with_a_head_names_its_icon():
     for template in heads:
         assert '<link rel="icon" href="{{ \'favicon.svg\' | static }}" type="image/svg+xml">' in \
             template.read_text(encoding="utf-8"), template.name
+
+
+LONG_WORD = "Zwerfvuilopruimactiemetdebuurtbewonersvandegemeenteparkwijk"
+
+
+@pytest.fixture(scope="module")
+def long_words(tmp_path_factory):
+    """The demo with names and web addresses longer than a phone's screen, as people write them."""
+    folder = SiteFolder(tmp_path_factory.mktemp("phone") / "long")
+    shutil.copytree(DEMO, folder.root / "content")
+    folder.place("ontmoetingscentrum", """
+        name: Sociaalcultureelontmoetingscentrumdeoudepastorijvanloppem
+        address: Burgemeester-Van-Caillie-de-Mûelenaere-en-Vandenbergheplein 1234, 8210 Loppem
+    """)
+    folder.task("lang", f"""
+        title: {LONG_WORD}
+        place: ontmoetingscentrum
+        start: "2027-01-20 09:30"
+        category: tuinwerk
+    """, "Meer: https://www.zedelgem.be/nieuws/" + "a" * 80 + "\n\n"
+         f"| {LONG_WORD} | b | c | d | e | f | g | h |\n|---|---|---|---|---|---|---|---|\n"
+         "| 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 |\n\n    " + "code" * 40 + "\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+        folder.build()
+    with serve(folder.out) as url:
+        yield url
+
+
+@pytest.mark.parametrize("java_script", [True, False])
+def test_words_longer_than_the_screen_never_push_a_page_sideways(browser, long_words, java_script):
+    context, page = _open(browser, java_script=java_script)
+    sideways = {}
+    for path in ("/", "/tasks/lang/", "/places/ontmoetingscentrum/", "/places/ontmoetingscentrum/embed/",
+                 "/categories/tuinwerk/"):
+        page.goto(long_words + path)
+        sideways[path] = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    words = page.evaluate("document.body.textContent")
+    context.close()
+    assert "Sociaalcultureelontmoetingscentrum" in words
+    assert sideways == dict.fromkeys(sideways, 0)
