@@ -40,7 +40,7 @@ from . import local_editor
 from .hosts import allowed_hosts, host_allowed
 from .overlay import BANNER_CSS, RELOAD_JS, decorate
 from .state import ServeState, changed_pages, url_of
-from .watch import Watcher
+from .watch import Watcher, next_burst
 
 __all__ = ["serve", "ServeState", "changed_pages", "url_of", "allowed_hosts", "host_allowed",
            "RELOAD_JS", "BANNER_CSS"]
@@ -90,7 +90,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     serving.start()
     try:
         while True:
-            rebuild(_next_burst(saved))
+            rebuild(next_burst(saved))
     except KeyboardInterrupt:
         pass
     finally:
@@ -104,19 +104,6 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
 
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
-
-
-def _next_burst(saved: queue.SimpleQueue) -> list[str]:
-    """The paths of the next burst of saves, with those of any that came during the last build."""
-    while True:
-        try:
-            changed = saved.get(timeout=0.5)  # a timeout keeps Ctrl-C heard on every platform
-            break
-        except queue.Empty:
-            continue
-    while not saved.empty():
-        changed = changed + saved.get_nowait()
-    return sorted(set(changed))
 
 
 class _Rebuilder:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 from pathlib import Path
 
@@ -111,3 +112,16 @@ class _Appears(FileSystemEventHandler):
                 p and Path(p).resolve() == self._folder for p in paths):
             self._done = True
             self._appeared(self._folder)
+
+
+def next_burst(saved: queue.SimpleQueue) -> list[str]:
+    """The paths of the next burst of saves, with those of any that came during the last build."""
+    while True:
+        try:
+            changed = saved.get(timeout=0.5)  # a timeout keeps Ctrl-C heard on every platform
+            break
+        except queue.Empty:
+            continue
+    while not saved.empty():
+        changed = changed + saved.get_nowait()
+    return sorted(set(changed))
