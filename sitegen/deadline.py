@@ -3,7 +3,8 @@
 The limit is a timer signal, so it stops Python code and regular expressions alike (the
 `re` module checks for signals while it matches). Signals reach only the main thread:
 `sitegen build`, `check`, `serve` and the worker processes make everything there; code
-that calls the library from another thread runs without the limit.
+that calls the library from another thread, and Windows, which has no timer signal, run
+without the limit.
 """
 
 from __future__ import annotations

@@ -85,9 +85,8 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
     log(messages.serving_editor(f"http://127.0.0.1:{server.server_address[1]}{urls.route('admin').url}"))
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it like Ctrl-C: cache saved, exit 0
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                               name="sitegen-server", daemon=True)
-    serving.start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                     name="sitegen-server", daemon=True).start()
     try:
         while True:
             rebuild(next_burst(saved))
@@ -107,7 +106,7 @@ def _interrupt(signum, frame) -> None:
 
 
 class _Rebuilder:
-    """The watcher's callback: one build at a time, problems kept for the banner.
+    """Builds each burst of saves serve's main thread hands it, one at a time; problems kept for the banner.
 
     The engine's store stays in memory between rebuilds (each build also saves it to
     disk). A rebuild shows the edited task's page first, then builds the whole site.

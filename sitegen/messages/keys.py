@@ -156,7 +156,7 @@ def unprintable_character(key: str, character: str) -> str:
              key=key, code=f"{ord(character):04X}", name=character_name(character))
 
 
-def body_too_slow(seconds: float) -> str:
+def body_too_slow(seconds: int) -> str:
     return _("laying out this text took longer than {seconds} s, many times what a text of its size takes; "
              "split long paragraphs, lists and tables with blank lines, and remove long runs of the "
              "same sign (such as '[' or '<')", seconds=seconds)
