@@ -3,7 +3,8 @@
 Accepted: `2027-01-16` (all day), `2027-01-16 09:30`, `2027-01-16T09:30[:00]`,
 optionally with an offset (`+01:00`, `Z`). A naive time is in the site time
 zone. A wall-clock time that does not exist (the spring-forward gap) is an
-error; one that happens twice (fall-back) means its first occurrence.
+error; one that happens twice (fall-back) means its first occurrence. A repeat
+that lands in the gap on one night is read as RFC 5545 reads it (see `on_the_clock`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,17 @@ def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     if round_trip.replace(tzinfo=None) != naive:
         raise WhenError(messages.nonexistent_time(naive, zone.key))
     return aware
+
+
+def on_the_clock(wall: datetime, zone: ZoneInfo) -> datetime:
+    """The moment a wall-clock time names in `zone`, as that zone's clocks show it.
+
+    A time in the hour the clocks skip is read with the offset before the gap (RFC 5545,
+    3.3.5), so a weekly 02:30 becomes 03:30 summer time on the night the clocks go
+    forward; of a time that happens twice, the first. (`astimezone` to the zone a
+    datetime already has changes nothing, hence the way through UTC.)
+    """
+    return wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc).astimezone(zone)
 
 
 def parse_moment(value: object, raw: str | None, zone: ZoneInfo, *, clock_alone: bool = False) -> Moment:
@@ -306,15 +318,20 @@ class Schedule:
                 yield wall.date()
             else:
                 # Repeats keep their wall-clock time across DST changes.
-                yield wall.replace(tzinfo=zone, fold=0).astimezone(zone)
+                yield on_the_clock(wall, zone)
 
     def _shift_end(self, start: Moment) -> Moment:
+        """The end on the clock, as long on the clock as the first occurrence.
+
+        From a start moved out of the gap this keeps the length too: 02:30–03:00 becomes
+        03:30–04:00, not an end before the start.
+        """
         if self.all_day:
             return start + self.duration
         local_end = start.replace(tzinfo=None) + (
             self.end.replace(tzinfo=None) - self.start.replace(tzinfo=None)
         )
-        return local_end.replace(tzinfo=start.tzinfo, fold=0).astimezone(start.tzinfo)
+        return on_the_clock(local_end, start.tzinfo)
 
     def unmatched_exceptions(self) -> tuple[date, ...]:
         """Exception days that are not one of the repeat's days (likely typos)."""

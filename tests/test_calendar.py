@@ -740,6 +740,45 @@ def test_repeat_instances_around_dst_changes_are_the_same_in_every_client(site):
         assert [[utc(s), utc(e)] for s, e in python] == mine, slug
         assert not rfc5545_problems(path.read_bytes()), slug
 
+def test_a_repeat_in_the_hour_the_clocks_skip_starts_an_hour_later_in_every_client(site):
+    """On 28 March 2027 the clocks go from 02:00 to 03:00. RFC 5545 reads a 02:30 that night
+    with the winter offset (03:30 summer time); the site keeps the length, and every client
+    reads the same instants, never an end before the start."""
+    site.task("elke-nacht", """
+        title: Elke nacht om half drie
+        place: t-hof
+        category: plooien
+        start: "2027-03-26 02:30"
+        end: "2027-03-26 03:00"
+        repeat: {freq: daily, count: 4}
+    """)
+    site.task("tot-half-drie", """
+        title: Tot half drie
+        place: t-hof
+        category: plooien
+        start: "2027-03-26 01:30"
+        end: "2027-03-26 02:30"
+        repeat: {freq: daily, count: 4}
+    """)
+    model = site.build(now=datetime(2027, 3, 27, 12, tzinfo=ZONE)).model
+    expected = {view.task.slug: [[utc(o.start), utc(o.end)] for o in view.occurrences]
+                for view in model.tasks}
+    assert expected["elke-nacht"][2] == ["2027-03-28T01:30:00Z", "2027-03-28T02:00:00Z"]
+    assert expected["tot-half-drie"][2] == ["2027-03-28T00:30:00Z", "2027-03-28T01:30:00Z"]
+    for slug, mine in expected.items():
+        assert all(start < end for start, end in mine), slug
+        path = site.out / "tasks" / f"{slug}.ics"
+        (seen,) = run_icaljs([path])[str(path)]
+        assert seen["occurrences"] == mine, slug
+        python = expand(path.read_bytes(), date(2027, 3, 1), date(2027, 4, 1))[slug]
+        assert [[utc(s), utc(e)] for s, e in python] == mine, slug
+        assert not rfc5545_problems(path.read_bytes()), slug
+    # The page, the sign-up form and the paper list name the time on the clock.
+    page = site.read("tasks/elke-nacht/index.html")
+    assert "zondag 28 maart 2027, 3.30–4 uur" in page
+    assert "uur=03%3A30" in page
+
+
 # --- subscribe and add-to-calendar links -------------------------------------------------------------
 
 class Links(HTMLParser):

@@ -26,6 +26,7 @@ from ..render.seo import signup_url, waitlist_url
 from ..render.subscribe import feed_links, feed_name
 from ..render.templates import Templates
 from ..render.words import Words
+from ..when import on_the_clock
 from .vtimezone import vtimezone
 
 PRODID = "-//Doe-plek board//sitegen//NL"
@@ -193,16 +194,20 @@ def misread_instances(main, view: TaskView) -> list:
     that happens twice, ical.js reads the second 02:30 where the site means the first (see
     `unambiguous`); and an instance whose span holds a DST change (a night task, 22:00–04:00)
     is stretched or shortened differently by every client, while the site keeps its wall
-    times. The RECURRENCE-ID is read like the RRULE's instance by each client, so it replaces
-    that instance wherever the client put it. An endless repeat is covered as far as listed.
+    times. An instance in the hour the clocks skip starts an hour later on the site (see
+    `when.on_the_clock`); ical.js puts it an hour earlier, Home Assistant's `ical` lets it end
+    before it starts. The RECURRENCE-ID names the RRULE's instance as every client computes
+    it, so it replaces that instance wherever the client put it. An endless repeat is covered
+    as far as listed.
     """
     if not main.get("rrule") or view.task.schedule.all_day:
         return []
     first = view.task.schedule
     length = _exact(first.start, first.end)
-    return [_instance(main, o) for o in view.occurrences
+    return [_instance(main, o, first.start) for o in view.occurrences
             if unambiguous(o.start) is not o.start or unambiguous(o.end) is not o.end
-            or o.start.utcoffset() != o.end.utcoffset() or _exact(o.start, o.end) != length]
+            or o.start.utcoffset() != o.end.utcoffset() or _exact(o.start, o.end) != length
+            or o.start.time() != first.start.time()]
 
 
 def _exact(start: datetime, end: datetime) -> timedelta:
@@ -210,17 +215,30 @@ def _exact(start: datetime, end: datetime) -> timedelta:
     return end.astimezone(timezone.utc) - start.astimezone(timezone.utc)
 
 
-def _instance(main, occurrence):
+def _instance(main, occurrence, first: datetime):
     """A copy of the event for one occurrence, at its exact instants."""
     from icalendar import Event
     instance = Event()
     for name, value in main.items():
         if name not in ("RRULE", "EXDATE", "DTSTART", "DTEND"):
             instance[name] = value
-    instance.add("recurrence-id", occurrence.start)
+    instance.add("recurrence-id", rrule_instance(occurrence.start, first))
     instance.add("dtstart", unambiguous(occurrence.start))
     instance.add("dtend", unambiguous(occurrence.end))
     return instance
+
+
+def rrule_instance(start: datetime, first: datetime) -> datetime:
+    """The RRULE's wall time for an occurrence: DTSTART's time of day on its day.
+
+    It differs from the occurrence's start only in the skipped hour, where the start moved
+    later on the clock, by at most a day when the gap is at midnight.
+    """
+    for day in (start.date(), start.date() - timedelta(days=1)):
+        wall = datetime.combine(day, first.time())
+        if on_the_clock(wall, first.tzinfo) == start:
+            return wall.replace(tzinfo=first.tzinfo)
+    return start
 
 
 def unambiguous(moment: datetime) -> datetime:
