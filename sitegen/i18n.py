@@ -16,10 +16,13 @@ and keeps its message id and values, to be said in any language later by `say()`
 from __future__ import annotations
 
 import gettext
+import re
+import string
 from functools import lru_cache
 from pathlib import Path
 
 LANGUAGES = ("nl", "en")
+LOCALES = {"nl": "nl_BE", "en": "en_BE"}  # how each language writes dates and numbers
 DEFAULT_LANGUAGE = "nl"
 DOMAINS = ("site", "messages")
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -87,4 +90,31 @@ def _fill(pattern: str, values: tuple, translations: gettext.NullTranslations | 
         return pattern
     said = {name: value.said(translations) if translations is not None and isinstance(value, Text)
             else value for name, value in values}
+    if translations is not None and _NUMBER_SPEC.search(pattern):
+        locale = LOCALES.get(translations.info().get("language", ""))
+        if locale:
+            return _Numbers(locale).format(pattern, **said)
     return pattern.format(**said)
+
+
+# `{limit:,}` and `{seconds:.2f}`: numbers a reader takes in as amounts. In Dutch 1,000 is
+# one and 0.42 is no number, so these are written as the language writes them (1.000,
+# 0,42). A plain `{year}`, `{line}` or `{port}` stays as it is: 2.027 would be no year.
+_NUMBER_SPEC = re.compile(r"\{\w+:(?:,|\.\d+f)\}")
+_FIXED_SPEC = re.compile(r"\.(\d+)f")
+
+
+class _Numbers(string.Formatter):
+    """`str.format`, with the numbers of `_NUMBER_SPEC` in the language's way (Babel)."""
+
+    def __init__(self, locale: str):
+        self.locale = locale
+
+    def format_field(self, value, format_spec: str):
+        fixed = _FIXED_SPEC.fullmatch(format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (
+                format_spec == "," or fixed):
+            from babel.numbers import format_decimal  # here: most messages hold no such number
+            pattern = "#,##0." + "0" * int(fixed.group(1)) if fixed else "#,##0.###"
+            return format_decimal(value, format=pattern, locale=self.locale)
+        return super().format_field(value, format_spec)

@@ -68,6 +68,20 @@ def test_hints_and_lists_inside_a_message_are_translated_too():
     assert say(messages.unknown_place("x", []), "nl") == "plek 'x' bestaat niet; gekende plekken: (geen)"
 
 
+def test_amounts_are_written_as_the_language_writes_numbers():
+    # In Dutch 1,000,000 reads as one and 0.42 as no number at all.
+    summary = messages.build_summary(tasks=1200, places=3, pages=40, feeds=9, records=1200,
+                                     written=5, removed=0, out="public", seconds=0.4237)
+    assert "in 0,42 s" in say(summary, "nl") and "1200 taken" in say(summary, "nl")
+    assert "in 0.42 s" in summary
+    too_big = messages.number_too_big("spots", 10**9, 1_000_000)
+    assert "meer dan 1.000.000," in say(too_big, "nl")
+    assert "more than 1,000,000," in too_big
+    assert "range() van 5.000.000 items; hoogstens 100.000" in say(messages.template_range(5_000_000, 100_000), "nl")
+    # A year, a line or a port is no amount: never 2.200.
+    assert "1900–2200" in say(messages.year_out_of_range("0202", 1900, 2200), "nl")
+
+
 def test_why_a_file_cannot_be_read_is_said_in_dutch_too(site):
     # The disk's reason is part of the message: a coordinator who reads Dutch should not
     # meet "Too many levels of symbolic links" in the middle of it.

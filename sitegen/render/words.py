@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from ..i18n import N_, Text, _, translations
+from ..i18n import LOCALES, N_, Text, _, translations
 from ..when import Occurrence, Repeat
 from .legacy_keys import KEYS
 
-LOCALES = {"nl": "nl_BE", "en": "en_BE"}
 
 # A task's state as a badge, and why a task that is not open takes no sign-ups (page, feed).
 STATES = {"open": _("open"), "full": _("full"), "cancelled": _("cancelled"), "past": _("past")}
