@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 LANGUAGES = ("nl", "en")
+SOURCE_LANGUAGE = "en"  # the message ids are English
 LOCALES = {"nl": "nl_BE", "en": "en_BE"}  # how each language writes dates and numbers
 DEFAULT_LANGUAGE = "nl"
 DOMAINS = ("site", "messages")
@@ -91,15 +92,16 @@ def _fill(pattern: str, values: tuple, translations: gettext.NullTranslations | 
     said = {name: value.said(translations) if translations is not None and isinstance(value, Text)
             else value for name, value in values}
     if translations is not None and _NUMBER_SPEC.search(pattern):
-        locale = LOCALES.get(translations.info().get("language", ""))
-        if locale:
-            return _Numbers(locale).format(pattern, **said)
+        language = translations.info().get("language", SOURCE_LANGUAGE)
+        if language != SOURCE_LANGUAGE and language in LOCALES:
+            return _Numbers(LOCALES[language]).format(pattern, **said)
     return pattern.format(**said)
 
 
 # `{limit:,}` and `{seconds:.2f}`: numbers a reader takes in as amounts. In Dutch 1,000 is
 # one and 0.42 is no number, so these are written as the language writes them (1.000,
-# 0,42). A plain `{year}`, `{line}` or `{port}` stays as it is: 2.027 would be no year.
+# 0,42); English, the code's own language, keeps Python's 1,000 and 0.42 as written. A
+# plain `{year}`, `{line}` or `{port}` stays as it is: 2.027 would be no year.
 _NUMBER_SPEC = re.compile(r"\{\w+:(?:,|\.\d+f)\}")
 _FIXED_SPEC = re.compile(r"\.(\d+)f")
 

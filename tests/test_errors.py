@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from sitegen import BuildFailed
+import pytest
+import yaml
+
+from sitegen import BuildFailed, messages
+from sitegen.i18n import say
+from sitegen.load.yamlfile import syntax_problem
 from sitegen.build import load
 
 from conftest import SITE_YML, writer_after
@@ -331,8 +336,59 @@ def test_not_utf8(site):
 def test_yaml_syntax_error_line(site):
     site.task("soep", TASK + "start: 2027-01-16\ntalents: [geduld, fiets\nspots: 3")
     assert problems(site) == [
-        "content/tasks/soep.md:7: this is not valid YAML (did not find expected ',' or ']'); "
-        "check the quotes, colons and indentation on this line"]
+        "content/tasks/soep.md:7: a list between '[' and ']' is not closed; end it with ']' on the "
+        "same line (access: [rolstoel, zittend]), or put a value that starts with '[' between "
+        "double quotes"]
+
+
+# The YAML mistakes coordinators make, the line PyYAML points at, and the start of what to do.
+YAML_MISTAKES = [
+    ("title: Tuin: harken\n", 1, "a second ': ' on this line"),
+    ("title: x\n  place: y\n", 2, "a second ': ' on this line"),
+    ('title: x\nplace: "t Hof\nspots: 3\n', 2, "the quote that opens the value"),
+    ("title: 'it's fijn'\n", 1, "this line is not 'key: value' or '- item'"),
+    ("title: [Nieuw] harken\n", 1, "this line is not 'key: value' or '- item'"),
+    ("title: \"Nieuw\" harken\n", 1, "this line is not 'key: value' or '- item'"),
+    ("access:\n  - a\n - b\n", 3, "this line is not 'key: value' or '- item'"),
+    ("access:\n- a\nb\n", 3, "this line is not 'key: value' or '- item'"),
+    ("title: x\n\tplace: y\n", 2, None),  # a tab: libyaml and PyYAML word it differently
+    ("title: @thuis\n", 1, "a value cannot start with a sign such as '@'"),
+    ("title: `x`\n", 1, "a value cannot start with a sign such as '@'"),
+    ("access: [rolstoel, zittend\nspots: 3\n", 2, "a list between '[' and ']' is not closed"),
+    ("repeat: {freq: weekly\nspots: 3\n", 2, "a group between '{' and '}' is not closed"),
+    ("title: *ster\n", 1, "a value cannot start with '*' or '&'"),
+    ("title: **Dringend**\n", 1, "a value cannot start with '*' or '&'"),
+    ("a: &x 1\nb: &x 2\n", 2, "a value cannot start with '*' or '&'"),
+    ('title: "C:\\pad"\n', 1, "a backslash"),
+    ("title: x\n%y: 1\n", 2, "a line cannot start with '%'"),
+    ("title: a\nbody: |x\n", 2, "a value cannot start with '|' or '>'"),
+    ("title: ? x\n", 1, "a value cannot start with '? '"),
+    ("title: x\n---\nplace: y\n", 2, "a line with only '---' or '...'"),
+    ("title: x\n...\nplace: y\n", 3, "a line with only '---' or '...'"),
+]
+
+
+@pytest.mark.parametrize("reader", ["libyaml", "python"])
+@pytest.mark.parametrize("text, line, advice", YAML_MISTAKES)
+def test_each_yaml_mistake_says_what_to_change_in_dutch(text, line, advice, reader):
+    loader = yaml.CSafeLoader if reader == "libyaml" else yaml.SafeLoader
+    with pytest.raises(yaml.MarkedYAMLError) as raised:
+        yaml.load(text, Loader=loader)
+    problem = syntax_problem(raised.value)
+    assert problem.line == line
+    if advice is None:  # the tab
+        assert "tab" in problem.message and "spaces" in problem.message, problem.message
+    else:
+        assert problem.message.startswith(advice), problem.message
+    dutch = say(problem.message, "nl")
+    assert "YAML (" not in problem.message and dutch != problem.message
+    # Only PyYAML's unknown complaints are quoted, in its English.
+    assert not re.search(r"\b(expected|found|mapping|scalar|token)\b", dutch), dutch
+
+
+def test_an_unknown_yaml_complaint_is_still_quoted(site):
+    assert say(messages.yaml_syntax("something new", "while reading"), "nl").startswith(
+        "dit is geen geldige YAML (something new)")
 
 
 def test_bad_file_name(site):
@@ -488,8 +544,8 @@ def test_rebuild_rechecks_a_task_when_what_it_refers_to_changes(site):
 def test_unclosed_quote_points_at_the_line_where_it_opened(site):
     site.task("soep", 'title: "Soep koken\nplace: t-hof\ncategory: koken\nstart: 2027-01-16')
     assert problems(site) == [
-        "content/tasks/soep.md:2: this is not valid YAML (while scanning a quoted scalar: found "
-        "unexpected end of stream); check the quotes, colons and indentation on this line"]
+        "content/tasks/soep.md:2: the quote that opens the value on this line is never closed; "
+        "end the value with the same quote (\" or ')"]
 
 
 def test_repeat_mistakes_are_reported_even_when_start_is_wrong(site):

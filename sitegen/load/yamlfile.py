@@ -171,6 +171,21 @@ def _check_size(node: yaml.Node, line_offset: int) -> None:
             stack.extend((item, depth + 1) for item in node.value)
 
 
+def syntax_problem(error: yaml.MarkedYAMLError, line_offset: int = 0) -> YamlError:
+    """The YAML reader's complaint at the line to fix, said as what to change."""
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "invalid YAML"
+    if error.context_mark is not None and "end of stream" in (error.problem or ""):
+        # An unclosed quote runs to the end of the file; the line to fix is where it opened.
+        mark = error.context_mark
+        problem = f"{error.context}: {error.problem}" if error.context else problem
+    elif error.context_mark is not None and "simple key" in (error.context or ""):
+        # A line without ': ' is found out on the next line; the line to fix is the one before.
+        mark = error.context_mark
+    line = (mark.line + 1 if mark else 1) + line_offset
+    return YamlError(line, messages.yaml_syntax(problem, error.context or ""))
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> object:
     """Parse YAML text; lines are reported `line_offset` lines further down."""
     if len(text) > YAML_CHARS:
@@ -184,14 +199,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         _check_size(node, line_offset)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if error.context_mark is not None and "end of stream" in (error.problem or ""):
-            # An unclosed quote runs to the end of the file; the line to fix is where it opened.
-            mark = error.context_mark
-            problem = f"{error.context}: {error.problem}" if error.context else problem
-        line = (mark.line + 1 if mark else 1) + line_offset
-        raise YamlError(line, messages.yaml_syntax(problem)) from None
+        raise syntax_problem(error, line_offset) from None
     except _ImpossibleValue as error:
         raise YamlError(error.line, error.message) from None
     except yaml.YAMLError as error:

@@ -28,9 +28,63 @@ def unreadable(reason: str) -> str:
     return _("the file cannot be read ({reason}); check that it exists and is a normal file", reason=reason)
 
 
-def yaml_syntax(problem: str) -> str:
+def yaml_syntax(problem: str, context: str = "") -> str:
+    """What the YAML reader found, as what to change; its own (English) words only when unknown.
+
+    `problem` and `context` are PyYAML's, from libyaml or from its pure-Python reader, which
+    word the same mistake differently (both are matched).
+    """
+    said = f"{context} {problem}"
+    for needles, message in _YAML_MISTAKES:
+        if any(needle in said for needle in needles):
+            return message
     return _("this is not valid YAML ({problem}); check the quotes, colons and indentation on this line",
              problem=problem)
+
+
+# In order: the first whose words appear in what the reader said. A brace is a value, since
+# a message's braces name its values.
+_YAML_MISTAKES = (
+    (("unknown escape",), _(
+        "a backslash (\\) between double quotes starts a special sign; put the value between "
+        "single quotes instead ('C:\\map') or write the backslash twice")),
+    (("end of stream",), _(
+        "the quote that opens the value on this line is never closed; end the value with the "
+        "same quote (\" or ')")),
+    (("tab character", "'\\t'"), _(
+        "a tab in the indentation; YAML indents with spaces only: replace the tab with spaces")),
+    (("alias", "anchor"), _(
+        "a value cannot start with '*' or '&' (YAML reads them as a reference to another value); "
+        "put the whole value between double quotes (title: \"**Dringend** hulp gezocht\")")),
+    (("directive",), _("a line cannot start with '%'; put the whole value between double quotes")),
+    (("',' or ']'",), _(
+        "a list between '[' and ']' is not closed; end it with ']' on the same line "
+        "(access: [rolstoel, zittend]), or put a value that starts with '[' between double quotes")),
+    (("',' or '}'",), _(
+        "a group between '{open}' and '{close}' is not closed; end it with '{close}' on the same "
+        "line ({example}), or put a value that starts with '{open}' between double quotes",
+        open="{", close="}", example="repeat: {freq: weekly, count: 4}")),
+    (("block scalar",), _(
+        "a value cannot start with '|' or '>' followed by more text; put the whole value between "
+        "double quotes")),
+    (("cannot start any token",), _(
+        "a value cannot start with a sign such as '@' or '`', and a line cannot start with a tab; "
+        "put the whole value between double quotes and indent with spaces")),
+    (("mapping values are not allowed",), _(
+        "a second ': ' on this line, or a key moved in under the one above; put a value with "
+        "': ' between double quotes (title: \"Tuin: harken\") and start each key as far in as "
+        "the keys above it")),
+    (("mapping keys are not allowed",), _(
+        "a value cannot start with '? '; put the whole value between double quotes")),
+    (("document",), _(
+        "a line with only '---' or '...' among the keys; remove it (in a task or place the keys "
+        "end at the second '---')")),
+    (("expected key", "expected ':'", "<block end>", "block mapping", "simple key"), _(
+        "this line is not 'key: value' or '- item': a value that starts with a quote, '[' or "
+        "'{brace}' must also end there, so put such a value whole between double quotes "
+        "(title: \"[Nieuw] harken in 't park\"), and start each key or '-' as far in as the ones "
+        "above it", brace="{")),
+)
 
 
 def bad_slug(stem: str, suggestion: str) -> str:
