@@ -386,6 +386,24 @@ def test_each_yaml_mistake_says_what_to_change_in_dutch(text, line, advice, read
     assert not re.search(r"\b(expected|found|mapping|scalar|token)\b", dutch), dutch
 
 
+@pytest.mark.parametrize("sign", ["\uff1a", ":\u00a0", ":\u202f", ":\u3000"])
+def test_a_colon_that_only_looks_like_one_is_named_at_its_own_line(site, sign):
+    # Pasted from a word processor or a chat: YAML would complain a line later, about ': '.
+    site.task("soep", TASK.replace("place: t-hof", f"place{sign} t-hof") + "start: 2027-01-16")
+    code = f"{ord(sign[-1]):04X}"
+    assert problems(site) == [
+        f"content/tasks/soep.md:3: after 'place' stands a sign that looks like ': ' but is another "
+        f"one (U+{code}); type the colon and the space after 'place' again"]
+    site.write("content/site.yml", SITE_YML.replace("title:", f"title{sign}", 1))
+    assert any(line.startswith("content/site.yml:1: after 'title' stands a sign") for line in problems(site))
+
+
+def test_a_wide_colon_inside_a_value_is_no_mistake(site):
+    site.task("soep", TASK.replace("title: Soep koken", "title: \"Let op\uff1a soep\"") + "start: 2027-01-16")
+    (view,) = site.build().model.tasks
+    assert view.task.title == "Let op\uff1a soep"
+
+
 def test_an_unknown_yaml_complaint_is_still_quoted(site):
     assert say(messages.yaml_syntax("something new", "while reading"), "nl").startswith(
         "dit is geen geldige YAML (something new)")

@@ -9,6 +9,7 @@ integer 720, and only the raw text tells it was meant as a time).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 
@@ -171,6 +172,23 @@ def _check_size(node: yaml.Node, line_offset: int) -> None:
             stack.extend((item, depth + 1) for item in node.value)
 
 
+# A key followed by what looks like ': ' but is not: a full-width colon, or a colon and a
+# no-break or other wide space (pasted from a word processor or a chat). YAML reads such a
+# line as text that goes on into the next line and complains there, a line too late.
+_LOOKALIKE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][\w-]*)[ ]*(：|﹕|꞉|∶|:(?=[\u00a0\u2000-\u200a\u202f\u3000]))",
+                              re.MULTILINE)
+
+
+def lookalike_colon(text: str, line_offset: int = 0) -> YamlError | None:
+    """The first key with a colon or space that only looks right, in a text YAML refused."""
+    found = _LOOKALIKE_COLON.search(text)
+    if found is None:
+        return None
+    sign = found.group(2) if found.group(2) != ":" else text[found.end()]
+    line = text.count("\n", 0, found.start()) + 1 + line_offset
+    return YamlError(line, messages.lookalike_colon(found.group(1), sign))
+
+
 def syntax_problem(error: yaml.MarkedYAMLError, line_offset: int = 0) -> YamlError:
     """The YAML reader's complaint at the line to fix, said as what to change."""
     mark = error.problem_mark or error.context_mark
@@ -199,7 +217,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         _check_size(node, line_offset)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        raise syntax_problem(error, line_offset) from None
+        raise lookalike_colon(text, line_offset) or syntax_problem(error, line_offset) from None
     except _ImpossibleValue as error:
         raise YamlError(error.line, error.message) from None
     except yaml.YAMLError as error:

@@ -42,6 +42,11 @@ def yaml_syntax(problem: str, context: str = "") -> str:
              problem=problem)
 
 
+def lookalike_colon(key: str, sign: str) -> str:
+    return _("after '{key}' stands a sign that looks like ': ' but is another one (U+{code}); "
+             "type the colon and the space after '{key}' again", key=key, code=f"{ord(sign):04X}")
+
+
 # In order: the first whose words appear in what the reader said. A brace is a value, since
 # a message's braces name its values.
 _YAML_MISTAKES = (
