@@ -129,6 +129,27 @@ def static_problems(theme: Theme, files: dict[str, bytes], home: str) -> list[Pr
             continue
         else:
             continue
-        if loads:
-            found.append(Problem(shown, 1, messages.static_reads_elsewhere(shown, loads[0])))
+        found += [Problem(shown, line, messages.static_reads_elsewhere(shown, url))
+                  for line, url in _at_lines(text, loads)]
     return found
+
+
+# A theme with a few links to a font service gets them all at once; a hostile file with
+# thousands gets this many, which is enough to see what to do.
+STATIC_LOADS_SHOWN = 20
+
+
+def _at_lines(text: str, urls: list[str]) -> list[tuple[int, str]]:
+    """Each URL once, with the line it is written on (in order; 1 when written escaped)."""
+    placed, cursor, line = [], 0, 1
+    for url in dict.fromkeys(urls):
+        if len(placed) == STATIC_LOADS_SHOWN:
+            break
+        at = text.find(url, cursor)
+        if at < 0:  # written with escapes, or again before the last one found
+            placed.append((1, url))
+            continue
+        line += text.count("\n", cursor, at)
+        cursor = at
+        placed.append((line, url))
+    return placed

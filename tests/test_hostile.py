@@ -301,6 +301,25 @@ def test_theme_static_files_cannot_load_from_another_host(site, name, text, url)
         "from another website, which the site never does; put that file in theme/static/ and refer to it there"]
 
 
+def test_every_load_from_another_host_in_a_static_file_is_named_at_its_line(site):
+    site.write("theme/static/css/fonts.css", "/* fonts */\n@import url('https://fonts.example/a.css');\n"
+               "body { color: black }\n\n@font-face { src: url(https://fonts.example/b.woff2) }\n"
+               "h1 { background: url(https://fonts.example/a.css) }\n")
+    site.write("theme/static/many.css", "".join(f"p{n} {{ background: url(//t.example/{n}.png) }}\n"
+                                                 for n in range(5000)))
+    site.task("soep", TASK)
+    found = problems(site)
+    assert found[:2] == [
+        "theme/static/css/fonts.css:2: 'theme/static/css/fonts.css' would make visitors' browsers load "
+        "'https://fonts.example/a.css' from another website, which the site never does; put that file "
+        "in theme/static/ and refer to it there",
+        "theme/static/css/fonts.css:5: 'theme/static/css/fonts.css' would make visitors' browsers load "
+        "'https://fonts.example/b.woff2' from another website, which the site never does; put that "
+        "file in theme/static/ and refer to it there"]
+    many = [line for line in found if line.startswith("theme/static/many.css:")]
+    assert [line.split(":")[1] for line in many] == [str(n) for n in range(1, 21)]
+
+
 # -- 3. SVG pictures --------------------------------------------------------------------------
 SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
 
