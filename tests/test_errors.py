@@ -398,10 +398,20 @@ def test_a_colon_that_only_looks_like_one_is_named_at_its_own_line(site, sign):
     assert any(line.startswith("content/site.yml:1: after 'title' stands a sign") for line in problems(site))
 
 
+def test_a_lookalike_colon_on_the_last_key_is_named_too(site):
+    # YAML reads it as more words of the value above, so no YAML error; the keys are wrong.
+    site.task("soep", TASK + "start:\u00a0\"2027-01-16\"")
+    assert problems(site) == [
+        "content/tasks/soep.md:5: after 'start' stands a sign that looks like ': ' but is another "
+        "one (U+00A0); type the colon and the space after 'start' again"]
+
+
 def test_a_wide_colon_inside_a_value_is_no_mistake(site):
     site.task("soep", TASK.replace("title: Soep koken", "title: \"Let op\uff1a soep\"") + "start: 2027-01-16")
-    (view,) = site.build().model.tasks
-    assert view.task.title == "Let op\uff1a soep"
+    site.task("lange", TASK.replace("category: koken", "category: koken\ncontact: |\n  Bel eerst\uff1a 050 12 34 56")
+              + "start: 2027-01-16")
+    views = site.build().model.tasks
+    assert {view.task.title for view in views} == {"Let op\uff1a soep", "Soep koken"}
 
 
 def test_an_unknown_yaml_complaint_is_still_quoted(site):

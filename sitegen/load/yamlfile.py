@@ -150,7 +150,7 @@ def read_at_most(file, limit: int) -> bytes:
     return data
 
 
-def _check_size(node: yaml.Node, line_offset: int) -> None:
+def _check_size(node: yaml.Node, text: str, line_offset: int) -> None:
     """Refuse a document that is too large or too deep once aliases are expanded.
 
     An alias bomb (nine levels of nine aliases) is a few hundred bytes that expand to
@@ -170,6 +170,14 @@ def _check_size(node: yaml.Node, line_offset: int) -> None:
             stack.extend((part, depth + 1) for pair in node.value for part in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, depth + 1) for item in node.value)
+        elif node.style is None and node.end_mark.line > node.start_mark.line:
+            # An unquoted value over more lines: the next key's colon may only look like one.
+            # (Its lines after the first, as the marks' offsets give them: each text read once.)
+            following = text.find("\n", node.start_mark.index, node.end_mark.index) + 1
+            mistake = lookalike_colon(text[following:node.end_mark.index],
+                                      node.start_mark.line + 1 + line_offset)
+            if mistake is not None:
+                raise mistake
 
 
 # A key followed by what looks like ': ' but is not: a full-width colon, or a colon and a
@@ -214,7 +222,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_size(node, line_offset)
+        _check_size(node, text, line_offset)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         raise lookalike_colon(text, line_offset) or syntax_problem(error, line_offset) from None
