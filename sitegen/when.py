@@ -54,11 +54,9 @@ def _in_years(moment, shown) -> None:
 
 def localize(naive: datetime, zone: ZoneInfo) -> datetime:
     """Attach the site zone; refuse a time in the DST gap, take the first of two."""
-    aware = naive.replace(tzinfo=zone, fold=0)
-    round_trip = aware.astimezone(timezone.utc).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != naive:
+    if on_the_clock(naive, zone).replace(tzinfo=None) != naive:
         raise WhenError(messages.nonexistent_time(naive, zone.key))
-    return aware
+    return naive.replace(tzinfo=zone, fold=0)
 
 
 def on_the_clock(wall: datetime, zone: ZoneInfo) -> datetime:
