@@ -201,7 +201,7 @@ def _run_serve(args) -> int:
         return 1
     from .dev.serve import serve  # the server and watchdog load only when serving
     return serve(options, host=args.host, port=args.port, log=partial(_say, args),
-                 language=args.language)
+                 language=args.language, follow_site=not hasattr(args, "lang"))
 
 
 def _run_new_task(args) -> int:

@@ -18,6 +18,8 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
+from conftest import SITE_YML
+
 WAIT = 20  # seconds before giving up on a rebuild (generous for a busy CI machine)
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via an http_proxy
 
@@ -166,6 +168,21 @@ def test_a_body_that_takes_too_long_is_stopped_while_serving_too(server):
     assert expected in _stop(process)
 
 
+def test_serve_follows_the_language_site_yml_has_now(server):
+    # Without --lang, what serve says (its log, the banner) is in site.yml's language as it is now.
+    site, base, process = server
+    site.write("content/site.yml", SITE_YML.replace("language: nl", "language: en"))
+    site.write("content/tasks/kapot.md", "---\ntitle: Kapot\nplace: nergens\nstart: 2026-12-06\n"
+                                         "category: koken\n---\nTekst\n")
+    expected = "content/tasks/kapot.md:3: place 'nergens' does not exist; known places: t-hof"
+    page = _until(lambda: (page := _get(base + "/tasks/soep/")[1]) and expected in page and page,
+                  "the problems banner in English")
+    assert "build failed: 1 problem found" in page
+    log = _stop(process)
+    assert expected in log and "build failed: 1 problem found" in log
+    assert "plek 'nergens'" not in log
+
+
 def test_port_in_use_is_a_clear_message(site):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -288,8 +305,8 @@ def in_process(site, monkeypatch):
         assert gate.wait(WAIT), "the test never let the build run"
         return real_build(*args, **kwargs)
     monkeypatch.setattr(serving, "build", gated_build)
-    state = serving.ServeState(site.out)
-    rebuild = serving._Rebuilder(site.options(), state, lambda *args, **kwargs: None)
+    state = serving.ServeState(site.out, log=lambda *args, **kwargs: None)
+    rebuild = serving._Rebuilder(site.options(), state)
     rebuild([])
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(serving._Handler, state))
     server.daemon_threads = True

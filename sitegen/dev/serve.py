@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .. import messages, urls
+from ..arguments import site_language
 from ..build import BuildOptions, BuildResult, build
 from ..engine import CACHE_DIR, Engine
 from ..i18n import DEFAULT_LANGUAGE, say
@@ -52,13 +53,14 @@ PREVIEW_AT_MOST = 3  # edited tasks shown before the full build; more is a bulk 
 
 
 def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=print,
-          language: str = DEFAULT_LANGUAGE) -> int:
+          language: str = DEFAULT_LANGUAGE, follow_site: bool = False) -> int:
     """Build, serve and watch until Ctrl-C; return the exit status.
 
-    `log` says the `Text` messages it is given (cli.py's says them in `language`); the
-    banner and the answers to the browser are said in `language` here.
+    Everything it says (to `log`, in the banner and to the browser) is in `language`;
+    with `follow_site` (no `--lang`), in site.yml's language as each rebuild finds it.
     """
     state = ServeState(options.out_dir, options.root, log=log, language=language)
+    log = state.tell
     options.out_dir.mkdir(parents=True, exist_ok=True)
     try:
         server = _Server((host, port), partial(_Handler, state, hosts=allowed_hosts(host)))
@@ -71,7 +73,7 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
             return 1
         raise
     server.daemon_threads = True  # open event streams must not keep Ctrl-C waiting
-    rebuild = _Rebuilder(options, state, log)
+    rebuild = _Rebuilder(options, state, follow_site)
     # Builds run in this (the main) thread, one at a time: only there can a body's time limit
     # stop Markdown that takes too long (deadline.py). The watcher hands over each burst of saves.
     saved: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
@@ -80,7 +82,6 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
                       ignore=[options.out_dir, options.root / CACHE_DIR])
     watcher.start()
     rebuild([])
-    rebuild.close()  # the first build's cache on disk: a crash later still leaves it warm
     log(messages.serving(f"http://{host}:{server.server_address[1]}/"))
     log(messages.serving_editor(f"http://127.0.0.1:{server.server_address[1]}{urls.route('admin').url}"))
     if threading.current_thread() is threading.main_thread():
@@ -96,7 +97,6 @@ def serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, log=
         watcher.stop()
         server.shutdown()
         server.server_close()
-        rebuild.close()
     log(messages.SERVE_STOPPED)
     return 0
 
@@ -112,16 +112,14 @@ class _Rebuilder:
     disk). A rebuild shows the edited task's page first, then builds the whole site.
     """
 
-    def __init__(self, options: BuildOptions, state: ServeState, log):
-        self.options, self.state, self.log = options, state, log
+    def __init__(self, options: BuildOptions, state: ServeState, follow_site: bool = False):
+        self.options, self.state, self.log = options, state, state.tell
+        self.follow_site = follow_site  # say things in site.yml's language as it is now
         self.lock = threading.Lock()
         self.store = Engine(options.root, cache=options.cache).store
         self.good = None  # the last build's SiteModel when it succeeded: previews start from it
         self.templates: Templates | None = None  # the good model's, made after it for the next preview
         self.manifest: dict | None = None  # the output files the last good build left
-
-    def close(self) -> None:
-        """Nothing to flush: every build saves the store."""
 
     def __call__(self, changed: list[str]) -> None:
         self.state.busy(True)
@@ -168,6 +166,8 @@ class _Rebuilder:
     def _build(self) -> None:
         with self.lock:
             started = time.perf_counter()
+            if self.follow_site:
+                self.state.language = site_language(self.options.root) or DEFAULT_LANGUAGE
             try:
                 engine = Engine(self.options.root, cache=self.options.cache, store=self.store)
                 result: BuildResult = build(self.options, engine)
@@ -318,7 +318,7 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._json({"error": self._said(messages.EDITOR_BAD_REQUEST)}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         try:
             request = json.loads(self.rfile.read(int(length)))
-            answer = local_editor.handle(self.state.root, request, log=self.state.log)
+            answer = local_editor.handle(self.state.root, request, log=self.state.tell)
         except local_editor.Refused as refused:
             return self._json({"error": self._said(refused.args[0])}, refused.status)
         except ValueError:  # not JSON, or not UTF-8

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..i18n import DEFAULT_LANGUAGE
+from ..i18n import DEFAULT_LANGUAGE, say
 
 _KEPT_CHANGES = 100  # generations whose changed pages a reconnecting tab can still ask for
 # Outputs every page may use: when one changes, every open tab reloads.
@@ -29,8 +29,12 @@ class ServeState:
     # Generation → URL paths of the pages it changed (None: every page may have changed).
     changes: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
-    log: Callable[..., None] = print  # serve's log: the local web editor says what it saved
-    language: str = DEFAULT_LANGUAGE  # of the banner and of the answers to the browser
+    log: Callable[..., None] = print  # prints serve's lines (through `tell`)
+    language: str = DEFAULT_LANGUAGE  # of the log, the banner and the answers to the browser
+
+    def tell(self, *texts, **options) -> None:
+        """Log messages, said in the language of the moment (the local web editor's too)."""
+        self.log(*(say(text, self.language) for text in texts), **options)
 
     def busy(self, building: bool) -> None:
         with self.changed:
