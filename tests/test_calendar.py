@@ -697,82 +697,61 @@ def test_icaljs_sees_the_dst_instants_of_the_fixture(fixture_build):
     assert by_slug["afgelast"]["status"] == "CANCELLED"
 
 
+def night_repeat(site, slug: str, title: str, start: str, end: str, repeat: str) -> None:
+    site.task(slug, f"""
+        title: {title}
+        place: t-hof
+        category: plooien
+        start: "{start}"
+        end: "{end}"
+        repeat: {repeat}
+    """)
+
+
+def every_client_reads(site, model, start: date, end: date) -> dict[str, list]:
+    """Each task's occurrences in UTC, once ical.js, Home Assistant's `ical` and the model agree."""
+    expected = {view.task.slug: [[utc(o.start), utc(o.end)] for o in view.occurrences]
+                for view in model.tasks}
+    for slug, mine in expected.items():
+        path = site.out / "tasks" / f"{slug}.ics"
+        (seen,) = run_icaljs([path])[str(path)]
+        assert seen["occurrences"] == mine, slug
+        python = expand(path.read_bytes(), start, end)[slug]
+        assert [[utc(s), utc(e)] for s, e in python] == mine, slug
+        assert not rfc5545_problems(path.read_bytes()), slug
+    return expected
+
+
 def test_repeat_instances_around_dst_changes_are_the_same_in_every_client(site):
     """A repeat's 02:30 on the fall-back night is the first 02:30 (CEST), as for a single task;
     a night repeat keeps its wall times on the night the clocks change."""
-    site.task("elke-week", """
-        title: Nachtwerk elke week
-        place: t-hof
-        category: plooien
-        start: "2027-10-24 02:30"
-        end: "2027-10-24 03:00"
-        repeat: {freq: weekly, count: 3}
-    """)
-    site.task("twee-nachten", """
-        title: Twee nachten
-        place: t-hof
-        category: plooien
-        start: "2027-10-31 02:30"
-        end: "2027-10-31 02:45"
-        repeat: {freq: daily, count: 2}
-    """)
-    site.task("nacht", """
-        title: Nachtwerk over het zomeruur
-        place: t-hof
-        category: plooien
-        start: "2027-03-27 22:00"
-        end: "2027-03-28 04:00"
-        repeat: {freq: daily, count: 3}
-    """)
-    model = site.build().model
-    expected = {view.task.slug: [[utc(o.start), utc(o.end)] for o in view.occurrences]
-                for view in model.tasks}
+    night_repeat(site, "elke-week", "Nachtwerk elke week", "2027-10-24 02:30", "2027-10-24 03:00",
+                 "{freq: weekly, count: 3}")
+    night_repeat(site, "twee-nachten", "Twee nachten", "2027-10-31 02:30", "2027-10-31 02:45",
+                 "{freq: daily, count: 2}")
+    night_repeat(site, "nacht", "Nachtwerk over het zomeruur", "2027-03-27 22:00", "2027-03-28 04:00",
+                 "{freq: daily, count: 3}")
+    expected = every_client_reads(site, site.build().model, date(2027, 3, 1), date(2027, 12, 1))
     assert expected["elke-week"][1] == ["2027-10-31T00:30:00Z", "2027-10-31T02:00:00Z"]
     assert expected["twee-nachten"][0] == ["2027-10-31T00:30:00Z", "2027-10-31T00:45:00Z"]
     # 22:00–04:00 on the clock every night, 5 hours across the change.
     assert expected["nacht"][:2] == [["2027-03-27T21:00:00Z", "2027-03-28T02:00:00Z"],
                                      ["2027-03-28T20:00:00Z", "2027-03-29T02:00:00Z"]]
-    for slug, mine in expected.items():
-        path = site.out / "tasks" / f"{slug}.ics"
-        (seen,) = run_icaljs([path])[str(path)]
-        assert seen["occurrences"] == mine, slug
-        python = expand(path.read_bytes(), date(2027, 3, 1), date(2027, 12, 1))[slug]
-        assert [[utc(s), utc(e)] for s, e in python] == mine, slug
-        assert not rfc5545_problems(path.read_bytes()), slug
+
 
 def test_a_repeat_in_the_hour_the_clocks_skip_starts_an_hour_later_in_every_client(site):
     """On 28 March 2027 the clocks go from 02:00 to 03:00. RFC 5545 reads a 02:30 that night
     with the winter offset (03:30 summer time); the site keeps the length, and every client
     reads the same instants, never an end before the start."""
-    site.task("elke-nacht", """
-        title: Elke nacht om half drie
-        place: t-hof
-        category: plooien
-        start: "2027-03-26 02:30"
-        end: "2027-03-26 03:00"
-        repeat: {freq: daily, count: 4}
-    """)
-    site.task("tot-half-drie", """
-        title: Tot half drie
-        place: t-hof
-        category: plooien
-        start: "2027-03-26 01:30"
-        end: "2027-03-26 02:30"
-        repeat: {freq: daily, count: 4}
-    """)
+    night_repeat(site, "elke-nacht", "Elke nacht om half drie", "2027-03-26 02:30", "2027-03-26 03:00",
+                 "{freq: daily, count: 4}")
+    night_repeat(site, "tot-half-drie", "Tot half drie", "2027-03-26 01:30", "2027-03-26 02:30",
+                 "{freq: daily, count: 4}")
     model = site.build(now=datetime(2027, 3, 27, 12, tzinfo=ZONE)).model
-    expected = {view.task.slug: [[utc(o.start), utc(o.end)] for o in view.occurrences]
-                for view in model.tasks}
+    expected = every_client_reads(site, model, date(2027, 3, 1), date(2027, 4, 1))
     assert expected["elke-nacht"][2] == ["2027-03-28T01:30:00Z", "2027-03-28T02:00:00Z"]
     assert expected["tot-half-drie"][2] == ["2027-03-28T00:30:00Z", "2027-03-28T01:30:00Z"]
-    for slug, mine in expected.items():
-        assert all(start < end for start, end in mine), slug
-        path = site.out / "tasks" / f"{slug}.ics"
-        (seen,) = run_icaljs([path])[str(path)]
-        assert seen["occurrences"] == mine, slug
-        python = expand(path.read_bytes(), date(2027, 3, 1), date(2027, 4, 1))[slug]
-        assert [[utc(s), utc(e)] for s, e in python] == mine, slug
-        assert not rfc5545_problems(path.read_bytes()), slug
+    assert all(start < end for times in expected.values() for start, end in times)
     # The page, the sign-up form and the paper list name the time on the clock.
     page = site.read("tasks/elke-nacht/index.html")
     assert "zondag 28 maart 2027, 3.30–4 uur" in page
