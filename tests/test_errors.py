@@ -406,6 +406,23 @@ def test_a_lookalike_colon_on_the_last_key_is_named_too(site):
         "one (U+00A0); type the colon and the space after 'start' again"]
 
 
+@pytest.mark.parametrize("key, code", [("ti\u200btle", "200B"), ("title\u00ad", "00AD"),
+                                       ("\u2060title", "2060")])
+def test_a_key_with_an_invisible_character_is_named_as_it_reads(site, key, code):
+    # "unknown key 'title' — did you mean 'title'?" would only puzzle; nor is 'title' missing.
+    site.task("soep", TASK.replace("title:", f"{key}:") + "start: 2027-01-16")
+    assert problems(site) == [
+        f"content/tasks/soep.md:2: the key 'title' holds an invisible character (U+{code}), which "
+        "makes it another key; delete the key and type it again"]
+
+
+def test_a_line_that_starts_with_a_byte_order_mark_is_named(site):
+    site.task("soep", TASK.replace("place:", "\ufeffplace:") + "start: 2027-01-16")
+    assert problems(site) == [
+        "content/tasks/soep.md:3: this line starts with an invisible character (U+FEFF), which "
+        "YAML cannot read; delete the start of the line and type the key again"]
+
+
 def test_a_wide_colon_inside_a_value_is_no_mistake(site):
     site.task("soep", TASK.replace("title: Soep koken", "title: \"Let op\uff1a soep\"") + "start: 2027-01-16")
     site.task("lange", TASK.replace("category: koken", "category: koken\ncontact: |\n  Bel eerst\uff1a 050 12 34 56")

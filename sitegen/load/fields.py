@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from numbers import Real
 
 from .. import messages
@@ -18,6 +19,9 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # another order than it is (a phone number shown reversed while tel: dials the other).
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Characters that take no room or look like a space (zero-width and no-break spaces, the
+# soft hyphen, a byte order mark): in a key they are invisible and make it another key.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
 # No count, hours or reward on a task board comes near a million; past it a number is a
 # typo or an attack (and would be shown with ever more digits on posters and the impact page).
 NUMBER_MAX = 1_000_000
@@ -37,12 +41,20 @@ class Fields:
         # `repeat:` written without their indent land here, and are told where they belong.
         self.data, self.path, self.problems = data, path, problems
         self.missing_line = missing_line
+        self.retype: set[str] = set()  # keys written with an invisible character, already said
         for key, line in data.duplicates:
             problems.add(path, line, messages.duplicate_key(key))
         for key in data:
-            if key not in allowed:
-                hint = key_hint(key, allowed, ("repeat" in data) if top_of_task else None)
-                problems.add(path, data.line_of(key), hint or messages.unknown_key(key, allowed))
+            if key in allowed:
+                continue
+            if hidden := [c for c in key if unicodedata.category(c) in _INVISIBLE and c != " "]:
+                # It reads as 'title' and is another key: naming it 'title' would only puzzle.
+                visible = "".join(c for c in key if c not in hidden)
+                self.retype.add(visible)
+                problems.add(path, data.line_of(key), messages.key_with_invisible(visible, hidden[0]))
+                continue
+            hint = key_hint(key, allowed, ("repeat" in data) if top_of_task else None)
+            problems.add(path, data.line_of(key), hint or messages.unknown_key(key, allowed))
 
     def line(self, key: str) -> int:
         return self.data.line_of(key)
@@ -59,7 +71,7 @@ class Fields:
     def value(self, key: str, *, required: bool = False, example: str = "…"):
         """The raw value, or None; a required key that is absent is a problem."""
         if key not in self.data:
-            if required:
+            if required and key not in self.retype:
                 self.problems.add(self.path, self.missing_line, messages.missing_key(key, example))
             return None
         value = self.data[key]

@@ -187,9 +187,19 @@ _LOOKALIKE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][\w-]*)[ ]*(：|﹕|꞉
                               re.MULTILINE)
 
 
+# A line that starts with a character that takes no room (pasted: a zero-width space, a
+# byte order mark, a soft hyphen): the key looks right and YAML cannot read it.
+_INVISIBLE_START = re.compile(r"^[ ]*(?:-[ ]+)?([\u00ad\u200b-\u200f\u2060\ufeff])", re.MULTILINE)
+
+
 def lookalike_colon(text: str, line_offset: int = 0) -> YamlError | None:
-    """The first key with a colon or space that only looks right, in a text YAML refused."""
+    """The first key with a colon or space that only looks right, or that starts with an
+    invisible character, in a text YAML refused."""
     found = _LOOKALIKE_COLON.search(text)
+    hidden = _INVISIBLE_START.search(text)
+    if hidden is not None and (found is None or hidden.start() < found.start()):
+        line = text.count("\n", 0, hidden.start()) + 1 + line_offset
+        return YamlError(line, messages.line_starts_invisible(hidden.group(1)))
     if found is None:
         return None
     sign = found.group(2) if found.group(2) != ":" else text[found.end()]

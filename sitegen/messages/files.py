@@ -47,6 +47,11 @@ def lookalike_colon(key: str, sign: str) -> str:
              "type the colon and the space after '{key}' again", key=key, code=f"{ord(sign):04X}")
 
 
+def line_starts_invisible(character: str) -> str:
+    return _("this line starts with an invisible character (U+{code}), which YAML cannot read; "
+             "delete the start of the line and type the key again", code=f"{ord(character):04X}")
+
+
 # In order: the first whose words appear in what the reader said. A brace is a value, since
 # a message's braces name its values.
 _YAML_MISTAKES = (

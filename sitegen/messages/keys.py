@@ -28,6 +28,11 @@ def unknown_key(key: str, allowed) -> str:
     return _("unknown key '{key}'; allowed keys: {allowed}", key=key, allowed=listed(allowed))
 
 
+def key_with_invisible(key: str, character: str) -> str:
+    return _("the key '{key}' holds an invisible character (U+{code}), which makes it another "
+             "key; delete the key and type it again", key=key, code=f"{ord(character):04X}")
+
+
 def duplicate_key(key: str) -> str:
     return _("the key '{key}' appears twice; keep only one", key=key)
 
