@@ -416,6 +416,32 @@ def test_a_key_with_an_invisible_character_is_named_as_it_reads(site, key, code)
         "makes it another key; delete the key and type it again"]
 
 
+@pytest.mark.parametrize("line, plain, pasted, key, code", [
+    (3, "place: t-hof", "place: t-hof\u200b", "place", "200B"),
+    (4, "category: koken", "category: \u200bkoken", "category", "200B"),
+    (5, 'start: "2027-01-16 09:30"', 'start: "2027-01-16\u00a009:30"', "start", "00A0"),
+    (6, "spots: 3", 'spots: "3\u00a0"', "spots", "00A0"),
+    (6, "spots: 3", 'signup: "https://forms.example.be/soep\u200b"', "signup", "200B"),
+    (6, "spots: 3", "access: [rolstoel\u00a0]", "access", "00A0"),
+])
+def test_a_slug_date_or_link_with_an_invisible_character_is_named(site, line, plain, pasted, key, code):
+    # Else: "place 't-hof' does not exist, but … write 'place: t-hof'", which it says.
+    front = TASK + 'start: "2027-01-16 09:30"\nspots: 3\n'
+    site.task("soep", front)
+    site.build()
+    site.task("soep", front.replace(plain, pasted))
+    assert problems(site) == [
+        f"content/tasks/soep.md:{line}: '{key}' holds an invisible character (U+{code}), often "
+        "pasted with the text, which is no part of a name, date, number or link; delete the value "
+        "and type it again"]
+
+
+def test_free_text_may_hold_a_no_break_space(site):
+    site.task("soep", TASK.replace("Soep koken", "Soep koken om 10\u00a0uur") + "start: 2027-01-16")
+    (view,) = site.build().model.tasks
+    assert view.task.title == "Soep koken om 10\u00a0uur"
+
+
 def test_a_line_that_starts_with_a_byte_order_mark_is_named(site):
     site.task("soep", TASK.replace("place:", "\ufeffplace:") + "start: 2027-01-16")
     assert problems(site) == [

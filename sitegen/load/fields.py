@@ -20,8 +20,20 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters that take no room or look like a space (zero-width and no-break spaces, the
-# soft hyphen, a byte order mark): in a key they are invisible and make it another key.
-_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+# soft hyphen, a byte order mark): in a key or a slug they make it another word unseen.
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp"})
+
+
+def _is_invisible(character: str) -> bool:
+    return character != " " and unicodedata.category(character) in _INVISIBLE
+
+
+def _invisible_in(value) -> str | None:
+    """The first invisible character of a text, or of the texts of a list (tabs and line
+    ends are the YAML's own, control characters are `printable`'s to refuse)."""
+    texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+        if isinstance(value, list) else []
+    return next((c for text in texts for c in text if _is_invisible(c)), None)
 # No count, hours or reward on a task board comes near a million; past it a number is a
 # typo or an attack (and would be shown with ever more digits on posters and the impact page).
 NUMBER_MAX = 1_000_000
@@ -47,7 +59,7 @@ class Fields:
         for key in data:
             if key in allowed:
                 continue
-            if hidden := [c for c in key if unicodedata.category(c) in _INVISIBLE and c != " "]:
+            if hidden := [c for c in key if _is_invisible(c)]:
                 # It reads as 'title' and is another key: naming it 'title' would only puzzle.
                 visible = "".join(c for c in key if c not in hidden)
                 self.retype.add(visible)
@@ -78,6 +90,10 @@ class Fields:
         if value is None or value == "" or value == []:
             if required:
                 self.problem(key, messages.empty_value(key, example))
+            return None
+        if key not in FREE_TEXT_KEYS and (hidden := _invisible_in(value)):
+            # A name, date, number or link with it looks right and matches nothing.
+            self.problem(key, messages.value_with_invisible(key, hidden))
             return None
         if key not in FREE_TEXT_KEYS and (inner := curly_quoted(value)) is not None:
             self.problem(key, hints.typographic_quotes(key, inner))

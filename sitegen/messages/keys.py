@@ -33,6 +33,12 @@ def key_with_invisible(key: str, character: str) -> str:
              "key; delete the key and type it again", key=key, code=f"{ord(character):04X}")
 
 
+def value_with_invisible(key: str, character: str) -> str:
+    return _("'{key}' holds an invisible character (U+{code}), often pasted with the text, which "
+             "is no part of a name, date, number or link; delete the value and type it again",
+             key=key, code=f"{ord(character):04X}")
+
+
 def duplicate_key(key: str) -> str:
     return _("the key '{key}' appears twice; keep only one", key=key)
 
