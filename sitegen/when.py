@@ -21,7 +21,7 @@ from .messages import hints
 Moment = date | datetime  # a `date` for all-day tasks, an aware `datetime` otherwise
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"  # a fraction: JavaScript's toISOString() writes .000
 _OFFSET = r"Z|[+-]\d{2}:?\d{2}"
 _DATETIME_RE = re.compile(rf"({_DATE})(?:[ T]({_TIME})(?:\s*({_OFFSET}))?)?")
 _TIME_RE = re.compile(rf"({_TIME})")
@@ -79,6 +79,7 @@ def parse_moment(value: object, raw: str | None, zone: ZoneInfo, *, clock_alone:
     if isinstance(value, date):  # a datetime too: checked before a zone can overflow it
         _in_years(value, raw if raw is not None else value)
     if isinstance(value, datetime):
+        value = value.replace(microsecond=0)  # a board, a feed and a poster count in minutes
         if value.tzinfo is None:
             return localize(value, zone)
         return value.astimezone(zone)
@@ -93,7 +94,8 @@ def parse_moment(value: object, raw: str | None, zone: ZoneInfo, *, clock_alone:
             if time_text is None:
                 return day
             try:
-                parsed = datetime.fromisoformat(f"{day_text}T{_pad(time_text)}{_offset(offset)}")
+                parsed = datetime.fromisoformat(
+                    f"{day_text}T{_pad(time_text)}{_offset(offset)}").replace(microsecond=0)
             except ValueError:
                 raise WhenError(messages.bad_date(value)) from None
             if parsed.tzinfo is None:
@@ -116,7 +118,7 @@ def parse_time_of_day(value: object, raw: str | None) -> time | None:
     if not match:
         return None
     try:
-        return time.fromisoformat(_pad(match.group(1)))
+        return time.fromisoformat(_pad(match.group(1))).replace(microsecond=0)
     except ValueError:
         return None
 
@@ -204,7 +206,7 @@ def _existing_day(text: str) -> date:
 
 
 def _pad(clock: str) -> str:
-    return clock.zfill(5) if clock.index(":") == 1 else clock
+    return "0" + clock if clock.index(":") == 1 else clock  # 9:30:00 too, not only 9:30
 
 
 def _offset(offset: str | None) -> str:

@@ -38,6 +38,9 @@ def test_bare_date_is_all_day():
     "2027-01-16T09:30",
     "'2027-01-16T09:30:00'",
     "'2027-01-16 9:30'",
+    "'2027-01-16 9:30:00'",  # one-digit hour with seconds
+    "'2027-01-16T09:30:00.000'",  # a fraction of a second, as JavaScript writes it
+    "2027-01-16 09:30:00.250",  # unquoted: YAML's datetime with microseconds
 ])
 def test_naive_times_are_in_the_site_zone(written):
     value = moment(written)
@@ -51,11 +54,13 @@ def test_naive_times_are_in_the_site_zone(written):
     ("'2027-01-16T09:30Z'", 9),
     ("2027-01-16T09:30:00Z", 9),
     ("'2027-01-16 09:30 +0200'", 7),
+    ("'2027-01-16T09:30:00.000Z'", 9),  # JavaScript's toISOString(), other web editors' default
+    ("2027-01-16T09:30:00.000Z", 9),
 ])
 def test_offsets_are_respected_and_shown_in_the_site_zone(written, utc_hour):
     value = moment(written)
     assert value.astimezone(timezone.utc).hour == utc_hour
-    assert value.tzinfo == BRUSSELS
+    assert value.tzinfo == BRUSSELS and value.microsecond == 0
 
 
 def test_unquoted_time_alone_is_the_integer_600_and_refused():
