@@ -149,7 +149,8 @@ _MONTHS = {name: number for number, names in enumerate((
     ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
     ("augustus", "august", "aug"), ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
     ("november", "nov"), ("december", "dec")), start=1) for name in names}
-_WRITTEN_CLOCK = r"(?:\s*(?:om\s+)?(\d{1,2})\s*[:.,hu]\s*(\d{2})(?:\s*u(?:ur)?)?)"
+# 9.30, 9u30, 9h30, 9:30 uur; and a whole hour as Flemish writes it: 12u, 12 uur, 12h.
+_WRITTEN_CLOCK = r"(?:\s*(?:om\s+)?(\d{1,2})(?:\s*[:.,hu]\s*(\d{2})(?:\s*u(?:ur)?)?|\s*(?:uur|u|h)))"
 _WRITTEN_RE = re.compile(
     rf"(?:({'|'.join(_WEEKDAYS)})\b[,.]?\s*)?"
     rf"(?:(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})"  # year-month-day
@@ -164,6 +165,7 @@ def written_hint(text: str, *, clock_alone: bool = False, date_only: bool = Fals
     if not match or not text.strip():
         return hints.weekday(text) if _names_weekday(text) else None
     weekday, year, month, day, dmy_day, dmy_month, dmy_year, w_day, w_month, w_year, hour, minute = match.groups()
+    minute = minute or "00"  # 12u: a whole hour
     clock = f"{int(hour):02d}:{minute}" if hour is not None else None
     if clock is not None and not (int(hour) < 24 and int(minute) < 60):
         return None

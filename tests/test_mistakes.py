@@ -164,6 +164,14 @@ VALUE_CASES = {
         "start: 2027-01-16 09:30\nend: 12.00", 6,
         "'12.00': schrijf het uur met een dubbelpunt, tussen aanhalingstekens: \"12:00\"",
         "'12.00': write the time with a colon, in quotes: \"12:00\""),
+    "a whole hour as Flemish writes it (12u)": (
+        "start: 2027-01-16 09:30\nend: 12u", 6,
+        "'12u': schrijf het uur met een dubbelpunt, tussen aanhalingstekens: \"12:00\"",
+        "'12u': write the time with a colon, in quotes: \"12:00\""),
+    "a whole hour with 'uur' after a date": (
+        "start: 2027-01-16 10 uur", 5,
+        "'2027-01-16 10 uur': schrijf het uur met een dubbelpunt, tussen aanhalingstekens: \"2027-01-16 10:00\"",
+        "'2027-01-16 10 uur': write the time with a colon, in quotes: \"2027-01-16 10:00\""),
     "day/month/year": (
         "start: 16/01/2027", 5,
         "'16/01/2027' staat als dag/maand/jaar; schrijf 2027-01-16 (jaar-maand-dag)",
