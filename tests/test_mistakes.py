@@ -198,6 +198,16 @@ VALUE_CASES = {
         "start: 2027-01-16\nsignup: 0471 12 34 56", 6,
         "'0471 12 34 56' is een telefoonnummer, geen link; zet het bij contact of schrijf tel:+32471123456",
         "'0471 12 34 56' is a phone number, not a link; put it in 'contact', or write tel:+32471123456"),
+    "an e-mail address as the sign-up link": (
+        "start: 2027-01-16\nsignup: info@example.be", 6,
+        "'info@example.be' is een e-mailadres; schrijf het als link: mailto:info@example.be",
+        "'info@example.be' is an e-mail address; write it as a link: mailto:info@example.be"),
+    "a web address without https://": (
+        "start: 2027-01-16\nsignup: www.example.be/inschrijven?taak=soep", 6,
+        "voor 'www.example.be/inschrijven?taak=soep' staat geen https://; schrijf "
+        "https://www.example.be/inschrijven?taak=soep",
+        "'www.example.be/inschrijven?taak=soep' has no https:// in front; write "
+        "https://www.example.be/inschrijven?taak=soep"),
     "a phone number as the client's website": (
         "start: 2027-01-16\nclient:\n  name: Bakkerij\n  url: 050/12.34.56", 8,
         "'050/12.34.56' is een telefoonnummer, geen webadres; zet het bij contact",

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 import ada_url
 
 from .. import messages
-from .mistakes import phone_hint
+from .mistakes import address_hint, phone_hint
 
 WEB_SCHEMES = ("https", "http", "mailto", "tel")
 SIGNUP_SCHEMES = ("https", "mailto", "tel")
@@ -45,7 +45,8 @@ def check_link(url: str, allowed=WEB_SCHEMES, *, relative_ok: bool = True) -> st
     if scheme is None:
         if relative_ok:
             return None
-        return phone_hint(url, "tel" in allowed) or messages.link_not_absolute(url, allowed)
+        return (phone_hint(url, "tel" in allowed) or address_hint(url, allowed)
+                or messages.link_not_absolute(url, allowed))
     if scheme not in allowed:
         return messages.link_scheme(url, scheme, allowed)
     # `https:/forms` is https://forms/ to a browser: a typo all the same, so both must see a host.

@@ -140,6 +140,21 @@ def by_label(written: str, choices) -> tuple[str, str] | None:
 _PHONE_RE = re.compile(r"(?:\+|00)?[0-9][0-9 ./()-]{6,}[0-9]")
 
 
+# An e-mail address, and a web address without its scheme (www.example.be/form).
+_EMAIL_RE = re.compile(r"[^@\s/:]+@[^@\s/:]+\.[A-Za-z]{2,}")
+_BARE_HOST_RE = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:[/?#]\S*)?")
+
+
+def address_hint(url: str, allowed) -> str | None:
+    """The message for an e-mail or web address written without mailto: or https://, else None."""
+    text = url.strip()
+    if "mailto" in allowed and _EMAIL_RE.fullmatch(text):
+        return hints.email_without_mailto(text)
+    if "https" in allowed and _BARE_HOST_RE.fullmatch(text):
+        return hints.address_without_https(text)
+    return None
+
+
 def phone_hint(url: str, tel_allowed: bool):
     """The message for a phone number written where a link belongs, else None."""
     text = url.strip()

@@ -97,6 +97,14 @@ def phone_as_link(written: str, tel: str) -> Text:
              written=written, tel=tel)
 
 
+def email_without_mailto(written: str) -> Text:
+    return _("'{written}' is an e-mail address; write it as a link: mailto:{written}", written=written)
+
+
+def address_without_https(written: str) -> Text:
+    return _("'{written}' has no https:// in front; write https://{written}", written=written)
+
+
 def phone_as_web_address(written: str) -> Text:
     return _("'{written}' is a phone number, not a web address; put it in 'contact'", written=written)
 
