@@ -171,7 +171,8 @@ def test_check_link():
     assert check_link("tel:+3250123456") is None
     assert check_link("/places/t-hof/") is None
     assert "not allowed" in check_link("vbscript:msgbox(1)")
-    assert "incomplete" in check_link("www.oranje.be", ("https",), relative_ok=False)
+    assert "incomplete" in check_link("oranje", ("https",), relative_ok=False)
+    assert "write https://www.oranje.be" in check_link("www.oranje.be", ("https",), relative_ok=False)
 
 
 def test_signup_allows_only_https_mailto_tel():

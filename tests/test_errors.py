@@ -442,6 +442,23 @@ def test_free_text_may_hold_a_no_break_space(site):
     assert view.task.title == "Soep koken om 10\u00a0uur"
 
 
+@pytest.mark.parametrize("written", [
+    '"51.1423, 3.1367"',  # Google Maps' copy of a spot
+    "51.1423, 3.1367",
+    '"51.1423° N, 3.1367° E"',
+    "https://www.openstreetmap.org/#map=18/51.1423/3.1367",
+    "https://www.google.com/maps/@51.1423,3.1367,17z",
+])
+def test_coordinates_copied_from_a_map_are_told_how_to_write_them(site, written):
+    site.write("content/places/schuur.md", f"---\nname: De Schuur\naddress: Kerkstraat 1\ngeo: {written}\n---\n")
+    assert problems(site) == ["content/places/schuur.md:4: geo is a list of two numbers in square "
+                              "brackets; write geo: [51.1423, 3.1367]"]
+    site.write("content/places/schuur.md", "---\nname: De Schuur\naddress: Kerkstraat 1\n"
+                                           "geo: 51.1423° N, 3.1367° W\n---\n")
+    assert problems(site) == ["content/places/schuur.md:4: geo must be [latitude, longitude], e.g. "
+                              "[51.1423, 3.1367]"]  # west is minus: no guess
+
+
 def test_a_line_that_starts_with_a_byte_order_mark_is_named(site):
     site.task("soep", TASK.replace("place:", "\ufeffplace:") + "start: 2027-01-16")
     assert problems(site) == [
@@ -521,7 +538,7 @@ def test_place_errors(site):
     site.place("oranje", "name: vzw Oranje\naddress: Stationsstraat 1\ngeo: 51.1, 3.1\n"
                "access: [trap]\nopen: altijd")
     assert problems(site) == [
-        "content/places/oranje.md:4: geo must be [latitude, longitude], e.g. [51.1423, 3.1367]",
+        "content/places/oranje.md:4: geo is a list of two numbers in square brackets; write geo: [51.1, 3.1]",
         "content/places/oranje.md:5: access tag 'trap' is not in content/site.yml; known: "
         "zittend, rolstoel, kinderen",
         "content/places/oranje.md:6: unknown key 'open'; allowed keys: name, address, geo, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -51,6 +52,22 @@ def _geo(fields: Fields) -> tuple[float, float] | None:
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
             or not (-90 <= value[0] <= 90 and -180 <= value[1] <= 180)):
-        fields.problem("geo", messages.BAD_GEO)
+        pair = _pair_in(fields.raw("geo") or str(value))
+        fields.problem("geo", messages.geo_written_as(*pair) if pair else messages.BAD_GEO)
         return None
     return (float(value[0]), float(value[1]))
+
+
+# Two decimal numbers, as a map copies them: "51.1423, 3.1367" from Google Maps, or the
+# address of the map itself (openstreetmap.org/#map=18/51.1423/3.1367, …/@51.1423,3.1367,17z).
+_DECIMAL_RE = re.compile(r"-?\d{1,3}\.\d+")
+_SOUTH_OR_WEST_RE = re.compile(r"\d(?:\s*°\s*|\s+)[SWZ]\b", re.IGNORECASE)  # not 17z, a zoom
+
+
+def _pair_in(written: str) -> tuple[str, str] | None:
+    """The latitude and longitude a text holds, when it holds exactly those two."""
+    numbers = _DECIMAL_RE.findall(written)
+    if (len(numbers) != 2 or _SOUTH_OR_WEST_RE.search(written)  # 3.1° W is -3.1: no guess
+            or not (-90 <= float(numbers[0]) <= 90 and -180 <= float(numbers[1]) <= 180)):
+        return None
+    return numbers[0], numbers[1]

@@ -190,4 +190,9 @@ _NAMES = {"\x00": "NUL", "\x08": "backspace", "\x1b": "escape", "\x0c": "form fe
           "\u2067": "right-to-left isolate", "\u2068": "first strong isolate",
           "\u2069": "pop directional isolate"}
 
+def geo_written_as(latitude: str, longitude: str) -> str:
+    return _("geo is a list of two numbers in square brackets; write geo: [{latitude}, {longitude}]",
+             latitude=latitude, longitude=longitude)
+
+
 BAD_GEO = _("geo must be [latitude, longitude], e.g. [51.1423, 3.1367]")
