@@ -284,9 +284,15 @@ def test_a_broken_site_yml_is_told_in_dutch_or_lang(site, site_yml):
 
 
 def test_unprintable_characters_stay_escaped_in_any_language(site):
-    site.task("soep", TASK + "spots: \"3\\u202e\"")
+    site.task("soep", TASK + "spots: \"3\\x1b\"")
     for lang, words in (("nl", "moet een geheel getal"), ("en", "must be a whole number")):
         result = run("check", "--lang", lang, cwd=site.root)
         line = result.stderr.splitlines()[0]
         assert line.startswith("content/tasks/soep.md:6: 'spots' ") and words in line
-        assert "\\u202e" in line and "\u202e" not in line
+        assert "\\x1b" in line and "\x1b" not in line
+    # A direction control is named, never printed (it would turn the line around).
+    site.task("soep", TASK + "spots: \"3\\u202e\"")
+    for lang, words in (("nl", "U+202E (right-to-left override)"), ("en", "U+202E (right-to-left override)")):
+        line = run("check", "--lang", lang, cwd=site.root).stderr.splitlines()[0]
+        assert line.startswith("content/tasks/soep.md:6: 'spots' ") and words in line
+        assert "\u202e" not in line

@@ -93,7 +93,8 @@ class Fields:
             return None
         if key not in FREE_TEXT_KEYS and (hidden := _invisible_in(value)):
             # A name, date, number or link with it looks right and matches nothing.
-            self.problem(key, messages.value_with_invisible(key, hidden))
+            self.problem(key, messages.unprintable_character(key, hidden) if BIDI_CONTROL_RE.match(hidden)
+                         else messages.value_with_invisible(key, hidden))
             return None
         if key not in FREE_TEXT_KEYS and (inner := curly_quoted(value)) is not None:
             self.problem(key, hints.typographic_quotes(key, inner))
