@@ -474,7 +474,7 @@ def test_a_wide_colon_inside_a_value_is_no_mistake(site):
     assert {view.task.title for view in views} == {"Let op\uff1a soep", "Soep koken"}
 
 
-def test_an_unknown_yaml_complaint_is_still_quoted(site):
+def test_an_unknown_yaml_complaint_is_still_quoted():
     assert say(messages.yaml_syntax("something new", "while reading"), "nl").startswith(
         "dit is geen geldige YAML (something new)")
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from numbers import Real
 
 from .. import messages
 from ..messages import hints
 from ..problems import Problems
 from .mistakes import by_label, curly_quoted, key_hint, value_hint
-from .yamlfile import YamlList, YamlMap
+from .yamlfile import YamlList, YamlMap, is_invisible
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Control characters other than tab and newline break outputs (NUL and ESC make feed.xml
@@ -19,21 +18,12 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # another order than it is (a phone number shown reversed while tel: dials the other).
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# Characters that take no room or look like a space (zero-width and no-break spaces, the
-# soft hyphen, a byte order mark): in a key or a slug they make it another word unseen.
-_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp"})
-
-
-def _is_invisible(character: str) -> bool:
-    return character != " " and unicodedata.category(character) in _INVISIBLE
-
-
 def _invisible_in(value) -> str | None:
     """The first invisible character of a text, or of the texts of a list (tabs and line
     ends are the YAML's own, control characters are `printable`'s to refuse)."""
     texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
         if isinstance(value, list) else []
-    return next((c for text in texts for c in text if _is_invisible(c)), None)
+    return next((c for text in texts for c in text if is_invisible(c)), None)
 # No count, hours or reward on a task board comes near a million; past it a number is a
 # typo or an attack (and would be shown with ever more digits on posters and the impact page).
 NUMBER_MAX = 1_000_000
@@ -59,7 +49,7 @@ class Fields:
         for key in data:
             if key in allowed:
                 continue
-            if hidden := [c for c in key if _is_invisible(c)]:
+            if hidden := [c for c in key if is_invisible(c)]:
                 # It reads as 'title' and is another key: naming it 'title' would only puzzle.
                 visible = "".join(c for c in key if c not in hidden)
                 self.retype.add(visible)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -150,8 +151,9 @@ def read_at_most(file, limit: int) -> bytes:
     return data
 
 
-def _check_size(node: yaml.Node, text: str, line_offset: int) -> None:
-    """Refuse a document that is too large or too deep once aliases are expanded.
+def _check_nodes(node: yaml.Node, text: str, line_offset: int) -> None:
+    """Refuse a document that is too large or too deep once aliases are expanded, or whose
+    unquoted value over several lines swallowed a key with a pasted sign (`pasted_sign`).
 
     An alias bomb (nine levels of nine aliases) is a few hundred bytes that expand to
     nine to the ninth values when anything walks them (a message quoting the value, a
@@ -174,7 +176,7 @@ def _check_size(node: yaml.Node, text: str, line_offset: int) -> None:
             # An unquoted value over more lines: the next key's colon may only look like one.
             # (Its lines after the first, as the marks' offsets give them: each text read once.)
             following = text.find("\n", node.start_mark.index, node.end_mark.index) + 1
-            mistake = lookalike_colon(text[following:node.end_mark.index],
+            mistake = pasted_sign(text[following:node.end_mark.index],
                                       node.start_mark.line + 1 + line_offset)
             if mistake is not None:
                 raise mistake
@@ -187,16 +189,22 @@ _LOOKALIKE_COLON = re.compile(r"^[ ]*(?:-[ ]+)?([A-Za-z_][\w-]*)[ ]*(：|﹕|꞉
                               re.MULTILINE)
 
 
-# A line that starts with a character that takes no room (pasted: a zero-width space, a
-# byte order mark, a soft hyphen): the key looks right and YAML cannot read it.
-_INVISIBLE_START = re.compile(r"^[ ]*(?:-[ ]+)?([\u00ad\u200b-\u200f\u2060\ufeff])", re.MULTILINE)
+# The first sign of each line, after its indent and list dash.
+_LINE_START = re.compile(r"^[ ]*(?:-[ ]+)?([^ \n])", re.MULTILINE)
+# Characters that take no room or look like a space (zero-width and no-break spaces, the
+# soft hyphen, a byte order mark), pasted with text: a key or slug with one is another word.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp"})
 
 
-def lookalike_colon(text: str, line_offset: int = 0) -> YamlError | None:
-    """The first key with a colon or space that only looks right, or that starts with an
-    invisible character, in a text YAML refused."""
+def is_invisible(character: str) -> bool:
+    return character != " " and unicodedata.category(character) in _INVISIBLE_CATEGORIES
+
+
+def pasted_sign(text: str, line_offset: int = 0) -> YamlError | None:
+    """The first key with a colon or space that only looks right, or a line that starts with
+    an invisible character, in a text YAML refused."""
     found = _LOOKALIKE_COLON.search(text)
-    hidden = _INVISIBLE_START.search(text)
+    hidden = next((m for m in _LINE_START.finditer(text) if is_invisible(m.group(1))), None)
     if hidden is not None and (found is None or hidden.start() < found.start()):
         line = text.count("\n", 0, hidden.start()) + 1 + line_offset
         return YamlError(line, messages.line_starts_invisible(hidden.group(1)))
@@ -232,10 +240,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> object:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_size(node, text, line_offset)
+        _check_nodes(node, text, line_offset)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        raise lookalike_colon(text, line_offset) or syntax_problem(error, line_offset) from None
+        raise pasted_sign(text, line_offset) or syntax_problem(error, line_offset) from None
     except _ImpossibleValue as error:
         raise YamlError(error.line, error.message) from None
     except yaml.YAMLError as error:
