@@ -9,7 +9,7 @@ import textwrap
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +24,8 @@ ZONE = ZoneInfo("Europe/Brussels")
 # The fixed build moment of every test site: 2026-11-26 12:00 in Brussels.
 BUILD_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=ZONE)
 BUILD_EPOCH = str(int(BUILD_NOW.timestamp()))
+# The browser's "now" in every test: four hours after the build, whatever day the suite runs.
+BROWSER_NOW = BUILD_NOW + timedelta(hours=4)
 
 SITE_YML = """\
 title: Doe-plekken Testdorp
@@ -203,5 +205,31 @@ def browser():
         require(False, "playwright is not installed (the README's second command installs it)")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        yield PinnedClock(chromium)
         chromium.close()
+
+
+class PinnedClock:
+    """The browser, each of whose pages starts at BROWSER_NOW, from where time goes on as usual
+    (a test may pin another moment).
+
+    The board's script hides the cards of tasks that ended before the browser's clock: with the
+    real clock, what a page shows would depend on the day the suite runs. Time must go on:
+    the web editor's search waits with a debounce that measures Date.now().
+    """
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.clock.install(time=BROWSER_NOW)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.clock.install(time=BROWSER_NOW)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)

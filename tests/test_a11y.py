@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_NOW, PLACE_MD, SITE_YML, SiteFolder, require
+from conftest import PLACE_MD, SITE_YML, SiteFolder, require
 from search_fixture import serve, write_board
 
 AXE = Path(__file__).parent / "node/node_modules/axe-core/axe.min.js"
@@ -40,7 +39,6 @@ def context(browser):
 def test_axe_finds_nothing_serious(context, base_url, path, width):
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 900})
-    page.clock.set_fixed_time(BUILD_NOW + timedelta(hours=4))
     page.goto(base_url + path)
     page.wait_for_load_state("networkidle")
     if path.startswith("/?"):  # wait for the board's script to have filtered
