@@ -163,8 +163,12 @@ TASK_CASES = {
         "not allowed; use a link starting with https: or mailto: or tel:"),
     "waitlist that is neither a link nor a number": (
         "start: 2027-01-16\nwaitlist: reservelijst",
-        "content/tasks/soep.md:6: the link 'reservelijst' is incomplete; it must start with https: "
-        "or mailto: or tel:"),
+        "content/tasks/soep.md:6: 'waitlist' must be the link of a reserve-list form (https:, "
+        "mailto: or tel:) or how many people are on the reserve list (0 or more), not 'reservelijst'"),
+    "waitlist that is a link without its scheme": (
+        "start: 2027-01-16\nwaitlist: forms.example.be/reserve",
+        "content/tasks/soep.md:6: 'forms.example.be/reserve' has no https:// in front; write "
+        "https://forms.example.be/reserve"),
     "negative waitlist": (
         "start: 2027-01-16\nwaitlist: -2",
         "content/tasks/soep.md:6: 'waitlist' must be a whole number of 0 or more, not '-2'"),
@@ -175,7 +179,18 @@ TASK_CASES = {
     "waitlist yes": (
         "start: 2027-01-16\nwaitlist: yes",
         "content/tasks/soep.md:6: 'waitlist' must be the link of a reserve-list form (https:, "
-        "mailto: or tel:) or how many people are on the reserve list (0 or more), not 'true'"),
+        "mailto: or tel:) or how many people are on the reserve list (0 or more), not 'yes'"),
+    "result that is a number": (
+        "start: 2026-11-14\nresult: 9",
+        "content/tasks/soep.md:6: 'result: 9' does not say what 9 counts; write 'result:' and under it "
+        "'  participants: 9' (how many took part) or '  hours: 9' (hours worked together)"),
+    "result that is text": (
+        "start: 2026-11-14\nresult: goed gelukt",
+        "content/tasks/soep.md:6: 'result' must be a group of keys, e.g. 'result:' then "
+        "'  participants: 6', '  hours: 12' and '  note: …'"),
+    "draft as YAML reads it, not as typed": (
+        "start: 2027-01-16\ndraft: 012",
+        "content/tasks/soep.md:6: 'draft' must be true or false, not '012'"),
     "data image": (
         "start: 2027-01-16\nimage: 'data:image/png;base64,iVBORw0KGgo='",
         "content/tasks/soep.md:6: image 'data:image/png;base64,iVBORw0KGgo=' must be a path inside "
@@ -509,8 +524,14 @@ def test_missing_site_key(site):
                  "content/site.yml:3: base_url must be an absolute https:// or http:// address, not "
                  "'doeplekken.example.be'", id="base_url"),
     pytest.param("  koken: koken", "  Koken Thuis: koken",
-                 "content/site.yml:13: 'Koken Thuis' in 'categories' is not a valid slug; use lowercase "
-                 "letters, digits and hyphens (e.g. 'tuinwerk')", id="category slug"),
+                 "content/site.yml:13: 'Koken Thuis' in 'categories' is not a valid slug: only lowercase "
+                 "letters and digits, with single hyphens between them; write 'koken-thuis'", id="category slug"),
+    pytest.param("  koken: koken", "  -koken-: koken",
+                 "content/site.yml:13: '-koken-' in 'categories' is not a valid slug: only lowercase "
+                 "letters and digits, with single hyphens between them; write 'koken'", id="slug with outer hyphens"),
+    pytest.param("  koken: koken", "  '---': koken",
+                 "content/site.yml:13: '---' in 'categories' is not a valid slug; use lowercase letters, "
+                 "digits and hyphens (e.g. 'tuinwerk')", id="slug without a letter"),
     pytest.param("signup: \"https://forms", "signup: \"http://forms",
                  "content/site.yml:7: the link 'http://forms.example.be/inschrijven?taak={title}&datum={d…' "
                  "uses 'http:', which is not allowed; use a link starting with https: or mailto: or tel:",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import messages
 from .fields import SLUG_RE, Fields
+from .files import slugify
 from .mistakes import value_hint
 from .links import check_link, check_signup
 from ..model import Choice, Editor, Site
@@ -132,12 +133,12 @@ def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category"
     elif isinstance(value, list):
         pairs = [(item, None, value.line_of(i)) for i, item in enumerate(value)]
     else:
-        fields.problem(key, messages.wrong_type(key, messages.CHOICE_LIST, value))
+        fields.problem(key, messages.wrong_type(key, messages.CHOICE_LIST, fields.written(key)))
         return ()
     choices = []
     for slug, label, line in pairs:
         if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
-            fields.problem(key, messages.bad_choice_slug(key, str(slug)), line)
+            fields.problem(key, messages.bad_choice_slug(key, str(slug), slugify(str(slug), fallback="")), line)
             continue
         if len(slug) > SLUG_CHARS:  # a category is a folder of the site: it must fit every disk
             fields.problem(key, messages.choice_too_long(key, slug, SLUG_CHARS), line)

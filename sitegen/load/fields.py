@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import math
 import re
 from numbers import Real
@@ -63,6 +65,13 @@ class Fields:
 
     def raw(self, key: str) -> str | None:
         return self.data.raw.get(key)
+
+    def written(self, key: str):
+        """A value as the coordinator typed it, for a message: YAML reads `yes` as true and
+        `012` as the number 10, which the coordinator never wrote."""
+        value = self.data.get(key)
+        raw = self.raw(key)
+        return raw if raw and not isinstance(value, str) else value
 
     def problem(self, key: str, message: str, line: int | None = None) -> None:
         self.problems.add(self.path, line or self.line(key), message)
@@ -185,16 +194,19 @@ class Fields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.problem(key, value_hint(key, value) or messages.wrong_type(key, messages.TRUE_OR_FALSE, value))
+            self.problem(key, value_hint(key, value)
+                         or messages.wrong_type(key, messages.TRUE_OR_FALSE, self.written(key)))
             return False
         return value
 
-    def mapping(self, key: str, allowed: tuple[str, ...], example: str) -> Fields | None:
+    def mapping(self, key: str, allowed: tuple[str, ...], not_a_group: str | Callable[[str], str]) -> Fields | None:
+        """A group of keys; `not_a_group`: the message when it is not one (or, given what was
+        typed, makes it)."""
         value = self.value(key)
         if value is None:
             return None
         if not isinstance(value, YamlMap):
-            self.problem(key, example)
+            self.problem(key, not_a_group if isinstance(not_a_group, str) else not_a_group(str(self.written(key))))
             return None
         return Fields(value, self.path, self.problems, allowed, missing_line=self.line(key))
 

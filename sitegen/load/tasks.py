@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -205,8 +206,7 @@ def _client(fields: Fields) -> Client | None:
 
 
 def _result(fields: Fields) -> Result | None:
-    result = fields.mapping("result", RESULT_KEYS,
-                            messages.wrong_type("result", messages.RESULT_KEYS, "text"))
+    result = fields.mapping("result", RESULT_KEYS, _result_not_a_group)
     if result is None:
         return None
     return Result(
@@ -214,6 +214,14 @@ def _result(fields: Fields) -> Result | None:
         hours=result.number("hours"),
         note=apostrophes(result.text("note") or ""),
     )
+
+
+_COUNT_RE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _result_not_a_group(written: str) -> str:
+    """`result: 9` is a count without its name; anything else is shown how a result is written."""
+    return messages.result_number(written) if _COUNT_RE.fullmatch(written.strip()) else messages.RESULT_NOT_MAPPING
 
 
 def _waitlist(fields: Fields) -> str | int | None:
@@ -224,7 +232,7 @@ def _waitlist(fields: Fields) -> str | int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        fields.problem("waitlist", messages.bad_waitlist(value))
+        fields.problem("waitlist", messages.bad_waitlist(fields.written("waitlist")))
         return None
     if isinstance(value, int):
         if value < 0:
@@ -233,6 +241,7 @@ def _waitlist(fields: Fields) -> str | int | None:
         return value
     url = value.strip()
     if problem := check_signup(url, "waitlist"):
-        fields.problem("waitlist", problem)
+        # `waitlist: ja` is no attempt at a link: say both things the key can be.
+        fields.problem("waitlist", problem if re.search(r"[:.@/]", url) else messages.bad_waitlist(url))
         return None
     return url

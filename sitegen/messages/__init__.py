@@ -15,7 +15,7 @@ from .files import (  # noqa: F401
     case_twin, name_unprintable, name_too_long, path_too_long, yaml_too_big, yaml_tag, YAML_KEY_NOT_TEXT, yaml_too_many_values,
     yaml_too_deep, short_code_taken)
 from .keys import (  # noqa: F401
-    TEXT, TRUE_OR_FALSE, A_LIST, RESULT_KEYS, CHOICE_LIST, label_of, item_of, unknown_key,
+    TEXT, TRUE_OR_FALSE, A_LIST, RESULT_NOT_MAPPING, result_number, CHOICE_LIST, label_of, item_of, unknown_key,
     key_with_invisible, value_with_invisible,
     duplicate_key, missing_key, wrong_type, empty_value, unknown_place, broken_place,
     unknown_choice, bad_choice_slug, choice_too_long, bad_status, taken_over_spots, bad_language,

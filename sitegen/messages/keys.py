@@ -9,7 +9,6 @@ from ._words import close_match, describe, listed
 TEXT = _("text")
 TRUE_OR_FALSE = _("true or false")
 A_LIST = _("a list (one '- item' per line)")
-RESULT_KEYS = _("a group of keys (participants, hours, note)")
 CHOICE_LIST = _("a list of slugs or 'slug: label' lines")
 
 
@@ -92,9 +91,23 @@ def unknown_choice(key: str, value: str, known) -> str:
              known=listed(known))
 
 
-def bad_choice_slug(key: str, value: str) -> str:
+def bad_choice_slug(key: str, value: str, suggestion: str) -> str:
+    """`suggestion`: the slug the value would be (`Tuin Werk` → `tuin-werk`, `-rare-` → `rare`), or ''."""
+    if suggestion and suggestion != value:
+        return _("'{value}' in '{key}' is not a valid slug: only lowercase letters and digits, with "
+                 "single hyphens between them; write '{suggestion}'", key=key, value=value, suggestion=suggestion)
     return _("'{value}' in '{key}' is not a valid slug; use lowercase letters, digits and hyphens "
              "(e.g. 'tuinwerk')", key=key, value=value)
+
+
+RESULT_NOT_MAPPING = _("'result' must be a group of keys, e.g. 'result:' then '  participants: 6', "
+                       "'  hours: 12' and '  note: …'")
+
+
+def result_number(written: str) -> str:
+    return _("'result: {n}' does not say what {n} counts; write 'result:' and under it "
+             "'  participants: {n}' (how many took part) or '  hours: {n}' (hours worked together)",
+             n=written)
 
 
 def choice_too_long(key: str, value: str, limit: int) -> str:
