@@ -1082,6 +1082,35 @@ def test_serve_stays_responsive_under_200_concurrent_requests(served):
     assert max(results) < 3.0, f"slowest {max(results):.2f} s"
 
 
+@pytest.mark.parametrize("message", [
+    '_("{x.__func__.__globals__[gettext].os.environ}", x=t.gettext)',
+    'ngettext("{n}", "{x.__func__.__globals__[gettext].os.environ[HOME]}", 2, x=t.day)',
+    '_("{x[0]}", x=[1])',
+    '_("{n:>999999999}", n=1)',
+    '_("{n!r}", n=1)',
+    '_("{gone}", n=1)',
+    '_("{n", n=1)',
+])
+def test_a_message_in_a_theme_template_fills_in_only_the_values_it_is_given(site, monkeypatch, message):
+    # str.format would read past the sandbox: the build's environment holds a deploy's secrets.
+    monkeypatch.setenv("DOEPLEK_DEPLOY_SECRET", "secret-8f3a")
+    site.write("theme/templates/404.html",
+               '{% extends "default/404.html" %}{% block main %}{{ ' + message + " }}{% endblock %}")
+    site.task("soep", TASK)
+    found = problems(site)
+    assert len(found) == 1 and found[0].startswith("theme/templates/404.html:1: template error: '{"), found
+    assert "secret-8f3a" not in found[0] and (not site.out.exists() or b"secret-8f3a" not in published(site))
+
+
+def test_a_message_in_a_theme_template_still_fills_in_its_values(site):
+    site.write("theme/templates/404.html", '{% extends "default/404.html" %}{% block main %}<p>'
+               '{{ _("{n} left, {{ and }} kept", n=3) }} · {{ ngettext("{n} spot", "{n} spots at {p}", 2, p="<b>") }}'
+               "</p>{% endblock %}")
+    site.task("soep", TASK)
+    site.build()
+    assert "<p>3 left, { and } kept · 2 spots at &lt;b&gt;</p>" in site.read("404.html")
+
+
 # -- the theme is code: sandboxed ------------------------------------------------------------------
 _TOO_BIG = "the template makes a value of more than 1,000,000 characters or items, which no page needs"
 _PAGE_TOO_BIG = ("the template writes more than 50,000,000 characters for one page, far more than any page "

@@ -51,6 +51,12 @@ def template_not_found(name: str) -> str:
              "the default one as 'default/<name>.html', e.g. 'default/base.html'", name=name)
 
 
+def template_placeholder(field: str) -> str:
+    return _("'{field}' in a message of the template: a message's text may hold only placeholders of "
+             "the values it is given, such as {{n}} in _('{{n}} places left', n=3); write anything else "
+             "in the template itself", field=field)
+
+
 # The reasons sitegen/outputs/search.py gives in plain words, said in the coordinator's language.
 _TOOL_REASONS = {
     "Pagefind wrote no index": _("Pagefind wrote no index"),

@@ -7,10 +7,14 @@ out in words through Babel: "zaterdag 16 januari 2027, 9.30–12 uur".
 from __future__ import annotations
 
 import gettext
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
+from jinja2.sandbox import SecurityError
+
+from .. import messages
 from ..i18n import LOCALES, N_, Text, _, translations
 from ..when import Occurrence, Repeat
 from .legacy_keys import KEYS
@@ -39,6 +43,27 @@ def format_date(day: date, pattern: str, *, locale: str) -> str:
 def format_decimal(value: float | int, *, locale: str) -> str:
     from babel.numbers import format_decimal
     return format_decimal(value, locale=locale)
+
+
+_FIELD_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}?|\}")
+
+
+def fill(pattern: str, values: dict) -> str:
+    """A template's message with its `{name}` placeholders filled (and `{{`, `}}` as braces).
+
+    Not `str.format`: the template writes the message, and format would let it read what the
+    sandbox guards (`{x.__func__.__globals__}`: the build's environment, its secrets) or make
+    a field a gigabyte wide (`{n:>999999999}`). Anything but the name of a given value is refused.
+    """
+    def placeholder(found: re.Match) -> str:
+        sign = found.group()
+        if sign in ("{{", "}}"):
+            return sign[0]
+        name = found.group(1)
+        if name is None or not sign.endswith("}") or name not in values:
+            raise SecurityError(messages.template_placeholder(sign))
+        return str(values[name])
+    return _FIELD_RE.sub(placeholder, pattern)
 
 
 @dataclass(frozen=True)
@@ -70,11 +95,11 @@ class Words:
     def gettext(self, msgid: str, **values) -> str:
         """`_("{n} on the reserve list", n=3)` in a template: translated, then filled in."""
         pattern = self.translations.gettext(msgid)
-        return pattern.format(**values) if values else pattern
+        return fill(pattern, values) if values else pattern
 
     def ngettext(self, singular: str, plural: str, n: int, **values) -> str:
         """`ngettext("{n} place left", "{n} places left", n)` in a template; `n` fills `{n}`."""
-        return self.translations.ngettext(singular, plural, n).format(n=n, **values)
+        return fill(self.translations.ngettext(singular, plural, n), {"n": n, **values})
 
     def state(self, state: str) -> str:
         """open, volzet, gaat niet door, voorbij"""
