@@ -157,6 +157,121 @@ def test_sheets_fit_their_page_on_screen_and_at_360_px(browser, sheets):
             assert found == [] and sideways <= 0, viewport
 
 
+
+# -- any head fits: long words and titles, long places, English -----------------------------
+
+LONG_WORD = "Arbeidsongeschiktheidsverzekeringsformulieren"
+FOUR_LINES = ("Brieven plooien en in omslagen steken voor de jaarlijkse ledenvergadering van de "
+              "Gezinsbond afdeling Sint-Andries en Sint-Michiels samen")
+LONG_PLACE = 'name: "Kültür Merkezi Şehitlik — Ontmoetingsruimte"\naddress: Sleepstraat 100, 9000 Gent'
+# Everything long at once, and a title of eight lines: fewer rows on more sheets.
+HUGE_TITLE = f"{FOUR_LINES} {LONG_WORD} {FOUR_LINES}"
+
+
+@pytest.fixture(scope="module")
+def long_heads(tmp_path_factory):
+    """Two sites (Dutch, English) whose sheets have the heads the audit found too big."""
+    from conftest import BUILD_EPOCH, PLACE_MD, SITE_YML, SiteFolder
+    sites = {}
+    for language in ("nl", "en"):
+        folder = SiteFolder(tmp_path_factory.mktemp(f"long-{language}") / "site")
+        folder.write("content/site.yml", SITE_YML.replace("language: nl", f"language: {language}"))
+        folder.write("content/places/t-hof.md", PLACE_MD)
+        folder.place("kultur", LONG_PLACE)
+        tasks = {"woord": (f"{LONG_WORD} sorteren", "t-hof", ""),
+                 "vier": (FOUR_LINES, "t-hof", ""),
+                 "engels": ("Soep koken en tafels dekken voor het buurtfeest in de parochiezaal", "t-hof", ""),
+                 "plek": ("Soep koken", "kultur", ""),
+                 "alles": (HUGE_TITLE, "kultur", 'contact: "Griet Vandenberghe-Verstraete · 050 11 22 33 · '
+                                                 'griet.vandenberghe@example.be"\nrepeat: {freq: weekly}')}
+        for slug, (title, place, more) in tasks.items():
+            folder.task(slug, f'title: "{title}"\nplace: {place}\nstart: "2026-12-05 09:30"\nend: "12:00"\n'
+                              f"category: koken\nspots: 14\n{more}")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+            folder.build()
+        sites[language] = folder
+    return sites
+
+
+# What of each sheet does not fit, in print: a box whose content is wider or taller than it
+# (text cut at an edge or clipped), or the last row or the footer below the sheet or its page.
+_OVERFLOW = """() => [...document.querySelectorAll('main .page')].flatMap(page => {
+  const sheet = page.querySelector('.sheet'), bottom = Math.min(page.getBoundingClientRect().bottom,
+                                                                sheet.getBoundingClientRect().bottom);
+  const wrong = [sheet, ...sheet.querySelectorAll('*')]
+    .filter(e => e.getClientRects().length && (e.clientWidth || e.clientHeight)
+            && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+    .map(e => `${e.tagName}.${e.className} ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight}`);
+  for (const part of ['tbody tr:last-child', '.sheet-result'])
+    if (sheet.querySelector(part).getBoundingClientRect().bottom > bottom + 1) wrong.push(part + ' below the page');
+  return wrong; })"""
+
+
+def _row_heights_mm(page):
+    return page.evaluate("""() => [...document.querySelectorAll('main .page tbody tr')]
+        .map(row => row.getBoundingClientRect().height * 25.4 / 96)""")
+
+
+CASES = [("nl", "woord", f"{LONG_WORD}sorteren"), ("nl", "vier", "Sint-Michielssamen"),
+         ("en", "engels", "parochiezaal"), ("nl", "plek", "9000 Gent"), ("en", "plek", "9000 Gent"),
+         ("nl", "alles", f"{LONG_WORD}Brieven"), ("en", "alles", "9000 Gent")]
+
+
+@pytest.mark.parametrize(("language", "slug", "needle"), CASES, ids=[f"{l}-{s}" for l, s, _ in CASES])
+def test_a_long_head_still_prints_every_word_on_one_page_per_sheet(browser, long_heads, tmp_path,
+                                                                     language, slug, needle):
+    _tools()
+    site = long_heads[language]
+    html = site.read(f"tasks/{slug}/signup-sheet/index.html")
+    sheets = html.count('<section class="page"')
+    page = browser.new_page()
+    with serve_folder(site.out) as origin:
+        page.goto(f"{origin}/tasks/{slug}/signup-sheet/")
+        page.emulate_media(media="print")
+        overflow, rows = page.evaluate(_OVERFLOW), _row_heights_mm(page)
+        pages, texts = _pdf(page, f"{origin}/tasks/{slug}/signup-sheet/", tmp_path / f"{slug}.pdf")
+    page.close()
+    assert overflow == []
+    assert len(rows) >= 14 and min(rows) >= paper.MIN_ROW_MM - 0.05  # a row for every spot, big enough
+    assert pages == sheets  # one A4 page a sheet
+    footer_end = "participants and hours." if language == "en" else "participants en hours."
+    for text in texts:
+        flat, words = re.sub(r"\s+", "", text), " ".join(text.split())
+        assert needle.replace(" ", "") in flat  # the word whole, wherever it wraps
+        assert "9000 Gent" in words or slug != "plek"
+        assert words.endswith(footer_end)  # the footer, to its last word
+        assert re.search(r"^\s*14\s*$", text, re.M) or sheets > 1  # the last row
+
+
+def test_a_head_too_long_for_fourteen_rows_gets_fewer_rows_on_more_sheets(long_heads):
+    html = long_heads["en"].read("tasks/alles/signup-sheet/index.html")
+    numbers = [int(n) for n in re.findall(r'<td class="col-number">(\d+)</td>', html)]
+    sheets = html.count('<section class="page"')
+    assert sheets > 1 and len(numbers) < sheets * paper.ROWS_PER_SHEET
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 14  # every spot has a row
+    assert html.count(f"{HUGE_TITLE}</h") == sheets  # every sheet has the header
+    assert "line-clamp" not in long_heads["en"].read("static/css/paper.css")  # no text hidden
+
+
+def test_the_row_estimate_never_counts_fewer_lines_than_a_line_holds():
+    assert paper.text_lines("", 30) == 1
+    assert paper.text_lines("a " * 10, 30) == 1
+    assert paper.text_lines("x" * 31, 30) == 2  # a long word breaks anywhere
+    assert paper.text_lines("W" * 20, 30) == 1 + (20 * 1.5 > 30)
+    assert paper.ROWS_PER_SHEET * paper.MIN_ROW_MM <= paper.SHEET_MM / 2
+
+
+def test_long_heads_fit_their_page_on_screen_and_at_360_px(browser, long_heads):
+    with serve_folder(long_heads["en"].out) as origin:
+        for viewport in ({"width": 1280, "height": 900}, {"width": 360, "height": 740}):
+            page = browser.new_page(viewport=viewport)
+            for slug in ("woord", "plek", "alles"):
+                page.goto(f"{origin}/tasks/{slug}/signup-sheet/")
+                assert page.evaluate(_OVERFLOW) == [], (viewport, slug)
+            page.close()
+
+
 # -- short links ------------------------------------------------------------------------------
 
 def test_short_codes_are_six_unambiguous_characters_of_the_address():
