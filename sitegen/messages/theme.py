@@ -29,6 +29,25 @@ def template_value_too_big(limit: int) -> str:
              limit=limit)
 
 
+def template_number_too_big(limit: int) -> str:
+    return _("the template makes a number of more than {limit:,} digits, which no page needs", limit=limit)
+
+
+def template_calls_itself() -> str:
+    return _("the template includes, extends, imports or calls itself without end; look for an "
+             "'include', 'extends' or 'import' of this template or of one that comes back to it, "
+             "or a macro that always calls itself")
+
+
+def template_expression_fails(problem: str) -> str:
+    return _("this expression in the template fails: {problem}", problem=problem)
+
+
+def template_fails_inside(problem: str, name: str, line: int) -> str:
+    return _("{problem} (in the default template '{name}', line {line}, with what this template gave it)",
+             problem=problem, name=name, line=line)
+
+
 def template_reads_elsewhere(page: str, url: str) -> str:
     return _("the page {page} would make visitors' browsers load '{url}' from another "
              "website, which the site never does; put the file in theme/static/ and link it "
