@@ -1193,3 +1193,100 @@ def test_the_sandbox_still_builds_the_demo_site_unchanged(demo_site):
     assert result.report.written > 100
     page = demo_site.read("index.html")
     assert loads_in_html(page, "https://doeplekken.example.be") == []
+
+
+# A stranger's 404.html, built by the command in a process of its own: bounded in time (a
+# timeout) and in memory (an address space of 2 GB), and every mistake a Dutch path:line.
+_AS_LIMIT = 2 * 1024 ** 3
+_EXTENDS = '{# a stranger\'s pull request #}\n{% extends "default/404.html" %}{% block main %}'
+# Operations whose result is the product of their arguments (each took 1-7 GB or ran on).
+_PRODUCTS = [
+    "{{ range(2000)|list|tojson(indent=999999)|length }}",
+    "{{ '{:{w}}'.format(1, w=999999999)|length }}",
+    "{{ ('{0}' * 1000).format('x' * 999999)|length }}",
+    "{{ ('{a}' * 1000).format_map({'a': 'x' * 999999})|length }}",
+    "{{ '{:.999999999f}'.format(1.5)|length }}",
+    "{{ (('%(a)s' * 1000)|format(a='x' * 999999))|length }}",
+    "{{ ('%s' * 1000) % (('x' * 999999,) * 1000) }}",
+    "{{ '%*d' % (999999999, 1) }}",
+    "{{ '%.*f' % (999999999, 1.5) }}",
+    "{{ (('\\t' * 1000).expandtabs(999999))|length }}",
+    "{{ ('x' * 999999).translate({120: 'y' * 1000})|length }}",
+    "{{ ('\\n' * 1000)|indent(width='x' * 999999, blank=True)|length }}",
+    "{{ ('\\n' * 1000)|indent(999999, blank=True)|length }}",
+    "{{ 'x'.ljust(999999999)|length }}",
+    "{{ 'x'.zfill(999999999)|length }}",
+    "{{ ('a ' * 400000)|wordwrap(1, wrapstring='y' * 1000)|length }}",
+    "{{ ('x' * 900000)|replace('x', 'yy')|length }}",
+    "{{ range(1)|batch(999999999, 'x')|list|length }}",
+    "{{ [1]|slice(100000000)|list|length }}",
+    "{{ range(1)|batch(1000, range(1000)|list)|sum(start=[])|length }}",
+    "{{ lipsum(n=100000, min=100, max=100)|length }}",
+    "{% set a = 2 ** 4000 %}" + "{% set a = a * a %}" * 23 + "{{ a }}",
+    "{% set a = 2 ** 4000 %}" + "{% set a = a * a + a %}" * 23 + "{{ a }}",
+]
+_MAKES_TOO_MUCH = ("het sjabloon maakt een waarde van meer dan 1.000.000 tekens of items, wat geen enkele "
+                   "pagina nodig heeft")
+_TOO_MANY_DIGITS = "het sjabloon maakt een getal van meer dan 1.233 cijfers, wat geen enkele pagina nodig heeft"
+_ITSELF = ("het sjabloon gebruikt zichzelf zonder einde (met include, extends, import of een macro); zoek naar "
+           "een 'include', 'extends' of 'import' van dit sjabloon of van een sjabloon dat ernaar terugkomt, "
+           "of naar een macro die zichzelf altijd oproept")
+_FAILS = "deze uitdrukking in het sjabloon mislukt: "
+
+
+def _limited():
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (_AS_LIMIT, _AS_LIMIT))
+
+
+def _hostile_build(site, files: dict[str, str]) -> list[str]:
+    """The Dutch problems `sitegen build` prints for a site given these theme files, checked to
+    leave public/ as the last good build left it, within 60 s and 2 GB."""
+    site.task("soep", TASK)
+    site.build()
+    before = snapshot(site.out)
+    for name, text in files.items():
+        site.write(f"theme/templates/{name}", text)
+    done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--root", str(site.root)],
+                          capture_output=True, text=True, timeout=60, preexec_fn=_limited,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": str(int(BUILD_NOW.timestamp()))})
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert snapshot(site.out) == before
+    lines = [line for line in done.stderr.splitlines() if line.startswith("theme/")]
+    assert lines and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.stderr.splitlines()[-1] == "bouwen mislukt: 1 probleem gevonden; er is niets geschreven"
+    return lines
+
+
+@pytest.mark.parametrize("template", _PRODUCTS)
+def test_a_value_the_product_of_its_arguments_is_refused_before_it_is_made(site, template):
+    found = _hostile_build(site, {"404.html": _EXTENDS + template + "{% endblock %}\n"})
+    message = _TOO_MANY_DIGITS if "a * a" in template else _MAKES_TOO_MUCH
+    assert found == [f"theme/templates/404.html:2: fout in sjabloon: {message}"]
+
+
+@pytest.mark.parametrize("files", [
+    {"404.html": _EXTENDS + "{% include '404.html' %}{% endblock %}\n"},
+    {"404.html": "{# a stranger's pull request #}\n{% extends '404.html' %}\n"},
+    {"404.html": _EXTENDS + "{% import '404.html' as again with context %}{% endblock %}\n"},
+    {"404.html": _EXTENDS + "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}{% endblock %}\n"},
+    {"404.html": _EXTENDS + "{% endblock %}\n", "base.html": "{% extends '404.html' %}\n"},
+], ids=["include", "extends", "import", "macro", "extends-cycle"])
+def test_a_template_using_itself_without_end_is_named_in_dutch(site, files):
+    found = _hostile_build(site, files)
+    assert len(found) == 1 and found[0].startswith("theme/templates/"), found
+    path_line, message = found[0].split(": fout in sjabloon: ")
+    assert path_line in ("theme/templates/404.html:2", "theme/templates/base.html:1")
+    assert message == _ITSELF
+
+
+@pytest.mark.parametrize("template, problem", [
+    ("{% with view = 1 %}{% include 'default/_card.html' %}{% endwith %}",
+     "AttributeError: 'int' object has no attribute 'task' (in het standaardsjabloon 'default/_card.html', "
+     "regel 7, met wat dit sjabloon eraan gaf)"),
+    ("{{ '{0.__init__.__globals__}'.format_map({'0': t}) }}", "IndexError: tuple index out of range"),
+    ("{{ lipsum(n=10, min=100, max=100) }}", "ValueError: empty range for randrange() (100, 100, 0)"),
+])
+def test_a_python_error_in_a_site_template_is_a_dutch_problem_at_its_line(site, template, problem):
+    found = _hostile_build(site, {"404.html": _EXTENDS + template + "{% endblock %}\n"})
+    assert found == [f"theme/templates/404.html:2: fout in sjabloon: {_FAILS}{problem}"]

@@ -105,15 +105,20 @@ class Templates:
         except RenderFailure:  # already pinned: as it is
             raise
         except (TemplateError, SecurityError) as error:  # the sandbox's refusals are path:line too
-            raise _template_failure(error, template) from None
+            raise self._failure(error, template)[0] from None
         except Exception as error:
-            # A site's own template can fail in plain Python (`{{ title + 1 }}`): that is a
-            # content mistake, shown as path:line. In the default theme it is our bug, and
-            # the traceback is what a developer needs.
-            failure = _template_failure(error, template)
-            if self._own_theme and Path(failure.path).resolve().is_relative_to(self._own_theme):
+            # A site's own template can fail in plain Python (`{{ title + 1 }}`, a value of the
+            # wrong kind given to a default template, a template including itself): whenever one
+            # of the site's templates is on the way, that is a content mistake, shown as path:line.
+            # With only the default theme's, it is our bug, and the traceback is what a developer needs.
+            failure, own = self._failure(error, template)
+            if own:
                 raise failure from None
             raise
+
+    def _failure(self, error: Exception, template: str) -> tuple[RenderFailure, bool]:
+        """The error pinned to a template line, and whether that line is in one of the site's templates."""
+        return _template_failure(error, template, self._own_theme, self.theme.default_template_dir)
 
 
 @lru_cache(maxsize=2)
@@ -272,21 +277,54 @@ def osm_url(place: Place) -> str | None:
     return f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=17/{lat:.5f}/{lon:.5f}"
 
 
-def _template_failure(error: Exception, template: str) -> RenderFailure:
+def _template_failure(error: Exception, template: str, own_theme: Path | None = None,
+                      default_dir: str | Path | None = None) -> tuple[RenderFailure, bool]:
+    """The error as a RenderFailure at its template line, and whether that is a site's own template.
+
+    Runtime errors carry their line only in the traceback: the deepest template frame, unless
+    it is in the default theme and one of the site's own templates called it (`{% include
+    'default/_card.html' %}` with a wrong `view`): then the site's line is the one to change.
+    """
     filename = getattr(error, "filename", None) or template
     line = getattr(error, "lineno", None) or 1
     if isinstance(error, TemplateNotFound):
         message = messages.template_not_found(error.name)
     elif isinstance(error, TemplateError):
         message = error.message or str(error)
+    elif isinstance(error, RecursionError):
+        message = messages.template_calls_itself()
     else:
-        message = f"{type(error).__name__}: {error}"
-    if not getattr(error, "lineno", None):
-        # Runtime errors (undefined names) carry the line only in the traceback.
-        tb = error.__traceback__
-        while tb is not None:
-            code = tb.tb_frame.f_code
-            if code.co_filename.endswith(".html") or code.co_filename == "<template>":
-                filename, line = code.co_filename, tb.tb_lineno
-            tb = tb.tb_next
-    return RenderFailure(str(filename), int(line), message)
+        message = messages.template_expression_fails(f"{type(error).__name__}: {error}")
+    owned: dict[str, bool] = {}
+
+    def is_own(name: str) -> bool:
+        if name not in owned:
+            owned[name] = bool(own_theme) and Path(name).resolve().is_relative_to(own_theme)
+        return owned[name]
+
+    if getattr(error, "lineno", None):
+        return RenderFailure(str(filename), int(line), message), is_own(str(filename))
+    frames = []  # (file, line) of each template frame, outermost first
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".html") or code.co_filename == "<template>":
+            frames.append((code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    if not frames:
+        return RenderFailure(str(filename), int(line), message), is_own(str(filename))
+    deepest = frames[-1]
+    own = [frame for frame in frames if is_own(frame[0])]
+    if not own or own[-1] == deepest:
+        return RenderFailure(*deepest, message), bool(own)
+    if not isinstance(error, RecursionError):
+        message = messages.template_fails_inside(message, _default_name(deepest[0], default_dir), deepest[1])
+    return RenderFailure(*own[-1], message), True
+
+
+def _default_name(filename: str, default_dir: str | Path | None) -> str:
+    """How a site's template names a default one: 'default/_card.html'."""
+    path = Path(filename).resolve()
+    if default_dir is not None and path.is_relative_to(Path(default_dir).resolve()):
+        return "default/" + path.relative_to(Path(default_dir).resolve()).as_posix()
+    return path.name
