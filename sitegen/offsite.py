@@ -7,6 +7,9 @@ urllib.parse, and is `https://tracker.example/p.gif` for a browser. So URLs are 
 with ada (the WHATWG URL Standard, as browsers do: backslashes, tabs and newlines,
 leading controls, `//`), and HTML with lexbor (the HTML Standard's parser, with and
 without scripting, since `<noscript>` is parsed both ways).
+
+No host is the site's own, not even base_url's: the site's files are referred to
+root-relative, and base_url is set in site.yml, which a pull request can change too.
 """
 
 from __future__ import annotations
@@ -36,43 +39,44 @@ _CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _SRCSET_RE = re.compile(r"\s*([^\s,]+)[^,]*,?")
 
 
-@lru_cache(maxsize=4)
-def _bases(home: str) -> tuple[str, str, str]:
-    """The host of `home` (base_url) and a page URL on it with each scheme."""
-    parsed = ada_url.URL(home)
-    host = parsed.hostname
-    return host, f"https://{parsed.host}{_PAGE}", f"http://{parsed.host}{_PAGE}"
+# Two hosts no site has. A URL that stays on the page's host (relative, root-relative) lands on
+# each in turn; one that names a host lands on that host from both. So a URL naming any host
+# is elsewhere, also base_url's own: the site refers to its own files root-relative, and
+# base_url is in site.yml, which a pull request can change like any template.
+_HOSTS = ("sitegen.invalid", "other.sitegen.invalid")
+# A host no page has: what a body (rendered once for every site) is checked against.
+NO_HOST = f"https://{_HOSTS[0]}"
 
 
-def elsewhere(url: str, home: str) -> bool:
-    """Whether a browser showing a page of `home` would fetch `url` from another host."""
+def elsewhere(url: str, home: str = NO_HOST) -> bool:
+    """Whether a browser showing a page of the site would fetch `url` from a host it names.
+
+    `home` (base_url) does not matter: no host, not even the site's, is the site's own.
+    """
     if url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url:
         return False  # root-relative (`/static/…`): the common case, without parsing
-    return _elsewhere(url, home)
+    return _elsewhere(url)
 
 
 _SECOND = ("", "/", "\\", "\t", "\n", "\r")
 
 
 @lru_cache(maxsize=4096)  # pages repeat the same few URLs (their CSS, scripts, pictograms)
-def _elsewhere(url: str, home: str) -> bool:
-    host, https_page, http_page = _bases(home)
-    for page in (https_page, http_page):
-        try:
-            parsed = ada_url.URL(url, page)
-        except ValueError:
-            continue  # not a URL a browser can fetch at all
-        if parsed.hostname and parsed.hostname != host:
-            return True
+def _elsewhere(url: str) -> bool:
+    for scheme in ("https", "http"):
+        landed = []
+        for host in _HOSTS:
+            try:
+                landed.append(ada_url.URL(url, f"{scheme}://{host}{_PAGE}").hostname or "")
+            except ValueError:
+                landed.append("")  # not a URL a browser can fetch at all
+        if landed[0] and landed[0] == landed[1]:
+            return True  # the same host whatever the page's: the one the URL names
     return False
 
 
-# A host no page has: what a body (rendered once for every site) is checked against.
-NO_HOST = "https://sitegen.invalid"
-
-
-def loads_in_html(html: str | bytes, home: str) -> list[str]:
-    """Every URL in an HTML document that a browser would fetch from another host than `home`'s."""
+def loads_in_html(html: str | bytes, home: str = NO_HOST) -> list[str]:
+    """Every URL in an HTML document that a browser would fetch from a host (see `elsewhere`)."""
     found: list[str] = []
     for scripting in ((False, True) if _has_noscript(html) else (False,)):
         tree = LexborHTMLParser(html, scripting=scripting)
@@ -131,8 +135,8 @@ def css_urls(css: str) -> list[str]:
             for match in _CSS_URL_RE.finditer(text)]
 
 
-def loads_in_css(css: str, home: str) -> list[str]:
-    """Every URL in a style sheet that a browser would fetch from another host than `home`'s."""
+def loads_in_css(css: str, home: str = NO_HOST) -> list[str]:
+    """Every URL in a style sheet that a browser would fetch from a host (see `elsewhere`)."""
     return [url for url in css_urls(css) if elsewhere(url, home)]
 
 

@@ -105,8 +105,8 @@ def _shown_path(file: Path, root: Path) -> str:
         return str(file)
 
 
-def static_problems(theme: Theme, files: dict[str, bytes], home: str) -> list[Problem]:
-    """Static files that would load from another host than `home`'s, or SVGs that are not still pictures."""
+def static_problems(theme: Theme, files: dict[str, bytes]) -> list[Problem]:
+    """Static files that would load from any host (base_url's too), or SVGs that are not still pictures."""
     from .media import svg_problem  # late: only a site with its own theme needs them
     from .offsite import loads_in_css, loads_in_html
     sources = theme.static_files()
@@ -119,9 +119,9 @@ def static_problems(theme: Theme, files: dict[str, bytes], home: str) -> list[Pr
         shown = _shown_path(path, theme.dirs[0].parent) if theme.site_owned else relative
         text = data.decode("utf-8", "replace")
         if suffix == ".css":
-            loads = loads_in_css(text, home)
+            loads = loads_in_css(text)
         elif suffix in (".html", ".htm"):
-            loads = loads_in_html(text, home)
+            loads = loads_in_html(text)
         elif suffix == ".svg":
             reason = svg_problem(data)
             if reason:

@@ -320,6 +320,34 @@ def test_every_load_from_another_host_in_a_static_file_is_named_at_its_line(site
     assert [line.split(":")[1] for line in many] == [str(n) for n in range(1, 21)]
 
 
+@pytest.mark.parametrize("file, text, url", [
+    ("theme/templates/404.html", '<img src="https://tracker.example/pixel.gif" alt="">',
+     "https://tracker.example/pixel.gif"),
+    ("theme/templates/404.html", '<link rel="stylesheet" href="//tracker.example/s.css">', "//tracker.example/s.css"),
+    ("theme/templates/404.html", '<img src="http:tracker.example/p.gif" alt="">', "http:tracker.example/p.gif"),
+    ("theme/static/css/x.css", "body { background: url(https://tracker.example/b.png) }",
+     "https://tracker.example/b.png"),
+], ids=["img", "stylesheet", "http-without-slashes", "static-css"])
+def test_base_url_does_not_make_its_host_the_sites_own(site, file, text, url):
+    """site.yml comes with the pull request: its base_url's host is as much elsewhere as any."""
+    site.write("content/site.yml", SITE_YML.replace("https://doeplekken.example.be", "https://tracker.example"))
+    if file.endswith(".html"):
+        text = '{% extends "default/404.html" %}{% block main %}' + text + "{% endblock %}"
+    site.write(file, text)
+    site.task("soep", TASK)
+    found = problems(site)
+    assert len(found) == 1 and f"load '{url}'" in found[0] and found[0].startswith(file + ":1: "), found
+    assert not site.out.exists()
+
+
+def test_a_site_theme_like_the_default_builds_with_its_absolute_links(site):
+    """The default theme's canonical, feed and share links name base_url: they load nothing."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", site.root / "theme")
+    site.task("soep", TASK)
+    site.build()
+    assert "https://doeplekken.example.be/" in site.read("tasks/soep/index.html")
+
+
 # -- 3. SVG pictures --------------------------------------------------------------------------
 SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
 

@@ -13,7 +13,7 @@ from ..theme import Theme, static_problems
 def asset_outputs(model: SiteModel, theme: Theme, options: LoadOptions) -> Outputs:
     """Static files under /static/ and pictures under /media/: output path → bytes."""
     static = {urls.static(relative).path: path.read_bytes() for relative, path in theme.static_files().items()}
-    if theme.site_owned and (refused := static_problems(theme, static, model.site.base_url)):
+    if theme.site_owned and (refused := static_problems(theme, static)):
         raise BuildFailed(refused)  # a site's own static file that would load from another host
     files: Outputs = dict(static)
     records = [view.task for view in model.tasks] + list(model.places.values())

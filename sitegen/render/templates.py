@@ -30,7 +30,7 @@ from .. import messages, urls
 from ..load.links import EMAIL_RE, PHONE_RE, tel_href
 from ..load.markup import summary
 from ..model import Place, Site, month_options
-from ..offsite import loads_in_html
+from ..offsite import NO_HOST, loads_in_html
 from ..paths import inside
 from ..sheets import dated
 from ..theme import Theme
@@ -60,8 +60,9 @@ class Templates:
         self.env = _environment(theme, site, places, self.words, bytecode)
         self._own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
         # Pages of a theme the site holds are checked as a browser would load them: nothing
-        # from another host. (The installed package's own theme is code like ours.)
-        self._home = site.base_url if theme.site_owned else None
+        # from another host. (The installed package's own theme is code like ours.) Against no
+        # host: base_url's is as much elsewhere as any, since site.yml comes from a pull request too.
+        self._home = NO_HOST if theme.site_owned else None
 
     def __reduce__(self):
         # Worker processes make their own environment from the same inputs, once for all
