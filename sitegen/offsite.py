@@ -36,7 +36,13 @@ _CSS_ESCAPE_RE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
 _CSS_URL_RE = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*(?:\)|$)|@import\s*(['\"])(.*?)\3",
                          re.IGNORECASE | re.DOTALL)
 _CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
-_SRCSET_RE = re.compile(r"\s*([^\s,]+)[^,]*,?")
+# image-set() (and -webkit-image-set(), image()) also take a URL as a plain string.
+_CSS_IMAGE_SET_RE = re.compile(r"(?:-webkit-)?image(?:-set)?\s*\(", re.IGNORECASE)
+_CSS_STRING_RE = re.compile(r"(['\"])(.*?)(?:\1|$)", re.DOTALL)
+# Raster pictures written into a URL: drawn, never run, and they fetch nothing.
+_RASTER_RE = re.compile(r"\s*image/(?:png|jpeg|gif|webp)\s*[;,]", re.IGNORECASE)
+# Elements whose src/srcset/href is shown as a picture (a raster data: URL is fine there).
+_PICTURE_TAGS = ("img", "image")
 
 
 # Two hosts no site has. A URL that stays on the page's host (relative, root-relative) lands on
@@ -75,6 +81,35 @@ def _elsewhere(url: str) -> bool:
     return False
 
 
+def own_document(url: str, picture: bool = False) -> bool:
+    """Whether `url`, where a browser loads it, is a document of its own: data:, javascript:, …
+
+    A `data:text/html,…` frame, a `data:text/css,…` style sheet or a `javascript:'…'` frame
+    is written into the page and can itself load from any host, so in a place where a
+    browser loads a file only a web address (in practice a root-relative one) is fine, and
+    a raster picture (`data:image/png,…`) where a picture is drawn (`picture`).
+    """
+    if url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url:
+        return False  # root-relative: the common case, without parsing
+    return _own_document(url, picture)
+
+
+@lru_cache(maxsize=4096)
+def _own_document(url: str, picture: bool) -> bool:
+    try:
+        parsed = ada_url.URL(url, f"https://{_HOSTS[0]}{_PAGE}")
+    except ValueError:
+        return False  # not a URL a browser can fetch at all
+    if parsed.protocol in ("https:", "http:"):
+        return False
+    return not (picture and parsed.protocol == "data:" and _RASTER_RE.match(parsed.pathname))
+
+
+def refused_load(url: str, picture: bool = False) -> bool:
+    """Whether a browser loading `url` would reach a host, or a document that can (see above)."""
+    return elsewhere(url) or own_document(url, picture)
+
+
 def loads_in_html(html: str | bytes, home: str = NO_HOST) -> list[str]:
     """Every URL in an HTML document that a browser would fetch from a host (see `elsewhere`)."""
     found: list[str] = []
@@ -90,7 +125,7 @@ def _has_noscript(html: str | bytes) -> bool:
 
 
 def _loads_of(node, home: str) -> list[str]:
-    """The URLs one element would fetch from elsewhere."""
+    """The URLs one element would fetch from elsewhere, or that are documents of their own."""
     attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
     tag = node.tag.lower()
     urls: list[str] = []
@@ -102,16 +137,20 @@ def _loads_of(node, home: str) -> list[str]:
         value = attributes.get(name)
         if value and _fetches_href(tag, attributes):
             urls.append(value)
+    picture = tag in _PICTURE_TAGS
+    found = [url for url in urls if refused_load(url, picture)]
+    css: list[str] = []
     if "style" in attributes:
-        urls += css_urls(attributes["style"])
+        css += css_urls(attributes["style"])
     if tag == "style":
-        urls += css_urls(node.text(deep=True) or "")
+        css += css_urls(node.text(deep=True) or "")
+    found += [url for url in css if refused_load(url, picture=True)]  # CSS draws pictures only
     if tag == "meta" and attributes.get("http-equiv", "").strip().lower() in ("refresh", "link"):
-        urls.append(attributes.get("content", "").partition("=")[2].strip() or "//meta.invalid")
-    elsewhere_urls = [url for url in urls if elsewhere(url, home)]
+        url = attributes.get("content", "").partition("=")[2].strip() or "//meta.invalid"
+        found += [url] if refused_load(url) else []
     if "srcdoc" in attributes:  # a whole document inside the attribute
-        elsewhere_urls += loads_in_html(attributes["srcdoc"], home)
-    return elsewhere_urls
+        found += loads_in_html(attributes["srcdoc"], home)
+    return found
 
 
 def _fetches_href(tag: str, attributes: dict[str, str]) -> bool:
@@ -125,19 +164,65 @@ def _fetches_href(tag: str, attributes: dict[str, str]) -> bool:
 
 
 def _srcset(value: str) -> list[str]:
-    return [match.group(1) for match in _SRCSET_RE.finditer(value) if match.group(1)]
+    """The URLs of a srcset, split as the HTML Standard does: a URL may hold commas (data:)."""
+    urls, at, end = [], 0, len(value)
+    while True:
+        while at < end and value[at] in _SPACE_OR_COMMA:
+            at += 1
+        if at == end:
+            return urls
+        start = at
+        while at < end and value[at] not in _SPACE:
+            at += 1
+        url = value[start:at]
+        if url.endswith(","):
+            url = url.rstrip(",")  # no descriptors: the next candidate follows
+        else:
+            in_parentheses = False  # descriptors, up to a comma outside parentheses
+            while at < end and (in_parentheses or value[at] != ","):
+                in_parentheses = (value[at] == "(") if not in_parentheses else value[at] != ")"
+                at += 1
+        urls.append(url)
+
+
+_SPACE = " \t\n\r\f"
+_SPACE_OR_COMMA = _SPACE + ","
 
 
 def css_urls(css: str) -> list[str]:
-    """The URLs a piece of CSS refers to (url(), @import), escapes and comments read as CSS reads them."""
+    """The URLs a piece of CSS refers to (url(), @import, strings in image-set()), escapes and
+    comments read as CSS reads them."""
     text = _CSS_ESCAPE_RE.sub(_unescape, _CSS_COMMENT_RE.sub("", css))
-    return [match.group(2) if match.group(2) is not None else match.group(4) or ""
-            for match in _CSS_URL_RE.finditer(text)]
+    found = [match.group(2) if match.group(2) is not None else match.group(4) or ""
+             for match in _CSS_URL_RE.finditer(text)]
+    for match in _CSS_IMAGE_SET_RE.finditer(text):
+        found += [string.group(2) for string in _CSS_STRING_RE.finditer(_inside_parentheses(text, match.end()))]
+    return found
+
+
+def _inside_parentheses(text: str, start: int) -> str:
+    """The text from `start` to the `)` that closes the one before it (or the end), strings skipped over."""
+    depth, at, quote = 1, start, ""
+    while at < len(text):
+        char = text[at]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        at += 1
+    return text[start:at]
 
 
 def loads_in_css(css: str, home: str = NO_HOST) -> list[str]:
-    """Every URL in a style sheet that a browser would fetch from a host (see `elsewhere`)."""
-    return [url for url in css_urls(css) if elsewhere(url, home)]
+    """Every URL in a style sheet that a browser would fetch from a host, or that is a document
+    of its own (see `own_document`)."""
+    return [url for url in css_urls(css) if refused_load(url, picture=True)]
 
 
 def _unescape(match: re.Match) -> str:

@@ -108,7 +108,7 @@ def _shown_path(file: Path, root: Path) -> str:
 def static_problems(theme: Theme, files: dict[str, bytes]) -> list[Problem]:
     """Static files that would load from any host (base_url's too), or SVGs that are not still pictures."""
     from .media import svg_problem  # late: only a site with its own theme needs them
-    from .offsite import loads_in_css, loads_in_html
+    from .offsite import elsewhere, loads_in_css, loads_in_html
     sources = theme.static_files()
     found = []
     for relative, path in sources.items():
@@ -129,7 +129,8 @@ def static_problems(theme: Theme, files: dict[str, bytes]) -> list[Problem]:
             continue
         else:
             continue
-        found += [Problem(shown, line, messages.static_reads_elsewhere(shown, url))
+        found += [Problem(shown, line, (messages.static_reads_elsewhere if elsewhere(url)
+                                        else messages.static_loads_document)(shown, url))
                   for line, url in _at_lines(text, loads)]
     return found
 

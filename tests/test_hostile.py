@@ -287,6 +287,87 @@ def test_a_theme_template_cannot_make_a_page_load_from_another_host(site, markup
         "in theme/static/ and link it with the 'static' filter"]
 
 
+# URLs that are documents of their own (data:, javascript:) load whatever they hold, and
+# image-set() takes a URL as a plain string: each makes Chromium fetch from the tracker.
+DOCUMENT_LOADS = [
+    '<iframe src="data:text/html,%3Cimg%20src=https://tracker.example/d1.gif%3E"></iframe>',
+    '<link rel="stylesheet" href="data:text/css,@import url(https://tracker.example/d2.css);">',
+    '<object data="data:text/html,%3Cimg%20src=https://tracker.example/d3.gif%3E"></object>',
+    '<embed type="image/svg+xml" src="data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E'
+    '%3Cimage href=%22https://tracker.example/d7.png%22 width=%229%22 height=%229%22/%3E%3C/svg%3E">',
+    """<iframe src="javascript:'%3Cimg%20src=https://tracker.example/d6.gif%3E'"></iframe>""",
+    '<iframe src=" java&#9;script:\'%3Cimg%20src=https://tracker.example/d8.gif%3E\'"></iframe>',
+    '<img srcset="data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22/%3E 1x" alt="">',
+    '<div style="background-image:image-set(\'https://tracker.example/d4.png\' 1x);height:9px"></div>',
+    '<style>body { background: -webkit-image-set("https://tracker.example/d5.png" 1x) }</style>',
+    '<style>body { background: image-set("//tracker.example/d9.png" 1x, url(/a.png) 2x) }</style>',
+]
+_DOCUMENT_URLS = [
+    "data:text/html,%3Cimg%20src=https://tracker.example/d1.gif%3E",
+    "data:text/css,@import url(https://tracker.example/d2.css);",
+    "data:text/html,%3Cimg%20src=https://tracker.example/d3.gif%3E",
+    "data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E%3Cimage href=%22https://tracker.example/d7.png%22 width=%229%22 height=%229%22/%3E%3C/svg%3E",
+    "javascript:'%3Cimg%20src=https://tracker.example/d6.gif%3E'",
+    " java\tscript:'%3Cimg%20src=https://tracker.example/d8.gif%3E'",
+    "data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22/%3E",
+]
+
+
+def _shown(url: str) -> str:
+    url = url.replace("\t", "\\x09")
+    return url if len(url) <= 60 else url[:57] + "…"
+
+
+@pytest.mark.parametrize("markup, url", list(zip(DOCUMENT_LOADS, _DOCUMENT_URLS + [
+    "https://tracker.example/d4.png", "https://tracker.example/d5.png", "//tracker.example/d9.png"])))
+def test_a_theme_template_cannot_load_a_document_written_into_a_url(site, markup, url):
+    site.write("theme/templates/404.html",
+               '{% extends "default/404.html" %}{% block main %}' + markup + "{% endblock %}")
+    site.task("soep", TASK)
+    if url in _DOCUMENT_URLS:
+        told = (f"'{_shown(url)}': a data: or javascript: address is a document or style sheet of its "
+                "own, which can load from any website")
+    else:
+        told = f"'{_shown(url)}' from another website, which the site never does"
+    assert problems(site) == [
+        f"theme/templates/404.html:1: template error: the page 404.html would make visitors' browsers "
+        f"load {told}; put the file in theme/static/ and link it with the 'static' filter"]
+    assert not site.out.exists()
+
+
+def _requests_elsewhere(browser, folder: Path, page_path: str) -> list[str]:
+    """What Chromium asks of other hosts showing `page_path` (every such request aborted)."""
+    with serve_folder(folder) as base:
+        context = browser.new_context()
+        requested = []
+        context.on("request", lambda request: requested.append(request.url))
+        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                      else route.abort())
+        page = context.new_page()
+        page.goto(base + page_path, wait_until="load")
+        page.wait_for_timeout(200)  # frames and style sheets written into URLs load after the page
+        context.close()
+    return [url for url in requested if not url.startswith((base, "data:"))]
+
+
+@pytest.mark.parametrize("markup", DOCUMENT_LOADS[:6] + DOCUMENT_LOADS[7:])  # (an SVG in <img> is inert)
+def test_chromium_does_fetch_from_the_tracker_for_each_refused_load(tmp_path, browser, markup):
+    """The refusals are real: as a page, each of these markups makes a request to another host."""
+    (tmp_path / "index.html").write_text(f"<!doctype html><title>t</title>{markup}", encoding="utf-8")
+    assert any(TRACKER in url for url in _requests_elsewhere(browser, tmp_path, "/")), markup
+
+
+def test_a_raster_picture_written_into_an_img_builds_and_fetches_nothing(site, browser):
+    pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+    site.write("theme/templates/404.html", '{% extends "default/404.html" %}{% block main %}'
+               f'<img src="{pixel}" alt=""><img srcset="{pixel} 1x" alt="">'
+               f'<div style="background: url({pixel})"></div>{{% endblock %}}')
+    site.task("soep", TASK)
+    site.build()
+    assert pixel in site.read("404.html")
+    assert _requests_elsewhere(browser, site.out, "/404.html") == []
+
+
 @pytest.mark.parametrize("name, text, url", [
     ("css/site.css", "@import url('https://fonts.example/f.css');", "https://fonts.example/f.css"),
     ("css/extra.css", "body { background: u\\72l(//tracker.example/b.png) }", "//tracker.example/b.png"),

@@ -60,6 +60,19 @@ def static_reads_elsewhere(path: str, url: str) -> str:
              path=path, url=short(url))
 
 
+def template_loads_document(page: str, url: str) -> str:
+    return _("the page {page} would make visitors' browsers load '{url}': a data: or javascript: "
+             "address is a document or style sheet of its own, which can load from any website; "
+             "put the file in theme/static/ and link it with the 'static' filter",
+             page=page, url=short(url))
+
+
+def static_loads_document(path: str, url: str) -> str:
+    return _("'{path}' would make visitors' browsers load '{url}': a data: or javascript: "
+             "address is a document or style sheet of its own, which can load from any website; "
+             "put that file in theme/static/ and refer to it there", path=path, url=short(url))
+
+
 def template_link_outside(name: str) -> str:
     return _("template '{name}' is a symbolic link to a file outside its theme folder, which is "
              "never read; put the template itself in theme/templates/", name=name)

@@ -30,7 +30,7 @@ from .. import messages, urls
 from ..load.links import EMAIL_RE, PHONE_RE, tel_href
 from ..load.markup import summary
 from ..model import Place, Site, month_options
-from ..offsite import NO_HOST, loads_in_html
+from ..offsite import NO_HOST, elsewhere, loads_in_html
 from ..paths import inside
 from ..sheets import dated
 from ..theme import Theme
@@ -97,7 +97,8 @@ class Templates:
             filename = template
             with contextlib.suppress(TemplateError, SecurityError):
                 filename = self.env.get_template(template).filename or template
-            raise RenderFailure(filename, 1, messages.template_reads_elsewhere(page, found[0]))
+            told = messages.template_reads_elsewhere if elsewhere(found[0]) else messages.template_loads_document
+            raise RenderFailure(filename, 1, told(page, found[0]))
 
     @contextmanager
     def _mistakes_as_problems(self, template: str):
