@@ -4,7 +4,8 @@ An SVG is a document, not just a picture: opened on its own (a visitor taps the
 picture's link, a search engine follows it) its scripts run on the site's own origin,
 and its links and styles can load from other hosts. So an SVG is published only when
 it is a still image: no scripts, event attributes, animation, embedded documents,
-style imports, or references to anything but itself and embedded raster pictures.
+HTML elements, style imports, or references to anything but itself and embedded raster
+pictures; and written in UTF-8, the one encoding these checks read it in.
 Anything else is refused with the reason (we do not rewrite a coordinator's file:
 a silently changed picture is harder to understand than a clear message).
 """
@@ -26,7 +27,18 @@ _FORBIDDEN_ELEMENTS = frozenset({
     "script", "foreignobject", "iframe", "embed", "object", "handler", "listener",
     "animate", "animatemotion", "animatetransform", "animatecolor", "set", "discard",
 })
-_LINK_ATTRIBUTES = frozenset({"href", "src"})  # xlink:href and href (SVG 2), in any namespace
+# Attributes naming a file to fetch or go to, on any element and in any namespace (xlink:href,
+# href of SVG 2; the rest are HTML's, refused where an editor or a hand put them anyway).
+_LINK_ATTRIBUTES = frozenset({
+    "href", "src", "srcset", "imagesrcset", "poster", "data", "background", "action", "formaction",
+    "ping", "manifest", "lowsrc", "dynsrc", "codebase", "archive", "cite", "longdesc", "usemap",
+})
+# Namespaces whose elements a browser shows as HTML or MathML inside an SVG: pictures, videos,
+# frames and forms with their own ways to load. (Editors' own namespaces, Inkscape's, are inert.)
+_DOCUMENT_NAMESPACES = ("http://www.w3.org/1999/xhtml", "http://www.w3.org/1998/math/mathml")
+# An XML declaration's encoding: only UTF-8 (or its subset ASCII) is read as the checks read it.
+_DECLARED_ENCODING_RE = re.compile(rb"<\?xml[^>]*?\sencoding\s*=\s*['\"]([^'\"]*)['\"]")
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 # Raster pictures embedded in the file itself: drawn, never fetched, never run.
 _EMBEDDED_RASTER_RE = re.compile(r"\s*data:image/(?:png|jpeg|gif|webp)[;,]", re.IGNORECASE)
 # The first character a url( refers to (also unclosed, as CSS reads it at the end of the text).
@@ -54,6 +66,10 @@ def check_picture(file: Path, shown: str) -> str | None:
 
 def svg_problem(data: bytes) -> str | None:
     """What makes an SVG more than a still image (a short reason, a Text), or None."""
+    # Read in UTF-8 only: in UTF-16 (a byte order mark, or a declaration a browser believes)
+    # `<?xml-stylesheet` and `<!DOCTYPE` are other bytes, which the searches below miss.
+    if reason := _not_utf8(data):
+        return reason
     lowered = data.lower()
     # Entities can expand a small file into gigabytes, and a DOCTYPE can name outside files.
     if b"<!doctype" in lowered or b"<!entity" in lowered:
@@ -68,6 +84,8 @@ def svg_problem(data: bytes) -> str | None:
         return _("it is not an SVG image")
     for element in root.iter():
         name = _local(element.tag)
+        if element.tag.lower().startswith(tuple(f"{{{space}}}" for space in _DOCUMENT_NAMESPACES)):
+            return messages.svg_html_element(name)
         if name in _FORBIDDEN_ELEMENTS:
             return _("it contains <{name}>", name=name)
         if name == "style" and _css_problem(element.text or ""):
@@ -82,6 +100,20 @@ def svg_problem(data: bytes) -> str | None:
             if "url" in value.lower() or local == "style":
                 if _css_problem(value):
                     return _("its {attribute} attribute loads from elsewhere", attribute=local)
+    return None
+
+
+def _not_utf8(data: bytes) -> str | None:
+    """Why `data` is not read as UTF-8 by a browser (a short reason), or None."""
+    if data.startswith((b"\xfe\xff", b"\xff\xfe")) or b"\x00" in data:  # UTF-16 or UTF-32
+        return messages.svg_not_utf8("UTF-16")
+    declared = _DECLARED_ENCODING_RE.match(data.removeprefix(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).strip().lower().decode("ascii", "replace") not in _UTF8_NAMES:
+        return messages.svg_not_utf8(declared.group(1).decode("ascii", "replace")[:20])
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return messages.svg_not_utf8(None)
     return None
 
 

@@ -469,6 +469,81 @@ def test_an_svg_with_entities_is_refused_before_it_is_parsed(site):
         "SVG, or as .png or .jpg"]
 
 
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg"'
+# SVGs that pass as still pictures to a reader of UTF-8 or of SVG's own elements, and that load
+# from another host when the published file is opened: (name, bytes, reason, loads when opened).
+SVG_LOADS_WHEN_OPENED = [
+    ("utf16-stylesheet", ('<?xml version="1.0" encoding="UTF-16"?>\n<?xml-stylesheet '
+                          'href="https://tracker.example/s16.css"?>\n' + _SVG + "/>").encode("utf-16"),
+     "it is written in UTF-16, not UTF-8", True),
+    ("utf16-without-bom", ('<?xml version="1.0" encoding="UTF-16"?><?xml-stylesheet '
+                           'href="https://tracker.example/s16.css"?>' + _SVG + "/>").encode("utf-16-le"),
+     "it is written in UTF-16, not UTF-8", False),
+    ("utf16-doctype", ('<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE svg [<!ENTITY a "aaaa">'
+                       '<!ENTITY b "&a;&a;&a;&a;">]>' + _SVG + "><text>&b;</text></svg>").encode("utf-16"),
+     "it is written in UTF-16, not UTF-8", False),
+    ("latin1-stylesheet", ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<?xml-stylesheet '
+                           'href="https://tracker.example/l1.css"?>\n' + _SVG + "/>").encode("latin-1"),
+     "it is written in ISO-8859-1, not UTF-8", True),
+    ("xhtml-srcset", (_SVG + '><img xmlns="http://www.w3.org/1999/xhtml" '
+                      'srcset="https://tracker.example/srcset.png 1x"/></svg>').encode(),
+     "it contains the HTML element <img>", True),
+    ("xhtml-poster", (_SVG + '><video xmlns="http://www.w3.org/1999/xhtml" '
+                      'poster="https://tracker.example/poster.png"/></svg>').encode(),
+     "it contains the HTML element <video>", True),
+    ("xhtml-prefixed", (_SVG + ' xmlns:h="http://www.w3.org/1999/xhtml"><h:img '
+                        'src="https://tracker.example/h.png"/></svg>').encode(),
+     "it contains the HTML element <img>", True),
+    ("poster-attribute", (_SVG + '><rect width="5" height="5" poster="https://tracker.example/p.png"/></svg>').encode(),
+     'it links to another file (poster="https://tracker.example/p.png")', False),
+]
+
+
+@pytest.mark.parametrize("name, data, reason, loads", SVG_LOADS_WHEN_OPENED,
+                         ids=[case[0] for case in SVG_LOADS_WHEN_OPENED])
+def test_svgs_loading_from_another_host_when_opened_are_refused(site, name, data, reason, loads):
+    site.task("soep", TASK)
+    site.build()
+    before = snapshot(site.out)
+    picture(site, f"images/{name}.svg", data)
+    site.task("soep", TASK, f"![x](images/{name}.svg)\n")
+    assert problems(site) == [
+        f"content/tasks/soep.md:7: in the text: image 'images/{name}.svg' is refused: an SVG is published "
+        f"only as a still picture, and {reason}; export it again as a plain SVG, or as .png or .jpg"]
+    assert snapshot(site.out) == before
+
+
+@pytest.mark.parametrize("name, data, reason", [case[:3] for case in SVG_LOADS_WHEN_OPENED[:3]],
+                         ids=[case[0] for case in SVG_LOADS_WHEN_OPENED[:3]])
+def test_a_theme_svg_not_in_utf8_is_refused(site, name, data, reason):
+    path = site.root / f"theme/static/img/{name}.svg"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data)
+    site.task("soep", TASK)
+    assert problems(site) == [
+        f"theme/static/img/{name}.svg:1: image 'theme/static/img/{name}.svg' is refused: an SVG is "
+        f"published only as a still picture, and {reason}; export it again as a plain SVG, or as .png or .jpg"]
+    assert not site.out.exists()
+
+
+@pytest.mark.parametrize("name, data", [case[:2] for case in SVG_LOADS_WHEN_OPENED if case[3]],
+                         ids=[case[0] for case in SVG_LOADS_WHEN_OPENED if case[3]])
+def test_chromium_does_fetch_from_the_tracker_opening_each_refused_svg(tmp_path, browser, name, data):
+    """The refusals are real: opened on its own, each of these SVGs makes a request to another host."""
+    (tmp_path / f"{name}.svg").write_bytes(data)
+    assert any(TRACKER in url for url in _requests_elsewhere(browser, tmp_path, f"/{name}.svg"))
+
+
+def test_an_svg_in_utf8_with_a_byte_order_mark_and_editor_namespaces_is_still_published(site):
+    still = ('\ufeff<?xml version="1.0" encoding="UTF-8"?>\n' + _SVG + ' xmlns:inkscape='
+             '"http://www.inkscape.org/namespaces/inkscape"><inkscape:page/><title>Café</title>'
+             '<rect width="5" height="5"/></svg>').encode()
+    picture(site, "images/logo.svg", still)
+    site.task("soep", TASK, "![logo](images/logo.svg)\n")
+    site.build()
+    assert (site.out / "media/images/logo.svg").read_bytes() == still
+
+
 def test_a_still_svg_is_published_as_it_is_and_shown_as_an_image(site):
     still = (SVG_HEAD + '<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
              '<rect width="10" height="10" fill="url(#g)" style="stroke: url(#g)"/>'

@@ -30,7 +30,7 @@ from .dates import (  # noqa: F401
 from .links import (  # noqa: F401
     link_scheme, link_not_absolute, link_without_host, unknown_placeholder, bad_waitlist, body_link,
     external_image, image_missing, image_outside, image_link_outside, image_unreadable,
-    image_too_big, svg_refused, image_type)
+    image_too_big, svg_refused, svg_not_utf8, svg_html_element, image_type)
 from .theme import (  # noqa: F401
     template_error, template_too_much_work, template_range, template_value_too_big, template_page_too_big,
     template_number_too_big, template_calls_itself, template_expression_fails, template_fails_inside,

@@ -73,5 +73,16 @@ def svg_refused(path: str, reason: str) -> str:
              "{reason}; export it again as a plain SVG, or as .png or .jpg", path=path, reason=reason)
 
 
+# Why an SVG is more than a still picture (the `reason` of svg_refused), for the newer checks.
+def svg_not_utf8(encoding: str | None) -> str:
+    if encoding:
+        return _("it is written in {encoding}, not UTF-8", encoding=encoding)
+    return _("it is not written in UTF-8")
+
+
+def svg_html_element(name: str) -> str:
+    return _("it contains the HTML element <{name}>", name=name)
+
+
 def image_type(path: str) -> str:
     return _("image '{path}' must be a .jpg, .jpeg, .png, .webp, .gif or .svg file", path=path)
