@@ -36,7 +36,7 @@ from .recipe import Outputs, make_values
 from .render.pages import card_recipes, page_outputs
 from .render.templates import RenderFailure, Templates
 from .shortlinks import render_redirects
-from .theme import Theme
+from .theme import Theme, static_problems
 from .write import WriteReport, scan, staging_folder, write_site
 
 
@@ -128,6 +128,8 @@ def load(options: BuildOptions, engine: Engine | None = None,
                                 options.now, engine.values if engine is not None else make_values,
                                 history if history is not None else read_history(options.root))
     problems.found.extend(theme.problems(options.root))  # links out of theme/, like content's
+    # A site's static files that would load from elsewhere: told with the content's problems.
+    problems.found.extend(static_problems(theme))
     problems.raise_if_any()
     return model, problems.warnings
 

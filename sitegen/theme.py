@@ -105,30 +105,48 @@ def _shown_path(file: Path, root: Path) -> str:
         return str(file)
 
 
-def static_problems(theme: Theme, files: dict[str, bytes]) -> list[Problem]:
-    """Static files that would load from any host (base_url's too), or SVGs that are not still pictures."""
+# The kinds of file a site's theme/static/ may hold: pictures, fonts, data, scripts (a person
+# reviews those) and the kinds checked here (.css, .html, .htm, .svg). A browser opens others
+# as pages of their own that can load from anywhere (.xhtml, .shtml, .xml with a style sheet,
+# .xsl, .mhtml, …), and servers do not agree on which: they are refused rather than guessed at.
+STATIC_SUFFIXES = (".css", ".html", ".htm", ".svg", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif",
+                   ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".json", ".map",
+                   ".webmanifest", ".wasm", ".txt")
+
+
+def static_problems(theme: Theme) -> list[Problem]:
+    """A site's static files that would load from any host (base_url's too), SVGs that are not
+    still pictures, and files of a kind a browser could open as a page of its own."""
     from .media import svg_problem  # late: only a site with its own theme needs them
     from .offsite import elsewhere, loads_in_css, loads_in_html
-    sources = theme.static_files()
     found = []
-    for relative, path in sources.items():
-        data = files.get(f"static/{relative}")
-        if data is None:
-            continue
+    for relative, path in theme.static_files().items():
+        if not any(path.is_relative_to(folder) for folder in theme.owned_dirs):
+            continue  # the installed package's own file: code like ours
         suffix = path.suffix.lower()
-        shown = _shown_path(path, theme.dirs[0].parent) if theme.site_owned else relative
-        text = data.decode("utf-8", "replace")
-        if suffix == ".css":
-            loads = loads_in_css(text)
-        elif suffix in (".html", ".htm"):
-            loads = loads_in_html(text)
-        elif suffix == ".svg":
+        shown = _shown_path(path, theme.dirs[0].parent)
+        if suffix not in STATIC_SUFFIXES + ("",):
+            found.append(Problem(shown, 1, messages.static_kind_refused(shown, STATIC_SUFFIXES)))
+            continue
+        if suffix not in (".css", ".html", ".htm", ".svg", ""):
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            found.append(Problem(shown, 1, messages.unreadable(messages.disk_reason(error))))
+            continue
+        # Without a suffix (LICENSE) a server may guess the kind from the first bytes: as HTML
+        # it is checked as a page; `<?xml` (a guess of XML, which obeys xml-stylesheet) is refused.
+        if suffix == "" and b"<?" in data:
+            found.append(Problem(shown, 1, messages.static_kind_refused(shown, STATIC_SUFFIXES)))
+            continue
+        if suffix == ".svg":
             reason = svg_problem(data)
             if reason:
                 found.append(Problem(shown, 1, messages.svg_refused(shown, reason)))
             continue
-        else:
-            continue
+        text = data.decode("utf-8", "replace")
+        loads = loads_in_css(text) if suffix == ".css" else loads_in_html(text)
         found += [Problem(shown, line, (messages.static_reads_elsewhere if elsewhere(url)
                                         else messages.static_loads_document)(shown, url))
                   for line, url in _at_lines(text, loads)]

@@ -429,6 +429,56 @@ def test_a_site_theme_like_the_default_builds_with_its_absolute_links(site):
     assert "https://doeplekken.example.be/" in site.read("tasks/soep/index.html")
 
 
+_KINDS = (".css, .html, .htm, .svg, .js, .mjs, .png, .jpg, .jpeg, .gif, .webp, .avif, .ico, .woff, "
+          ".woff2, .ttf, .otf, .json, .map, .webmanifest, .wasm, .txt")
+_XHTML = '<html xmlns="http://www.w3.org/1999/xhtml"><body><img src="https://tracker.example/x.gif"/></body></html>'
+_XML_STYLED = '<?xml version="1.0"?><?xml-stylesheet href="https://tracker.example/s.css"?><a/>'
+
+
+@pytest.mark.parametrize("name, text", [
+    ("page.xhtml", _XHTML), ("page.xht", _XHTML), ("page.shtml", '<img src="https://tracker.example/s.gif">'),
+    ("feed.xml", _XML_STYLED), ("style.xsl", '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>'),
+    ("page.mhtml", "MIME-Version: 1.0"), ("PAGE.XHTML", _XHTML), ("feed", _XML_STYLED),
+])
+def test_theme_static_files_a_browser_opens_as_pages_of_their_own_are_refused(site, name, text):
+    site.write(f"theme/static/{name}", text)
+    site.task("soep", TASK)
+    assert problems(site) == [
+        f"theme/static/{name}:1: 'theme/static/{name}' is refused: theme/static/ holds only {_KINDS} "
+        "files and files without a suffix, since a browser can open other kinds (such as .xhtml, .xml "
+        "or .xsl) as a page that loads from other websites"]
+    assert not site.out.exists()
+
+
+def test_chromium_does_fetch_from_the_tracker_opening_a_static_xhtml_page(tmp_path, browser):
+    (tmp_path / "page.xhtml").write_text(_XHTML, encoding="utf-8")
+    assert any(TRACKER in url for url in _requests_elsewhere(browser, tmp_path, "/page.xhtml"))
+
+
+def test_a_static_file_without_a_suffix_is_checked_as_a_page(site):
+    site.write("theme/static/LICENSE", "Copyright (c) 2016 Netlify <decap@p-m.si>\n")
+    site.write("theme/static/NOTICE", '<img src="https://tracker.example/n.gif">')
+    site.task("soep", TASK)
+    assert problems(site) == [
+        "theme/static/NOTICE:1: 'theme/static/NOTICE' would make visitors' browsers load "
+        "'https://tracker.example/n.gif' from another website, which the site never does; put that "
+        "file in theme/static/ and refer to it there"]
+
+
+def test_static_files_are_refused_in_the_same_build_as_the_contents_problems(site):
+    """Every problem at once: a theme's static file is not told only after the content is fixed."""
+    picture(site, "images/bad.svg", (_SVG + '><script>1</script></svg>').encode())
+    site.task("soep", TASK, "![x](images/bad.svg)\n")
+    site.write("theme/static/css/x.css", '@import url("https://tracker.example/a.css");')
+    assert problems(site) == [
+        "content/tasks/soep.md:7: in the text: image 'images/bad.svg' is refused: an SVG is published "
+        "only as a still picture, and it contains <script>; export it again as a plain SVG, or as .png or .jpg",
+        "theme/static/css/x.css:1: 'theme/static/css/x.css' would make visitors' browsers load "
+        "'https://tracker.example/a.css' from another website, which the site never does; put that "
+        "file in theme/static/ and refer to it there"]
+    assert not site.out.exists()
+
+
 # -- 3. SVG pictures --------------------------------------------------------------------------
 SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
 

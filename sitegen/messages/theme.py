@@ -73,6 +73,12 @@ def static_loads_document(path: str, url: str) -> str:
              "put that file in theme/static/ and refer to it there", path=path, url=short(url))
 
 
+def static_kind_refused(path: str, allowed) -> str:
+    return _("'{path}' is refused: theme/static/ holds only {allowed} files and files without a "
+             "suffix, since a browser can open other kinds (such as .xhtml, .xml or .xsl) as a "
+             "page that loads from other websites", path=path, allowed=", ".join(allowed))
+
+
 def template_link_outside(name: str) -> str:
     return _("template '{name}' is a symbolic link to a file outside its theme folder, which is "
              "never read; put the template itself in theme/templates/", name=name)

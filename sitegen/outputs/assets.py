@@ -6,15 +6,12 @@ from .. import urls
 from ..load.content import LoadOptions, find_asset
 from ..model import SiteModel
 from ..recipe import Outputs
-from ..problems import BuildFailed
-from ..theme import Theme, static_problems
+from ..theme import Theme
 
 
 def asset_outputs(model: SiteModel, theme: Theme, options: LoadOptions) -> Outputs:
     """Static files under /static/ and pictures under /media/: output path → bytes."""
     static = {urls.static(relative).path: path.read_bytes() for relative, path in theme.static_files().items()}
-    if theme.site_owned and (refused := static_problems(theme, static)):
-        raise BuildFailed(refused)  # a site's own static file that would load from another host
     files: Outputs = dict(static)
     records = [view.task for view in model.tasks] + list(model.places.values())
     wanted = {record.image for record in records} | {path for record in records for path in record.body_images}
