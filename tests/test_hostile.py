@@ -1132,6 +1132,9 @@ def test_feeds_stay_well_formed_xml_and_tel_links_dial_what_is_shown(site):
 
 
 # -- 8. numbers and names that should be refused or told ---------------------------------------
+_TOO_BIG = "'{key}' is '{shown}…': more than 1,000,000, which no task needs; check the number"
+
+
 @pytest.mark.parametrize("extra, line, message", [
     ("reward: .inf", 6, "'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '.inf'"),
     ("reward: -.inf", 6, "'reward' must be a number of 0 or more (e.g. 3 or 2.5), not '-.inf'"),
@@ -1144,7 +1147,19 @@ def test_feeds_stay_well_formed_xml_and_tel_links_dial_what_is_shown(site):
      "'participants' is '10000000': more than 1,000,000, which no task needs; check the number"),
     ("repeat: {freq: daily, interval: 100000000, count: 2}", 6,
      "'interval' is '100000000': more than 1,000,000, which no task needs; check the number"),
-])
+    # Too large for a float (OverflowError) or for Python to read at all (4300 digits): told
+    # at the number's own line, as too big, with its first digits.
+    ("reward: 1" + "0" * 400, 6, _TOO_BIG.format(key="reward", shown="1" + "0" * 19)),
+    ("result: {hours: 1" + "0" * 400 + "}", 6, _TOO_BIG.format(key="hours", shown="1" + "0" * 19)),
+    ("reward: 0x" + "f" * 5000, 6, _TOO_BIG.format(key="reward", shown="0x" + "f" * 18)),
+    ("reward: 1.0e+400", 6, "'reward' is '1.0e+400': more than 1,000,000, which no task needs; check the number"),
+    ("reward: '1" + "0" * 5000 + "'", 6, _TOO_BIG.format(key="reward", shown="1" + "0" * 19)),
+    ("spots: 1" + "0" * 5000, 6, _TOO_BIG.format(key="spots", shown="1" + "0" * 19)),
+    ("spots: '1" + "0" * 5000 + "'", 6, _TOO_BIG.format(key="spots", shown="1" + "0" * 19)),
+    ("result: {participants: 1" + "0" * 5000 + "}", 6, _TOO_BIG.format(key="participants", shown="1" + "0" * 19)),
+    ("repeat: {freq: daily, count: 1" + "0" * 5000 + "}", 6, _TOO_BIG.format(key="count", shown="1" + "0" * 19)),
+    ("spots: 1" + "0" * 38, 6, _TOO_BIG.format(key="spots", shown="1" + "0" * 19)),
+], ids=lambda value: value[:40] if isinstance(value, str) else None)
 def test_infinite_and_absurd_numbers_are_refused(site, extra, line, message):
     site.task("getal", TASK + extra + "\n")
     assert problems(site) == [f"content/tasks/getal.md:{line}: {message}"]

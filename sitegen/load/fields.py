@@ -12,7 +12,7 @@ from .. import messages
 from ..messages import hints
 from ..problems import Problems
 from .mistakes import by_label, curly_quoted, key_hint, value_hint
-from .yamlfile import YamlList, YamlMap, is_invisible
+from .yamlfile import NUMBER_CHARS, HugeNumber, YamlList, YamlMap, is_invisible
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Control characters other than tab and newline break outputs (NUL and ESC make feed.xml
@@ -167,6 +167,9 @@ class Fields:
         value = _unquote_number(self.value(key))
         if value is None:
             return None
+        if _overflows(value, self.raw(key)):
+            self.problem(key, messages.number_too_big(key, self.raw(key) or value, maximum))
+            return None
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             message = messages.positive_int if minimum >= 1 else messages.non_negative_int
             self.problem(key, message(key, self.raw(key) or value))
@@ -180,7 +183,12 @@ class Fields:
         value = _unquote_number(self.value(key))
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
+        if _overflows(value, self.raw(key)):
+            self.problem(key, messages.number_too_big(key, self.raw(key) or value, NUMBER_MAX))
+            return None
+        # Compared, never converted: an integer of 400 digits is too large for a float.
+        if (isinstance(value, bool) or not isinstance(value, Real) or value != value
+                or value in (math.inf, -math.inf) or value < 0):
             # .inf and .nan are YAML numbers, and were shown as "∞" and "NaN"
             self.problem(key, messages.non_negative_number(key, self.raw(key) or value))
             return None
@@ -212,11 +220,23 @@ class Fields:
 
 
 _NUMBER_RE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_INFINITE_RE = re.compile(r"\+?\.inf", re.IGNORECASE)
 
 
 def _unquote_number(value):
     """Read a quoted number (`spots: "3"`) as the number it plainly is."""
     if isinstance(value, str) and _NUMBER_RE.fullmatch(value.strip()):
         text = value.strip()
+        if len(text) > NUMBER_CHARS:  # not read: Python refuses 4300 digits, and is slow below
+            return HugeNumber(text)
         return float(text) if "." in text else int(text)
     return value
+
+
+def _overflows(value, raw: str | None) -> bool:
+    """Whether a number is larger than any value needs or a float holds (`1` and 400 zeros,
+    `0xfff…`, `1e400`), rather than negative or written as YAML's infinity `.inf`."""
+    if isinstance(value, HugeNumber):
+        return not value.text.lstrip().startswith("-")
+    return (isinstance(value, float) and value == math.inf
+            and not _INFINITE_RE.fullmatch((raw or "").strip()))

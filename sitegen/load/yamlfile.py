@@ -95,6 +95,28 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
                                messages.impossible_date(node.value)) from None
 
 
+# Python refuses to read an integer of more than 4300 digits (and takes time quadratic in
+# the digits below that); no value of a task or site needs more than a handful.
+NUMBER_CHARS = 40
+
+
+@dataclass(frozen=True)
+class HugeNumber:
+    """An integer written with more signs than any value needs (`1` and 5000 zeros, `0xfff…`),
+    kept as its text: the key that reads it says the number is too big, at its own line."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _construct_int(loader: _LineLoader, node: yaml.ScalarNode):
+    if len(node.value) > NUMBER_CHARS:
+        return HugeNumber(node.value)
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
 def _refuse_tag(loader: _LineLoader, node: yaml.Node):
     # `!!set`, `!!omap`, `!!pairs` and `!!binary` make Python sets, lists of pairs and bytes,
     # which no key takes and which would be shown as Python's own notation ({'a'}, b'…').
@@ -108,6 +130,7 @@ _LineLoader.add_constructor(None, _refuse_tag)  # any other tag (!!python/…, !
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_list)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 class YamlError(Exception):

@@ -170,8 +170,11 @@ def non_negative_number(key: str, value: object) -> str:
 
 
 def number_too_big(key: str, value: object, limit: int) -> str:
+    written = str(value)
+    if len(written) > 30:  # `1` and 5000 zeros: its first signs say which number it is
+        written = f"{written[:20]}…"
     return _("'{key}' is {got}: more than {limit:,}, which no task needs; check the number",
-             key=key, got=describe(value), limit=limit)
+             key=key, got=describe(written), limit=limit)
 
 
 def unprintable_character(key: str, character: str) -> str:
