@@ -1084,6 +1084,36 @@ def test_markdown_that_takes_too_long_is_stopped_at_the_body_line(site, body, ki
     assert "split long paragraphs, lists and tables with blank lines" in found[0]
 
 
+# Python-Markdown lays out each level of a list by calling itself: 300 levels went past
+# Python's recursion limit, and the build ended in a RecursionError traceback.
+_DEEP = {
+    "list": "".join("    " * i + "- x\n" for i in range(300)),
+    "numbered list": "".join("    " * i + "1. x\n" for i in range(300)),
+    "quoted list": "".join("    " * i + "- > x\n" for i in range(300)),
+}
+
+
+@pytest.mark.parametrize("kind, body", [("task", _DEEP["list"]), ("place", _DEEP["list"]),
+                                        ("task", _DEEP["numbered list"]), ("task", _DEEP["quoted list"])],
+                         ids=["task list", "place list", "numbered list", "quoted list"])
+def test_markdown_nested_too_deeply_is_refused_at_the_body_line(site, kind, body):
+    if kind == "task":
+        site.task("diep", TASK, body)
+        path, line = "content/tasks/diep.md", 7
+    else:
+        site.place("diep", "name: Diep\naddress: Kerkstraat 1, 9000 Gent", body)
+        path, line = "content/places/diep.md", 5
+    assert problems(site) == [
+        f"{path}:{line}: this text nests lists or quotes hundreds of levels deep, too deep to lay out; "
+        "nest lists and quotes less deeply (a few levels are plenty)"]
+
+
+def test_a_list_nested_150_deep_still_builds(site):
+    site.task("diep", TASK, "".join("    " * i + "- x\n" for i in range(150)))
+    site.build()
+    assert site.read("tasks/diep/index.html").count("<ul>") == 150
+
+
 def test_a_long_ordinary_body_is_laid_out_within_the_limit(site):
     paragraph = ("We plooien samen **brieven** voor de [buurtkrant](https://example.org/krant) en drinken "
                  "koffie; breng je *schaar* mee.\n") * 4

@@ -190,6 +190,8 @@ def read_body(path: str, front: FrontMatterText, body: Body, problems: Problems,
     """The body as safe HTML, and the site's own pictures it shows (named in `pictures`)."""
     if body.too_slow is not None:
         problems.add(path, front.body_line, messages.body_too_slow(body.too_slow))
+    if body.too_deep:
+        problems.add(path, front.body_line, messages.BODY_TOO_DEEP)
     if found := CONTROL_RE.search(front.body):
         problems.add(path, front.body_line + front.body.count("\n", 0, found.start()),
                      messages.body_unprintable(found.group()))

@@ -47,6 +47,7 @@ class Body:
     refused: tuple[tuple[str, str], ...]  # (url, message)
     images: tuple[str, ...] = ()  # pictures from the site's own files, copied under /media/
     too_slow: int | None = None  # the seconds it was given, when laying it out took longer
+    too_deep: bool = False  # lists or quotes nested deeper than Python-Markdown can lay out
 
 
 def render_markdown(text: str) -> Body:
@@ -74,6 +75,11 @@ class MarkdownRenderer:
         except TimeUp:
             self._md = _markdown()  # stopped half-way: one that is surely clean
             return Body("", (), too_slow=math.ceil(seconds))
+        except RecursionError:
+            # Python-Markdown lays out each level of a list (or a list in a quote) by calling
+            # itself: 300 levels (180 KB of indents) go past Python's limit; 150 still fit.
+            self._md = _markdown()
+            return Body("", (), too_deep=True)
 
     def _render(self, text: str) -> Body:
         import nh3

@@ -189,6 +189,10 @@ def body_too_slow(seconds: int) -> str:
              "same sign (such as '[' or '<')", seconds=seconds)
 
 
+BODY_TOO_DEEP = _("this text nests lists or quotes hundreds of levels deep, too deep to lay out; "
+                  "nest lists and quotes less deeply (a few levels are plenty)")
+
+
 def body_unprintable(character: str) -> str:
     return _("the text holds the invisible character U+{code} ({name}) on this line; retype the line",
              code=f"{ord(character):04X}", name=character_name(character))
