@@ -1065,6 +1065,61 @@ def test_control_characters_in_a_body_are_refused_at_their_line_tabs_are_fine(si
         "line; retype the line"]
 
 
+# A reference such as &#x1b; is decoded by the sanitiser: the raw text looked clean, the output
+# held the character, and one such character makes all of feed.xml unreadable. XML 1.0 forbids
+# U+FFFE and U+FFFF too; the other noncharacters are refused with them.
+@pytest.mark.parametrize("body, line, char, name", [
+    ("Soep &#x1b; koken.\n", 7, "001B", "escape"),
+    ("Soep koken.\n\nEn &#27; nog.\n", 9, "001B", "escape"),
+    ("Soep &#xFFFF; koken.\n", 7, "FFFF", "a noncharacter, a code that stands for no sign"),
+    ("Eerst.\n\nSoep &#xFFFE; koken.\n", 9, "FFFE", "a noncharacter, a code that stands for no sign"),
+    ("Soep \ufffe koken.\n", 7, "FFFE", "a noncharacter, a code that stands for no sign"),
+    ("Soep &#xfdd0; koken.\n", 7, "FDD0", "a noncharacter, a code that stands for no sign"),
+    ("Soep &#x10FFFF; koken.\n", 7, "10FFFF", "a noncharacter, a code that stands for no sign"),
+    ("Soep &#x81 koken.\n", 7, "0081", "a control character"),
+    ('Soep <abbr title="vet&#x1b;[2J">koken</abbr>.\n', 7, "001B", "escape"),
+], ids=["hex", "decimal", "FFFF", "FFFE", "raw FFFE", "FDD0", "10FFFF", "C1 without ;", "attribute"])
+def test_characters_xml_forbids_in_a_body_are_refused_written_as_references_too(site, body, line, char, name):
+    site.task("teken", TASK, body)
+    assert problems(site) == [
+        f"content/tasks/teken.md:{line}: the text holds the invisible character U+{char} ({name}) on "
+        "this line; retype the line"]
+    assert not site.out.exists()
+
+
+@pytest.mark.parametrize("key, value, char", [
+    ("title", '"So\\uFFFEep"', "FFFE"), ("title", '"So\\uFFFFep"', "FFFF"),
+    ("title", "So\ufdefep", "FDEF"), ("contact", '"050 12 34 56 \\U0001FFFE"', "1FFFE"),
+    ("partners", '["vzw Oranje\\uFFFF"]', "FFFF"),
+])
+def test_noncharacters_in_fields_are_refused(site, key, value, char):
+    site.task("teken", TASK.replace("title: Soep koken\n", "title: Soep\n") + f"{key}: {value}\n"
+              if key != "title" else TASK.replace("title: Soep koken", f"title: {value}"))
+    line = 2 if key == "title" else 6
+    assert problems(site) == [
+        f"content/tasks/teken.md:{line}: '{key}' holds the invisible character U+{char} (a noncharacter, "
+        "a code that stands for no sign), which breaks calendars and feeds or shows text in another "
+        "order; retype the value"]
+
+
+def test_every_xml_and_calendar_output_parses_with_unusual_but_allowed_characters(demo_site):
+    import xml.etree.ElementTree as ElementTree
+    import icalendar
+    demo_site.task("teken", TASK.replace("t-hof", "oranje") + 'contact: "Griet 😀 · \\uFFFD"\n',
+                   "Tab\tin de tekst, `&#x1b;` als code, &#x85; &#xFFFD; &#128512; &amp;#xFFFF; é ’.\n")
+    demo_site.build()
+    xml_files = [p for p in demo_site.out.rglob("*") if p.suffix in (".xml", ".atom", ".rss", ".svg")]
+    assert {"feed.xml", "sitemap.xml"} <= {p.relative_to(demo_site.out).as_posix() for p in xml_files}
+    for path in xml_files:
+        ElementTree.parse(path)
+    calendars = list(demo_site.out.rglob("*.ics"))
+    assert calendars
+    for path in calendars:
+        icalendar.Calendar.from_ical(path.read_bytes())
+    texts = [p for p in demo_site.out.rglob("*") if p.suffix in (".html", ".xml", ".ics", ".json", ".txt")]
+    assert not [p for p in texts if b"\x1b" in p.read_bytes()]
+
+
 # Python-Markdown is quadratic on these; without a time limit each keeps a build busy for a
 # minute or more: in a paragraph (an inline pattern scans on for each `[`) and in a block
 # (each heading makes the tables extension look at the rest of the block again).

@@ -18,7 +18,11 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Control characters other than tab and newline break outputs (NUL and ESC make feed.xml
 # ill-formed XML, and drive terminals), and the bidirectional controls show text in
 # another order than it is (a phone number shown reversed while tel: dials the other).
-CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# XML 1.0 also forbids lone surrogates and U+FFFE/U+FFFF; Unicode's other noncharacters
+# (U+FDD0–U+FDEF, the last two code points of every plane) are not meant to be exchanged.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xfffe) + chr(plane + 0xffff)
+                                          for plane in range(0, 0x110000, 0x10000))
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff" + NONCHARACTERS + "]")
 BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 def _invisible_in(value) -> str | None:
     """The first invisible character of a text, or of the texts of a list (tabs and line

@@ -195,6 +195,10 @@ def read_body(path: str, front: FrontMatterText, body: Body, problems: Problems,
     if found := CONTROL_RE.search(front.body):
         problems.add(path, front.body_line + front.body.count("\n", 0, found.start()),
                      messages.body_unprintable(found.group()))
+    elif found := CONTROL_RE.search(body.html):
+        # Written as a reference (`&#x1b;`, `&#65535;`), decoded by the sanitiser: the output
+        # holds it, and one such character makes the whole feed.xml unreadable.
+        problems.add(path, _line_of_reference(front, found.group()), messages.body_unprintable(found.group()))
     for url, problem in body.refused:
         problems.add(path, _line_in_body(front, url), messages.body_link(url, problem))
     for image in body.images:
@@ -204,6 +208,17 @@ def read_body(path: str, front: FrontMatterText, body: Body, problems: Problems,
         else:
             pictures.append((image, relative, _line_in_body(front, image), True))
     return apostrophes_in_html(body.html), body.images
+
+
+_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}))")
+
+
+def _line_of_reference(front: FrontMatterText, character: str) -> int:
+    """The line of the body's first character reference to `character` (its first line if none is)."""
+    for found in _REFERENCE_RE.finditer(front.body):
+        if int(found.group(1) or found.group(2), 16 if found.group(1) else 10) == ord(character):
+            return front.body_line + front.body.count("\n", 0, found.start())
+    return front.body_line
 
 
 def _line_in_body(front: FrontMatterText, url: str) -> int:

@@ -200,7 +200,14 @@ def body_unprintable(character: str) -> str:
 
 def character_name(character: str) -> str:
     # Unicode's own names, as a search for them finds them; the rest are just control characters.
-    return _NAMES.get(character) or _("a control character")
+    if named := _NAMES.get(character):
+        return named
+    code = ord(character)
+    if 0xd800 <= code <= 0xdfff:
+        return _("half of a character pair (a lone surrogate)")
+    if 0xfdd0 <= code <= 0xfdef or code & 0xfffe == 0xfffe:
+        return _("a noncharacter, a code that stands for no sign")
+    return _("a control character")
 
 
 _NAMES = {"\x00": "NUL", "\x08": "backspace", "\x1b": "escape", "\x0c": "form feed",
