@@ -1169,6 +1169,44 @@ def test_a_list_nested_150_deep_still_builds(site):
     assert site.read("tasks/diep/index.html").count("<ul>") == 150
 
 
+# The sanitiser (nh3, native code the timer cannot stop) is quadratic in tags left open and in
+# the attributes of one tag: `<div>` × 199 000 (under the 1 MB limit) took 259 s, and was then
+# told it "took longer than 31 s". They are counted before anything runs.
+_TOO_MUCH_HTML = ("the text holds more than 5,000 HTML tags (such as '<div>'), or a tag with more than 100 "
+                  "attributes, far more than a task needs and too slow to check; write the text in Markdown "
+                  "(a blank line between paragraphs, '- ' before list items) instead of HTML")
+
+
+@pytest.mark.parametrize("body, line", [
+    ("<div>" * 199_000, 7), ("<div>" * 50_000, 7), ("Eerst.\n\n" + "<b>" * 100_000, 9),
+    ("<p>ok</p>\n" * 2_000 + "</div>" * 2_000, 2007), ("<blockquote>" * 5_001, 7),
+    ("Eerst.\n<div" + "".join(f" a{i}" for i in range(100_000)) + ">", 8),
+    ("<img" + "".join(f' title{i}="x"' for i in range(101)) + ">", 7),
+], ids=["div 199000", "div 50000", "b 100000", "closing tags", "blockquote 5001", "100000 attributes",
+        "101 attributes"])
+def test_too_much_raw_html_is_refused_before_the_sanitiser_runs(site, body, line):
+    site.task("html", TASK, body)
+    started = time.monotonic()
+    found = problems(site)
+    assert time.monotonic() - started < 10  # the build, not the body: counting takes milliseconds
+    assert found == [f"content/tasks/html.md:{line}: from this line on {_TOO_MUCH_HTML}"]
+
+
+@pytest.mark.parametrize("tag", ["<div>", "<ul>", "<blockquote>", "<b><div>"])
+def test_raw_html_up_to_the_limit_is_sanitised_quickly(tag):
+    from sitegen.load.markup import HTML_TAGS, render_markdown
+    text = tag * (HTML_TAGS // tag.count("<"))
+    body = _bounded(lambda: render_markdown(text), seconds=2.0, megabytes=None)  # ≈ 0.2 s here
+    assert body.too_much_html is None and body.too_slow is None
+
+
+def test_a_pasted_html_table_of_a_hundred_rows_builds(site):
+    rows = "".join(f'<tr><td align="left">rij {i}</td><td>Jan &amp; Piet</td><td>9u</td></tr>\n' for i in range(100))
+    site.task("tabel", TASK, f"<table><thead><tr><th scope=\"col\">wat</th></tr></thead><tbody>\n{rows}</tbody></table>\n")
+    site.build()
+    assert site.read("tasks/tabel/index.html").count("<tr>") == 101
+
+
 def test_a_long_ordinary_body_is_laid_out_within_the_limit(site):
     paragraph = ("We plooien samen **brieven** voor de [buurtkrant](https://example.org/krant) en drinken "
                  "koffie; breng je *schaar* mee.\n") * 4

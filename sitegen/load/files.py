@@ -20,7 +20,7 @@ from .fields import CONTROL_RE, SLUG_RE, Fields
 from .links import check_link
 from .mistakes import by_label
 from ..typography import apostrophes_in_html
-from .markup import Body
+from .markup import HTML_TAGS, TAG_ATTRIBUTES, Body
 from .yamlfile import (FILE_BYTES, FrontMatterText, NotAFile, TooBig, YamlError, parse_front_matter, read_at_most,
                        read_text, split_front_matter)
 
@@ -192,6 +192,9 @@ def read_body(path: str, front: FrontMatterText, body: Body, problems: Problems,
         problems.add(path, front.body_line, messages.body_too_slow(body.too_slow))
     if body.too_deep:
         problems.add(path, front.body_line, messages.BODY_TOO_DEEP)
+    if body.too_much_html is not None:
+        problems.add(path, front.body_line + front.body.count("\n", 0, body.too_much_html),
+                     messages.body_too_much_html(HTML_TAGS, TAG_ATTRIBUTES))
     if found := CONTROL_RE.search(front.body):
         problems.add(path, front.body_line + front.body.count("\n", 0, found.start()),
                      messages.body_unprintable(found.group()))

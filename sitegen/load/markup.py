@@ -37,6 +37,14 @@ _TAG_RE = re.compile(r"<[^>]+>")
 # may take a second, plus several times what ordinary Markdown of its size takes (README).
 BODY_SECONDS = 1.0
 BODY_SECONDS_PER_MB = 30.0
+# nh3 (html5ever, native code that the time limit cannot stop) takes time quadratic in the
+# HTML tags a body writes itself, when they are left open (`<div>` × 199 000 in 1 MB: 259 s),
+# and in the attributes of one tag: both are counted before it runs (README, limits).
+HTML_TAGS = 5_000  # `<` followed by a letter or `/`, closing tags too
+TAG_ATTRIBUTES = 100  # in one tag
+_RAW_TAG_RE = re.compile(r"<[A-Za-z/]")
+_TAG_TEXT_RE = re.compile(r"<[A-Za-z][^<>]*")
+_ATTRIBUTE_RE = re.compile(r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class Body:
     images: tuple[str, ...] = ()  # pictures from the site's own files, copied under /media/
     too_slow: int | None = None  # the seconds it was given, when laying it out took longer
     too_deep: bool = False  # lists or quotes nested deeper than Python-Markdown can lay out
+    too_much_html: int | None = None  # where the text passes HTML_TAGS or TAG_ATTRIBUTES (not laid out)
 
 
 def render_markdown(text: str) -> Body:
@@ -68,6 +77,8 @@ class MarkdownRenderer:
         return MarkdownRenderer()
 
     def render(self, text: str) -> Body:
+        if (where := too_much_html(text)) is not None:
+            return Body("", (), too_much_html=where)
         seconds = BODY_SECONDS + BODY_SECONDS_PER_MB * len(text) / 1_000_000
         try:
             with at_most(seconds):
@@ -121,6 +132,20 @@ class MarkdownRenderer:
         refused += [(url, messages.external_image(url)) for url in loads_in_html(clean, NO_HOST)
                     if url not in known]
         return Body(clean, tuple(refused), images)
+
+
+def too_much_html(text: str) -> int | None:
+    """Where a text passes HTML_TAGS raw HTML tags, or has a tag of more than TAG_ATTRIBUTES
+    attributes (None when it does neither): counted in milliseconds for 1 MB."""
+    for count, found in enumerate(_RAW_TAG_RE.finditer(text), 1):
+        if count > HTML_TAGS:
+            return found.start()
+    if "=" in text or " " in text:
+        for tag in _TAG_TEXT_RE.finditer(text):
+            if len(tag.group()) > 2 * TAG_ATTRIBUTES and \
+                    sum(1 for _ in _ATTRIBUTE_RE.finditer(tag.group(), 2)) > TAG_ATTRIBUTES + 1:
+                return tag.start()
+    return None
 
 
 def _markdown():

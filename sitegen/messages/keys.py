@@ -189,6 +189,13 @@ def body_too_slow(seconds: int) -> str:
              "same sign (such as '[' or '<')", seconds=seconds)
 
 
+def body_too_much_html(tags: int, attributes: int) -> str:
+    return _("from this line on the text holds more than {tags:,} HTML tags (such as '<div>'), or a tag with "
+             "more than {attributes} attributes, far more than a task needs and too slow to check; write the "
+             "text in Markdown (a blank line between paragraphs, '- ' before list items) instead of HTML",
+             tags=tags, attributes=attributes)
+
+
 BODY_TOO_DEEP = _("this text nests lists or quotes hundreds of levels deep, too deep to lay out; "
                   "nest lists and quotes less deeply (a few levels are plenty)")
 
