@@ -1040,6 +1040,31 @@ def test_control_and_direction_characters_in_fields_are_refused(site, key, value
         "which breaks calendars and feeds or shows text in another order; retype the value"]
 
 
+# YAML refuses these raw in a file; PyYAML said so in English, at line 1.
+@pytest.mark.parametrize("front, line, message", [
+    (TASK.replace("title: Soep koken", "title: Soep\x00 koken"), 2, "'title' holds the invisible character "
+     "U+0000 (NUL), which breaks calendars and feeds or shows text in another order; retype the value"),
+    (TASK + "contact: Griet\x1b[2J\n", 6, "'contact' holds the invisible character U+001B (escape), which "
+     "breaks calendars and feeds or shows text in another order; retype the value"),
+    (TASK + "partners:\n  - vzw \ufffeOranje\n", 7, "this line holds the invisible character U+FFFE "
+     "(a noncharacter, a code that stands for no sign), which YAML cannot read; retype the line"),
+    (TASK + "con\x00tact: Griet\n", 6, "this line holds the invisible character U+0000 (NUL), which YAML "
+     "cannot read; retype the line"),
+], ids=["NUL in a value", "ESC in a value", "FFFE in a list", "NUL in a key"])
+def test_raw_characters_yaml_cannot_read_are_told_at_their_line(site, front, line, message):
+    site.task("teken", front)
+    assert problems(site) == [f"content/tasks/teken.md:{line}: {message}"]
+
+
+def test_a_raw_nul_in_site_yml_is_told_at_its_line(site):
+    path = site.root / "content/site.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("currency: Doe-munten", "currency: Doe\x00munten"),
+                    encoding="utf-8")
+    assert problems(site) == [
+        "content/site.yml:6: 'currency' holds the invisible character U+0000 (NUL), which breaks "
+        "calendars and feeds or shows text in another order; retype the value"]
+
+
 def test_control_characters_in_site_and_place_fields_are_refused(site):
     path = site.root / "content/site.yml"
     path.write_text(path.read_text(encoding="utf-8").replace(

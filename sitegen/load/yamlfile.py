@@ -253,10 +253,30 @@ def syntax_problem(error: yaml.MarkedYAMLError, line_offset: int = 0) -> YamlErr
     return YamlError(line, messages.yaml_syntax(problem, error.context or ""))
 
 
+# What YAML refuses to read anywhere in a file (its "printable" set, inverted): NUL and the
+# other control characters, U+FFFE and U+FFFF. PyYAML says so in English, at line 1.
+_YAML_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_KEY_BEFORE = re.compile(r"[ ]*(?:-[ ]+)?([A-Za-z_][\w-]*)[ ]*:[ ]")
+
+
+def unreadable_character(text: str, line_offset: int = 0) -> YamlError | None:
+    """A character YAML refuses (a NUL byte), as a problem at its line, naming its key when it is in a value."""
+    found = _YAML_UNREADABLE.search(text)
+    if found is None:
+        return None
+    start = text.rfind("\n", 0, found.start()) + 1
+    line = text.count("\n", 0, found.start()) + 1 + line_offset
+    key = _KEY_BEFORE.match(text, start, found.start())
+    return YamlError(line, messages.unprintable_character(key.group(1), found.group()) if key
+                     else messages.line_unprintable(found.group()))
+
+
 def parse_yaml(text: str, line_offset: int = 0) -> object:
     """Parse YAML text; lines are reported `line_offset` lines further down."""
     if len(text) > YAML_CHARS:
         raise YamlError(1 + line_offset, messages.yaml_too_big(YAML_CHARS))
+    if problem := unreadable_character(text, line_offset):
+        raise problem
     loader = _LineLoader(text)
     loader.line_offset = line_offset
     try:

@@ -21,7 +21,7 @@ from .keys import (  # noqa: F401
     unknown_choice, bad_choice_slug, choice_too_long, bad_status, taken_over_spots, bad_language,
     bad_timezone, bad_base_url, base_url_with_path, EDITOR_NOT_MAPPING, bad_editor_repo, bad_editor_branch,
     positive_int, non_negative_int, non_negative_number, number_too_big, unprintable_character,
-    body_unprintable, body_too_slow, BODY_TOO_DEEP, body_too_much_html, character_name, geo_written_as, BAD_GEO)
+    body_unprintable, line_unprintable, body_too_slow, BODY_TOO_DEEP, body_too_much_html, character_name, geo_written_as, BAD_GEO)
 from .dates import (  # noqa: F401
     bad_date, impossible_date, expected_date, nonexistent_time,
     year_out_of_range, too_long, too_many_occurrences, end_before_start, end_kind_mismatch,

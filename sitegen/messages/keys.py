@@ -200,6 +200,11 @@ BODY_TOO_DEEP = _("this text nests lists or quotes hundreds of levels deep, too 
                   "nest lists and quotes less deeply (a few levels are plenty)")
 
 
+def line_unprintable(character: str) -> str:
+    return _("this line holds the invisible character U+{code} ({name}), which YAML cannot read; retype the line",
+             code=f"{ord(character):04X}", name=character_name(character))
+
+
 def body_unprintable(character: str) -> str:
     return _("the text holds the invisible character U+{code} ({name}) on this line; retype the line",
              code=f"{ord(character):04X}", name=character_name(character))
