@@ -32,6 +32,17 @@ MEDIA_PATH_CHARS = 150
 UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+# Names Windows keeps for devices: no file or folder can be called so, in any case and with
+# any extension (`con.md`, `Aux.jpg`, `nul.foo`); a clone with one fails on Windows.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in "0123456789¹²³"),
+                             *(f"lpt{n}" for n in "0123456789¹²³")})
+
+
+def windows_device(name: str) -> bool:
+    """Whether a file or folder name is one Windows keeps for a device (`con`, `com1.md`, `LPT9.x`)."""
+    return name.split(".", 1)[0].rstrip(" ").casefold() in WINDOWS_DEVICES
+
+
 def inside(path: Path | str, base: Path | str) -> Path | None:
     """The real path of `path` (symlinks resolved) if it lies inside `base`'s real path, else None."""
     real = os.path.realpath(path)

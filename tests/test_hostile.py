@@ -653,6 +653,56 @@ def test_a_category_too_long_for_common_disks_is_refused_at_its_line(site):
         "100 fit in a web address and a folder on every computer; use a shorter name"]
 
 
+def _device(stem: str, suggestion: str) -> str:
+    return (f"'{stem}' is a name Windows keeps for a device (like CON, PRN, AUX, NUL, COM1 or LPT1): its "
+            f"pages could not be made, nor the site checked out, on Windows; rename the file, e.g. to '{suggestion}.md'")
+
+
+@pytest.mark.parametrize("stem", ["con", "aux", "nul", "prn", "com1", "com9", "lpt1", "lpt9"])
+@pytest.mark.parametrize("kind", ["tasks", "places"])
+def test_file_names_windows_keeps_for_devices_are_refused(site, stem, kind):
+    if kind == "tasks":
+        site.task(stem, TASK)
+    else:
+        site.place(stem, "name: Apparaat\naddress: Kerkstraat 1, 9000 Gent")
+    assert problems(site) == [f"content/{kind}/{stem}.md:1: {_device(stem, stem + '-1')}"]
+    assert not site.out.exists()
+
+
+@pytest.mark.parametrize("stem, message", [
+    ("CON", "the file name 'CON' cannot be used in a web address; use lowercase letters, digits and "
+            "hyphens, e.g. 'con-1'"),
+    ("con.foo", "the file name 'con.foo' cannot be used in a web address; use lowercase letters, digits "
+                "and hyphens, e.g. 'con-foo'"),
+    ("Lpt3", "the file name 'Lpt3' cannot be used in a web address; use lowercase letters, digits and "
+             "hyphens, e.g. 'lpt3-1'"),
+])
+def test_device_names_in_other_cases_are_told_a_name_that_works_on_windows(site, stem, message):
+    site.task(stem, TASK)
+    assert problems(site) == [f"content/tasks/{stem}.md:1: {message}"]
+
+
+def test_names_that_only_start_like_a_device_build(site):
+    for stem in ("con-1", "console", "com10", "auxilium", "nul-uur"):
+        site.task(stem, TASK)
+    site.build()
+    assert (site.out / "tasks/console/index.html").exists()
+
+
+@pytest.mark.parametrize("key, slug", [("categories", "aux"), ("access", "nul"), ("categories", "com3")])
+def test_category_and_access_slugs_windows_keeps_for_devices_are_refused(site, key, slug):
+    path = site.root / "content/site.yml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  koken: koken\n", f"  koken: koken\n  {slug}: iets\n") if key == "categories" \
+        else text.replace("  kinderen: ook voor kinderen\n", f"  kinderen: ook voor kinderen\n  {slug}: iets\n")
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row == f"  {slug}: iets")
+    assert problems(site) == [
+        f"content/site.yml:{line}: '{slug}' in '{key}' is a name Windows keeps for a device (like CON, PRN, AUX, "
+        f"NUL, COM1 or LPT1): its folder could not be made, nor the site checked out, on Windows; use another "
+        f"name, e.g. '{slug}-1'"]
+
+
 def test_a_slug_of_100_characters_builds(site):
     slug = ("a" * 49) + "-" + ("b" * 50)
     site.task(slug, TASK)

@@ -13,7 +13,7 @@ from .files import slugify
 from .mistakes import value_hint
 from .links import check_link, check_signup
 from ..model import Choice, Editor, Site
-from ..paths import SLUG_CHARS, points_outside
+from ..paths import SLUG_CHARS, points_outside, windows_device
 from ..problems import Problems
 from ..typography import apostrophes
 from .yamlfile import FILE_BYTES, NotAFile, TooBig, YamlError, YamlMap, parse_yaml, read_at_most, read_text
@@ -142,6 +142,9 @@ def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category"
             continue
         if len(slug) > SLUG_CHARS:  # a category is a folder of the site: it must fit every disk
             fields.problem(key, messages.choice_too_long(key, slug, SLUG_CHARS), line)
+            continue
+        if windows_device(slug):  # public/categories/con/ cannot be made on Windows
+            fields.problem(key, messages.choice_windows_device(key, slug, f"{slug}-1"), line)
             continue
         if label is not None and not isinstance(label, (str, int, float)):
             fields.problem(key, messages.wrong_type(messages.label_of(key), messages.TEXT, label), line)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from .. import messages
 from ..messages import hints
 from ..media import check_picture
-from ..paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside
+from ..paths import MEDIA_PATH_CHARS, SLUG_CHARS, case_twins, inside, name_problem, points_outside, windows_device
 from ..problems import Problems
 from .fields import CONTROL_RE, SLUG_RE, Fields
 from .links import check_link
@@ -74,6 +74,9 @@ def checked_record(load, path: str, front: FrontMatterText) -> Loaded:
     elif len(stem) > SLUG_CHARS:
         # Checked before anything is written: its pages could not be made on every disk.
         problems.add(path, 1, messages.slug_too_long(stem, SLUG_CHARS, slugify(stem)))
+    elif windows_device(stem):
+        # Its pages would be public/tasks/con/…: a folder Windows cannot make, nor check out.
+        problems.add(path, 1, messages.windows_device_name(stem, slugify(stem)))
     record = load(meta, problems, pictures, unknown_places)
     return Loaded(record if not problems else None, tuple(problems.found), tuple(problems.warnings),
                   tuple(pictures), tuple(unknown_places), meta.line_of("start"))
@@ -182,7 +185,8 @@ def slugify(text: str, fallback: str = "taak") -> str:
     if len(slug) > SLUG_MAX:
         cut = slug[:SLUG_MAX + 1]
         slug = cut[:cut.rindex("-")] if "-" in cut else slug[:SLUG_MAX]
-    return slug or fallback
+    slug = slug or fallback
+    return f"{slug}-1" if windows_device(slug) else slug  # 'con' is a device on Windows, 'con-1' is not
 
 
 def read_body(path: str, front: FrontMatterText, body: Body, problems: Problems,

@@ -108,6 +108,12 @@ def slug_too_long(stem: str, limit: int, suggestion: str) -> str:
              "shorten it, e.g. to '{suggestion}'", length=len(stem), limit=limit, suggestion=suggestion)
 
 
+def windows_device_name(stem: str, suggestion: str) -> str:
+    return _("'{stem}' is a name Windows keeps for a device (like CON, PRN, AUX, NUL, COM1 or LPT1): "
+             "its pages could not be made, nor the site checked out, on Windows; rename the file, "
+             "e.g. to '{suggestion}.md'", stem=stem, suggestion=suggestion)
+
+
 def file_too_big(limit: int) -> str:
     return _("the file is larger than {megabytes} MB, far more than a task or place needs; "
              "shorten the text or move big things (pictures) into their own files",

@@ -110,6 +110,12 @@ def result_number(written: str) -> str:
              n=written)
 
 
+def choice_windows_device(key: str, value: str, suggestion: str) -> str:
+    return _("'{value}' in '{key}' is a name Windows keeps for a device (like CON, PRN, AUX, NUL, COM1 "
+             "or LPT1): its folder could not be made, nor the site checked out, on Windows; use another "
+             "name, e.g. '{suggestion}'", key=key, value=value, suggestion=suggestion)
+
+
 def choice_too_long(key: str, value: str, limit: int) -> str:
     return _("'{start}…' in '{key}' is {length} characters long; at most {limit} fit in a "
              "web address and a folder on every computer; use a shorter name",
