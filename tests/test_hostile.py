@@ -137,6 +137,26 @@ def test_a_content_folder_linking_outside_is_refused(site, outside):
         "which is never read or published; put the file itself in content/ instead of a link"]
 
 
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+@pytest.mark.parametrize("where", ["text", "image key"])
+def test_a_picture_that_is_a_pipe_or_folder_is_told_so_not_missing(site, kind, where):
+    images = site.root / "content/images"
+    images.mkdir(parents=True)
+    if kind == "fifo":
+        os.mkfifo(images / "f.png")
+    else:
+        (images / "f.png").mkdir()
+    if where == "text":
+        site.task("soep", TASK, "Eerst.\n\n![soep](images/f.png)\n")
+        expected = "content/tasks/soep.md:9: in the text: image 'images/f.png'"
+    else:
+        site.task("soep", TASK + "image: images/f.png\n")
+        expected = "content/tasks/soep.md:6: image 'images/f.png'"
+    found = _bounded(lambda: problems(site), seconds=30, megabytes=None)  # a pipe is never opened
+    assert found == [f"{expected} is a folder, a pipe or a device, not a normal file; replace it with "
+                     "the picture itself"]
+
+
 def test_links_that_stay_inside_the_site_are_followed(site):
     """Decided: a symlink whose target stays inside content/ is fine (one picture, two names)."""
     picture(site, "images/soep.jpg", b"soep-picture")

@@ -276,7 +276,9 @@ def picture_problem(path: str, relative: str, options: LoadOptions) -> str | Non
             # A symlink to /etc/passwd or /proc/self/environ would publish it: never followed out.
             return messages.image_link_outside(path)
         if not candidate.is_file():
-            continue
+            # A named pipe, a device or a folder under a picture's name: never opened (a pipe
+            # would wait for a writer), and not "not found" either.
+            return messages.image_not_a_file(path)
         if twin := _case_twin(base, PurePosixPath(relative)):
             return messages.case_twin(path, twin)
         return check_picture(candidate, path)

@@ -29,7 +29,7 @@ from .dates import (  # noqa: F401
     unmatched_exception)
 from .links import (  # noqa: F401
     link_scheme, link_not_absolute, link_without_host, unknown_placeholder, bad_waitlist, body_link,
-    external_image, image_missing, image_outside, image_link_outside, image_unreadable,
+    external_image, image_missing, image_not_a_file, image_outside, image_link_outside, image_unreadable,
     image_too_big, svg_refused, svg_not_utf8, svg_html_element, image_type)
 from .theme import (  # noqa: F401
     template_error, template_too_much_work, template_range, template_value_too_big, template_page_too_big,

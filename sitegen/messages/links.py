@@ -49,6 +49,11 @@ def image_missing(path: str) -> str:
     return _("image '{path}' was not found under content/ or theme/; check the file name", path=path)
 
 
+def image_not_a_file(path: str) -> str:
+    return _("image '{path}' is a folder, a pipe or a device, not a normal file; replace it with the "
+             "picture itself", path=path)
+
+
 def image_outside(path: str) -> str:
     return _("image '{path}' must be a path inside content/ or theme/, like images/soep.jpg", path=path)
 
