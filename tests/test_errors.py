@@ -172,6 +172,10 @@ TASK_CASES = {
     "negative waitlist": (
         "start: 2027-01-16\nwaitlist: -2",
         "content/tasks/soep.md:6: 'waitlist' must be a whole number of 0 or more, not '-2'"),
+    "waitlist of a quoted number too big for Python to read": (
+        "start: 2027-01-16\nwaitlist: '1" + "0" * 5000 + "'",
+        "content/tasks/soep.md:6: 'waitlist' is '10000000000000000000…': more than 1,000,000, which no "
+        "task needs; check the number"),
     "waitlist of a fraction": (
         "start: 2027-01-16\nwaitlist: 2.5",
         "content/tasks/soep.md:6: 'waitlist' must be the link of a reserve-list form (https:, "

@@ -19,7 +19,7 @@ from .files import checked_record, read_body, read_contact, read_image
 from .links import check_link, check_signup
 from .mistakes import REPEAT_KEYS, by_label, curly_quoted, value_hint
 from .markup import Body
-from .yamlfile import FrontMatterText, YamlList, YamlMap
+from .yamlfile import FrontMatterText, HugeNumber, YamlList, YamlMap
 
 TASK_KEYS = ("title", "place", "start", "end", "repeat", "client", "partners", "category",
              "talents", "access", "spots", "taken", "status", "signup", "waitlist", "reward",
@@ -217,6 +217,7 @@ def _result(fields: Fields) -> Result | None:
 
 
 _COUNT_RE = re.compile(r"\d+(?:[.,]\d+)?")
+_WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9]+")
 
 
 def _result_not_a_group(written: str) -> str:
@@ -227,18 +228,14 @@ def _result_not_a_group(written: str) -> str:
 def _waitlist(fields: Fields) -> str | int | None:
     """A reserve-list form's URL, or how many are on the reserve list."""
     value = fields.value("waitlist")
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())  # `waitlist: "3"` is plainly the number 3
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    if (type(value) is int or isinstance(value, HugeNumber)
+            or isinstance(value, str) and _WHOLE_NUMBER_RE.fullmatch(value.strip())):
+        return fields.integer("waitlist", minimum=0)  # `waitlist: "3"` is plainly the number 3
+    if not isinstance(value, str):
         fields.problem("waitlist", messages.bad_waitlist(fields.written("waitlist")))
         return None
-    if isinstance(value, int):
-        if value < 0:
-            fields.problem("waitlist", messages.non_negative_int("waitlist", fields.raw("waitlist") or value))
-            return None
-        return value
     url = value.strip()
     if problem := check_signup(url, "waitlist"):
         # `waitlist: ja` is no attempt at a link: say both things the key can be.
