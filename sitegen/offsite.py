@@ -50,15 +50,10 @@ _PICTURE_TAGS = ("img", "image")
 # is elsewhere, also base_url's own: the site refers to its own files root-relative, and
 # base_url is in site.yml, which a pull request can change like any template.
 _HOSTS = ("sitegen.invalid", "other.sitegen.invalid")
-# A host no page has: what a body (rendered once for every site) is checked against.
-NO_HOST = f"https://{_HOSTS[0]}"
 
 
-def elsewhere(url: str, home: str = NO_HOST) -> bool:
-    """Whether a browser showing a page of the site would fetch `url` from a host it names.
-
-    `home` (base_url) does not matter: no host, not even the site's, is the site's own.
-    """
+def elsewhere(url: str) -> bool:
+    """Whether a browser showing a page of the site would fetch `url` from a host it names."""
     if url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url:
         return False  # root-relative (`/static/…`): the common case, without parsing
     return _elsewhere(url)
@@ -110,13 +105,13 @@ def refused_load(url: str, picture: bool = False) -> bool:
     return elsewhere(url) or own_document(url, picture)
 
 
-def loads_in_html(html: str | bytes, home: str = NO_HOST) -> list[str]:
+def loads_in_html(html: str | bytes) -> list[str]:
     """Every URL in an HTML document that a browser would fetch from a host (see `elsewhere`)."""
     found: list[str] = []
     for scripting in ((False, True) if _has_noscript(html) else (False,)):
         tree = LexborHTMLParser(html, scripting=scripting)
         for node in tree.css(_SELECTOR):
-            found.extend(_loads_of(node, home))
+            found.extend(_loads_of(node))
     return list(dict.fromkeys(found))
 
 
@@ -124,7 +119,7 @@ def _has_noscript(html: str | bytes) -> bool:
     return (b"<noscript" if isinstance(html, bytes) else "<noscript") in html.lower()
 
 
-def _loads_of(node, home: str) -> list[str]:
+def _loads_of(node) -> list[str]:
     """The URLs one element would fetch from elsewhere, or that are documents of their own."""
     attributes = {name.lower(): value or "" for name, value in node.attributes.items()}
     tag = node.tag.lower()
@@ -149,7 +144,7 @@ def _loads_of(node, home: str) -> list[str]:
         url = attributes.get("content", "").partition("=")[2].strip() or "//meta.invalid"
         found += [url] if refused_load(url) else []
     if "srcdoc" in attributes:  # a whole document inside the attribute
-        found += loads_in_html(attributes["srcdoc"], home)
+        found += loads_in_html(attributes["srcdoc"])
     return found
 
 
@@ -219,7 +214,7 @@ def _inside_parentheses(text: str, start: int) -> str:
     return text[start:at]
 
 
-def loads_in_css(css: str, home: str = NO_HOST) -> list[str]:
+def loads_in_css(css: str) -> list[str]:
     """Every URL in a style sheet that a browser would fetch from a host, or that is a document
     of its own (see `own_document`)."""
     return [url for url in css_urls(css) if refused_load(url, picture=True)]

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from .. import messages, urls
 from ..deadline import TimeUp, at_most
-from ..offsite import NO_HOST, elsewhere, loads_in_html
+from ..offsite import elsewhere, loads_in_html
 from .links import WEB_SCHEMES, browser_form, check_link, scheme_of
 
 _ALLOWED_TAGS = {
@@ -129,7 +129,7 @@ class MarkdownRenderer:
         # Checked again as a browser parses the result: whatever the sanitiser's reading of
         # the input, no element of the output may load from another host.
         known = {url for url, _ in refused}
-        refused += [(url, messages.external_image(url)) for url in loads_in_html(clean, NO_HOST)
+        refused += [(url, messages.external_image(url)) for url in loads_in_html(clean)
                     if url not in known]
         return Body(clean, tuple(refused), images)
 
@@ -189,7 +189,7 @@ def _external_image(attribute: str, url: str) -> str | None:
     # A picture from another host is fetched by every visitor's browser: a request to a
     # third party that the site promises never to make (and the CSP would block it anyway).
     # Read as a browser reads it: `/\\tracker.example/p.gif` is on another host.
-    if attribute == "img.src" and (scheme_of(url) or elsewhere(url, NO_HOST)):
+    if attribute == "img.src" and (scheme_of(url) or elsewhere(url)):
         return messages.external_image(url)
     return None
 

@@ -30,7 +30,7 @@ from .. import messages, urls
 from ..load.links import EMAIL_RE, PHONE_RE, tel_href
 from ..load.markup import summary
 from ..model import Place, Site, month_options
-from ..offsite import NO_HOST, elsewhere, loads_in_html
+from ..offsite import elsewhere, loads_in_html
 from ..paths import inside
 from ..sheets import dated
 from ..theme import Theme
@@ -60,9 +60,9 @@ class Templates:
         self.env = _environment(theme, site, places, self.words, bytecode)
         self._own_theme = theme.dirs[0].resolve() if len(theme.dirs) > 1 else None
         # Pages of a theme the site holds are checked as a browser would load them: nothing
-        # from another host. (The installed package's own theme is code like ours.) Against no
-        # host: base_url's is as much elsewhere as any, since site.yml comes from a pull request too.
-        self._home = NO_HOST if theme.site_owned else None
+        # from another host, base_url's included. (The installed package's own theme is code
+        # like ours.)
+        self._site_owned = theme.site_owned
 
     def __reduce__(self):
         # Worker processes make their own environment from the same inputs, once for all
@@ -90,9 +90,9 @@ class Templates:
 
     def _check_loads(self, html: str, template: str, page: str) -> None:
         """Refuse a page whose elements would load from another host (made with a site's own template)."""
-        if self._home is None or not self.env.used_own:
+        if not self._site_owned or not self.env.used_own:
             return
-        found = loads_in_html(html, self._home)
+        found = loads_in_html(html)
         if found:
             filename = template
             with contextlib.suppress(TemplateError, SecurityError):
