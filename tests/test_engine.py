@@ -342,7 +342,8 @@ def test_a_template_error_in_a_worker_is_a_path_line_problem(tmp_path):
     with pytest.raises(BuildFailed) as failure:
         build(BuildOptions(root=tmp_path, jobs=2))
     assert [str(p) for p in failure.value.problems] == [
-        'theme/templates/task.html:3: template error: TypeError: can only concatenate str (not "int") to str']
+        "theme/templates/task.html:3: template error: this expression in the template fails: "
+        'TypeError: can only concatenate str (not "int") to str']
     assert not (tmp_path / "public").exists()
 
 
