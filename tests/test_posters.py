@@ -500,15 +500,19 @@ def test_a_place_poster_is_filled_with_its_next_tasks(browser, served_posters):
 
 
 def test_strips_are_as_short_as_their_lines_allow(browser, served_posters):
-    """58 mm leaves room for a wide font; with the narrow one here the script gives the rest
-    to the text, and without JavaScript they stay 58 mm."""
-    heights = {}
+    """Without JavaScript a strip is at least 58 mm and as long as its longest line, one line
+    each (here the demo's link, doeplekken-zedelgem.netlify.app/t/…); the script lets lines
+    wrap where the strip has room for them and gives the rest to the text."""
+    heights, longest = {}, {}
     for java_script in (True, False):
         context, page = open_in(browser, "print", java_script=java_script)
         page.goto(f"{served_posters['demo']}/tasks/brieven-plooien-gezinsbond/poster/")
         heights[java_script] = page.locator(".strip-list").bounding_box()["height"]
+        longest[java_script] = page.evaluate("""() => Math.max(...[...document.querySelector('.strip').children]
+            .map(e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().height; }))""")
         context.close()
-    assert heights[False] == pytest.approx(58 * MM, abs=1)
+    assert heights[False] >= 58 * MM - 1
+    assert heights[False] == pytest.approx(max(58 * MM, longest[False] + 6 * MM), abs=1)  # 3 mm padding each end
     assert 40 * MM - 1 <= heights[True] < 58 * MM
 
 
@@ -517,3 +521,146 @@ def test_a_place_poster_names_the_year_when_its_tasks_span_two(demo_posters, str
     assert ">za 5 dec 2026 · 9.30 uur</time>" in spanning and ">zo 31 okt 2027 · 14 uur</time>" in spanning
     within = stress_site.read("places/t-hof/poster/index.html")  # all in december 2026
     assert ">di 8 dec · 10 uur</time>" in within
+
+
+# -- the strips' lines, whatever the wording: every repeat in words, English, long phones ------
+
+STRIP_TASKS = {  # slug: front matter; each makes a strip line longer than "za 5 dec · 9.30 uur"
+    "om-de-2-weken": """\
+        title: Brieven plooien
+        place: t-hof
+        start: "2026-12-02 09:30"
+        repeat: {freq: weekly, interval: 2, count: 4}
+        category: plooien
+        contact: "Griet · 0471 23 45 67"
+        """,  # the audit's poster: om de 2 weken op woensdag · 9.30 uur
+    "om-de-12-maanden": """\
+        title: Brieven plooien voor de Gezinsbond van Zedelgem
+        place: lang
+        start: "2026-12-31 10:30"
+        repeat: {freq: monthly, interval: 12}
+        category: plooien
+        contact: "Griet Vanderstraeten-Verhaeghe · +32 471 23 45 67"
+        """,
+    "om-de-14-dagen": """\
+        title: Koffie
+        place: lang
+        start: "2026-12-02 09:30"
+        repeat: {freq: daily, interval: 14, until: 2027-06-30}
+        category: koken
+        contact: "0471 23 45 67 / 050 12 34 56"
+        """,
+    "elke-maand": """\
+        title: Zwerfvuil rapen langs de Kerkebeek
+        place: lang
+        start: "2026-12-02 13:45"
+        repeat: {freq: monthly, except: [2027-01-02]}
+        category: tuinwerk
+        """,
+    "elke-zaterdag": """\
+        title: Soep koken
+        place: t-hof
+        start: "2026-12-05 09:30"
+        repeat: {freq: weekly}
+        category: koken
+        """,
+    "elke-dag": """\
+        title: Planten water geven
+        place: lang
+        start: 2026-12-02
+        repeat: {freq: daily, count: 30}
+        category: tuinwerk
+        """,
+}
+STRIP_TASKS_EN = {
+    "every-2-weeks": STRIP_TASKS["om-de-2-weken"].replace("Brieven plooien", "Folding letters for the league"),
+    "every-12-months": STRIP_TASKS["om-de-12-maanden"].replace("10:30", "21:30"),
+}
+LONG_PLACE = """\
+    name: "Dienstencentrum Sint-Andries-Loppem, ingang aan de kant van de Heidelbergstraat"
+    address: Heidelbergstraat 102 (achter de oude pastorie, naast de speeltuin), 8210 Loppem
+    """
+# A system without a condensed font: the strips fall back to the wide sans-serif at the end of
+# their font list (what the audit's machine did; this one has Liberation Sans Narrow).
+NO_CONDENSED_FONT = "\n.strip { font-family: sans-serif; font-stretch: normal; }\n"
+
+
+@pytest.fixture(scope="module")
+def strip_sites(tmp_path_factory):
+    from conftest import BUILD_EPOCH, PLACE_MD, SITE_YML, SiteFolder
+
+    sites = {}
+    for language, tasks in (("nl", STRIP_TASKS), ("en", STRIP_TASKS_EN)):
+        folder = SiteFolder(tmp_path_factory.mktemp("strips") / language)
+        # The README's host: its link takes two lines of a 58 mm strip, with any font.
+        folder.write("content/site.yml", SITE_YML.replace("language: nl", f"language: {language}").replace(
+            "https://doeplekken.example.be", "https://doeplekken-zedelgem.netlify.app"))
+        folder.write("content/places/t-hof.md", PLACE_MD)
+        folder.place("lang", LONG_PLACE)
+        for slug, front in tasks.items():
+            folder.task(slug, front)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+            folder.build()
+        sites[language] = folder
+    return sites
+
+
+# Per strip: its content against its box, and how far each line of text lies from the dashed
+# cut lines (the inner edge of the strip's own border, of its neighbour's and of the list's
+# top), in CSS px. Strips are turned 180°, so a strip's border-left is drawn on its right.
+STRIP_LINES = """() => [...document.querySelectorAll('.strip')].map(strip => {
+  const r = strip.getBoundingClientRect();
+  const style = getComputedStyle(strip);
+  const inner = {left: r.left + parseFloat(style.borderRightWidth), right: r.right - parseFloat(style.borderLeftWidth),
+                 top: r.top, bottom: r.bottom};
+  const lines = [];
+  for (const part of strip.children) {
+    const range = document.createRange();
+    range.selectNodeContents(part);
+    for (const line of range.getClientRects()) {
+      if (line.width && line.height) {
+        lines.push({part: part.className, text: part.textContent,
+                    clear: Math.min(line.left - inner.left, inner.right - line.right,
+                                    line.top - inner.top, inner.bottom - line.bottom)});
+      }
+    }
+  }
+  return {scroll: [strip.scrollWidth, strip.scrollHeight], client: [strip.clientWidth, strip.clientHeight],
+          parts: [...strip.children].map(e => [e.className, e.scrollWidth, e.scrollHeight, e.clientWidth, e.clientHeight]),
+          lines};
+})"""
+
+
+@pytest.mark.parametrize("font", ["system", "no-condensed"])
+@pytest.mark.parametrize("java_script", [True, False], ids=["js", "no-js"])
+def test_strip_lines_stay_in_their_strip_clear_of_the_cut_lines_whatever_the_wording(
+        browser, strip_sites, java_script, font):
+    """Whatever the repeat in words, the language, the phone or the font, no strip has more lines
+    than its width holds: each line stays inside its strip, 3 mm from every dashed cut line."""
+    problems = []
+    for language, folder in strip_sites.items():
+        with serve_folder(folder.out) as origin:
+            context, page = open_in(browser, "print", java_script=java_script)
+            if font == "no-condensed":
+                page.route("**/poster.css", lambda route: route.fulfill(
+                    response=(response := route.fetch()), body=response.text() + NO_CONDENSED_FONT))
+            for slug in (STRIP_TASKS if language == "nl" else STRIP_TASKS_EN):
+                page.goto(f"{origin}/tasks/{slug}/poster/")
+                page.wait_for_load_state("load")
+                strips = page.evaluate(STRIP_LINES)
+                assert len(strips) == posters.STRIPS, slug
+                assert {line["part"] for line in strips[0]["lines"]} >= {"strip-link", "strip-phone"}, slug
+                for i, strip in enumerate(strips):
+                    (sw, sh), (cw, ch) = strip["scroll"], strip["client"]
+                    if sw > cw or sh > ch:
+                        problems.append(f"{language} {slug} strip {i}: content {sw}×{sh} in {cw}×{ch}")
+                    for part, psw, psh, pcw, pch in strip["parts"]:
+                        if psw > pcw or psh > pch:
+                            problems.append(f"{language} {slug} strip {i} {part}: {psw}×{psh} in {pcw}×{pch}")
+                    for line in strip["lines"]:
+                        if line["clear"] < 3 * MM - 0.1:  # layout rounds to 1/64 px
+                            problems.append(f"{language} {slug} strip {i} {line['text']!r}: "
+                                            f"{line['clear'] / MM:.2f} mm from a cut line")
+            context.close()
+    assert problems == []

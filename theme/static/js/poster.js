@@ -17,12 +17,14 @@
 
   // As large as fits its lines (two in the largest sizes) and leaves the QR code and its links
   // beside the text room to fit: the build's guess is the fallback without this script.
+  // The QR code's box counts too: it gives up height to a long title (or long strips) only
+  // down to its 32 mm code and "Scan me", and would otherwise overflow onto the link below.
   function fitTitle(title) {
-    var side = document.querySelector(".poster-side");
+    var side = Array.prototype.slice.call(document.querySelectorAll(".poster-side, .poster-side > *"));
     TITLE_SIZES.forEach(function (name) { title.classList.remove(name); });
     for (var i = 0; i < TITLE_SIZES.length; i++) {
       title.classList.add(TITLE_SIZES[i]);
-      if ((fits(title) && (!side || fits(side))) || i === TITLE_SIZES.length - 1) {
+      if ((fits(title) && side.every(fits)) || i === TITLE_SIZES.length - 1) {
         return;
       }
       title.classList.remove(TITLE_SIZES[i]);
@@ -64,21 +66,29 @@
     }
   }
 
-  // The strips as short as their lines allow (a narrow font needs less than 58 mm), so the
-  // text above gets the rest.
-  var STRIP_LONGEST = 58;
+  // The strips as short as their lines allow (a narrow font needs less than the CSS's one
+  // line per item), so the text above gets the rest: the shortest length, from 40 mm up in
+  // steps of 2, at which every strip's lines still fit across it, clear of the cut lines;
+  // none shorter than the CSS's own length, which always fits.
   var STRIP_SHORTEST = 40;
   function fitStrips(list) {
     var strips = Array.prototype.slice.call(list.querySelectorAll(".strip, .strip > *"));
     var all = function () { return strips.every(fits); };
+    list.classList.remove("strips-fitted");
     list.style.removeProperty("--strip-height");
-    for (var height = STRIP_LONGEST - 2; height >= STRIP_SHORTEST; height -= 2) {
+    var natural = list.getBoundingClientRect().height;
+    list.classList.add("strips-fitted");
+    for (var height = STRIP_SHORTEST; ; height += 2) {
       list.style.setProperty("--strip-height", String(height));
-      if (!all()) {
-        list.style.setProperty("--strip-height", String(height + 2));
+      if (list.getBoundingClientRect().height >= natural - SLACK) {
+        break;
+      }
+      if (all()) {
         return;
       }
     }
+    list.classList.remove("strips-fitted");
+    list.style.removeProperty("--strip-height");
   }
 
   function fitAll() {
