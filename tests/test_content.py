@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -205,10 +206,36 @@ def md():
 
 def test_markdown_tables_lists_and_headings(md):
     body = md.render("# Wat\n\n- plooien\n- plakken\n\n| dag | uur |\n|---|---|\n| za | 9 |\n")
-    assert "<h2>Wat</h2>" in body.html  # the page title is the only h1
-    assert "<li>plooien</li>" in body.html
-    assert "<table>" in body.html and "<td>za</td>" in body.html
+    assert '<h2 dir="auto">Wat</h2>' in body.html  # the page title is the only h1
+    assert '<li dir="auto">plooien</li>' in body.html
+    assert "<table>" in body.html and '<td dir="auto">za</td>' in body.html
     assert body.refused == ()
+
+
+def test_every_block_of_text_finds_its_own_direction(md):
+    """dir="auto" on each block of a body: Arabic is laid out right to left, Dutch left to right."""
+    body = md.render("مرحبا! نبحث عن متطوعين.\n\n## Kop\n\n> citaat\n\n- een\n\n| a |\n|---|\n| b |\n\n"
+                     "<dl><dt>term</dt><dd>uitleg</dd></dl>\n")
+    for start in ("<p", "<h2", "<blockquote", "<li", "<th", "<td", "<dt", "<dd"):
+        tags = re.findall(start + r"\b[^>]*>", body.html)
+        assert tags and all(' dir="auto"' in tag for tag in tags), (start, body.html)
+    assert "<table>" in body.html and "<ul>" in body.html  # not on the containers
+
+
+@pytest.mark.parametrize("source, wanted", [
+    ('<p dir="rtl">Dag!</p>', '<p dir="rtl">Dag!</p>'),  # the coordinator's own choice is kept
+    ('<p dir="RTL">Dag!</p>', '<p dir="rtl">Dag!</p>'),
+    ('<p dir="ltr">مرحبا</p>', '<p dir="ltr">مرحبا</p>'),
+    ('<p dir="auto">Dag!</p>', '<p dir="auto">Dag!</p>'),
+    ('<p dir="bogus">Dag!</p>', '<p dir="auto">Dag!</p>'),  # no other value
+    ('<p dir="rtl onmouseover=x()">Dag!</p>', '<p dir="auto">Dag!</p>'),
+    ('<p><b dir="rtl">Dag</b> <a href="https://x.be" dir="rtl">x</a></p>',
+     '<p dir="auto"><b>Dag</b> <a href="https://x.be" rel="noopener noreferrer">x</a></p>'),  # only on blocks
+    ('<p><a href="https://x.be" title="<p>">x</a></p>',  # a tag's text inside a value stays as it was
+     '<p dir="auto"><a href="https://x.be" title="&lt;p&gt;" rel="noopener noreferrer">x</a></p>'),
+])
+def test_a_coordinators_own_direction_is_kept_only_as_ltr_rtl_or_auto(md, source, wanted):
+    assert md.render(source).html == wanted
 
 
 @pytest.mark.parametrize("source, absent", [

@@ -123,7 +123,7 @@ def test_board_cards_show_state_spots_reward_access(board):
 def test_task_page_facts(board):
     page = board.read("tasks/soep/index.html")
     words = text(page)
-    assert '<h1 class="p-name">Soep koken</h1>' in page
+    assert '<h1 class="p-name" dir="auto">Soep koken</h1>' in page
     assert "zaterdag 5 december 2026, 9.30–12 uur" in words
     assert "Torhoutsestraat 54, 8210 Zedelgem" in words
     assert "https://www.openstreetmap.org/?mlat=51.14230&mlon=3.13670#map=17/51.14230/3.13670" in hrefs(page)
@@ -260,7 +260,7 @@ def test_theme_override_extends_the_default(site):
     site.build()
     page = site.read("tasks/soep/index.html")
     assert '<p class="eigen">Eigen sjabloon voor Soep koken</p>' in page
-    assert '<h1 class="p-name">Soep koken</h1>' in page  # the default task page, through super()
+    assert '<h1 class="p-name" dir="auto">Soep koken</h1>' in page  # the default task page, through super()
     missing = site.read("404.html")
     assert "<title>Eigen 404 · Doe-plekken Testdorp</title>" in missing
     assert "<h1>Hier is niets, Doe-plekken Testdorp</h1>" in missing
@@ -373,3 +373,60 @@ def test_two_sites_built_in_one_process_keep_their_own_addresses(site, tmp_path)
         page = folder.read("subscribe/index.html")
         assert f'<span class="feed-address">https://{host}/feed.json</span>' in page, host
         assert f'<span class="feed-address">https://{host}/feed.xml</span>' in page, host
+
+
+# -- right-to-left text: coordinators write parts of a task in Arabic ---------------------------
+
+ARABIC = "مرحبا! نبحث عن متطوعين لتحضير القهوة. الشاي متوفر أيضاً."
+ARABIC_TITLE = "تحضير القهوة"
+
+# The direction the browser gives each element: computed `direction`, and the :dir() it
+# matches (dir="auto" resolves through the text's first strong letter).
+DIRECTIONS = """selectors => Object.fromEntries(selectors.map(selector => {
+  const element = document.querySelector(selector);
+  return [selector, element && [getComputedStyle(element).direction,
+                                element.matches(':dir(rtl)') ? 'rtl' : element.matches(':dir(ltr)') ? 'ltr' : '?']];
+}))"""
+
+
+def test_arabic_text_is_laid_out_right_to_left_and_dutch_left_to_right(site, browser):
+    from conftest import serve_folder
+
+    site.task("koffie", """\
+        title: Koffie zetten
+        place: t-hof
+        start: "2026-12-09 10:00"
+        category: koken
+        """, f"{ARABIC}\n\nWe zetten samen koffie.\n\n- {ARABIC}\n- koekjes\n")
+    site.task("qahwa", f"""\
+        title: {ARABIC_TITLE}
+        place: t-hof
+        start: "2026-12-10 10:00"
+        category: koken
+        """)
+    site.build()
+    rtl, ltr = ["rtl", "rtl"], ["ltr", "ltr"]
+    with serve_folder(site.out) as origin:
+        page = browser.new_page()
+        page.goto(f"{origin}/tasks/koffie/")
+        assert page.evaluate(DIRECTIONS, [".body > p:nth-of-type(1)", ".body > p:nth-of-type(2)",
+                                          ".body li:nth-of-type(1)", ".body li:nth-of-type(2)", "h1"]) == {
+            ".body > p:nth-of-type(1)": rtl, ".body > p:nth-of-type(2)": ltr,
+            ".body li:nth-of-type(1)": rtl, ".body li:nth-of-type(2)": ltr, "h1": ltr}
+        page.goto(f"{origin}/tasks/qahwa/")
+        assert page.evaluate(DIRECTIONS, ["h1", ".body > p"]) == {"h1": rtl, ".body > p": ltr}
+        page.goto(f"{origin}/")
+        cards = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.card-title')].map(
+            title => [title.textContent.trim(), getComputedStyle(title).direction]))""")
+        assert cards == {ARABIC_TITLE: "rtl", "Koffie zetten": "ltr"}
+        page.goto(f"{origin}/tasks/koffie/poster/")
+        assert page.evaluate(DIRECTIONS, [".poster-text > p:nth-of-type(1)", ".poster-text > p:nth-of-type(2)",
+                                          ".poster-title"]) == {
+            ".poster-text > p:nth-of-type(1)": rtl, ".poster-text > p:nth-of-type(2)": ltr, ".poster-title": ltr}
+        page.goto(f"{origin}/tasks/qahwa/poster/")
+        assert page.evaluate(DIRECTIONS, [".poster-title", ".strip-title"]) == {
+            ".poster-title": rtl, ".strip-title": rtl}
+        page.goto(f"{origin}/tasks/qahwa/signup-sheet/")
+        assert page.evaluate(DIRECTIONS, [".sheet-title", ".sheet-title > span:not(.sheet-kind)"]) == {
+            ".sheet-title": ltr, ".sheet-title > span:not(.sheet-kind)": rtl}
+        page.close()

@@ -183,7 +183,7 @@ def test_task_poster_content(stress_site):
     assert f'<span class="strip-link">doeplekken.<wbr>example.<wbr>be<wbr>/t/{code}</span>' in strip
     assert '<span class="strip-phone">Bel 050 12 34 56</span>' in strip
     assert '<span class="strip-when">elke zaterdag · 9.30 uur</span>' in strip
-    assert '<strong class="strip-title">Zwerfvuilopruimactivite…</strong>' in strip
+    assert '<strong class="strip-title" dir="auto">Zwerfvuilopruimactivite…</strong>' in strip
     assert "<script>" not in html  # no inline JavaScript
     assert not re.search(r"<[^>]+\son\w+=", html) and "style=" not in html
     assert '<script src="/static/js/poster.js" defer></script>' in html

@@ -28,6 +28,16 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "abbr": {"title"},
 }
+# The blocks of a body's own text. Coordinators write some of it in Arabic or another
+# right-to-left script: each block gets dir="auto", so the browser sets it right to left when
+# its first strong letter is (a Dutch block stays left to right). A coordinator's own dir is
+# kept only as ltr, rtl or auto, and only on these; anywhere else it is dropped.
+_TEXT_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th", "dt", "dd"}
+_DIRECTIONS = {"ltr", "rtl", "auto"}
+# A tag of nh3's output, its quoted attribute values skipped whole (they may hold a `>` or a
+# `<p>`); text there never holds a `<`, which is always written &lt;.
+_OUTPUT_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_BLOCK_START = re.compile(r"<(%s)(?=[\s>])" % "|".join(sorted(_TEXT_BLOCKS)))
 _URL_ATTRIBUTES = {"href", "src"}
 _RAW_TEXT_TAGS = {"script", "style", "noscript", "textarea", "xmp", "plaintext", "noembed",
                   "noframes", "iframe", "title", "template", "object", "embed", "svg", "math"}
@@ -108,16 +118,19 @@ class MarkdownRenderer:
             local_image_path(url) for attribute, url in finder.urls
             if attribute == "img.src" and _is_local_file(url)))
 
-        def to_media(element: str, attribute: str, value: str) -> str:
+        def to_media(element: str, attribute: str, value: str) -> str | None:
             # `![soep](images/soep.jpg)` names a file under content/; it is published as /media/….
             if element == "img" and attribute == "src" and _is_local_file(value):
                 return urls.media(local_image_path(value)).url
+            if attribute == "dir":  # an enumerated attribute: RTL is rtl
+                return value.lower() if value.lower() in _DIRECTIONS else None
             return value
 
         clean = nh3.clean(
             raw_html,
             tags=_ALLOWED_TAGS,
             attributes=_ALLOWED_ATTRIBUTES,
+            tag_attribute_values={tag: {"dir": _DIRECTIONS} for tag in _TEXT_BLOCKS},
             attribute_filter=to_media,
             url_schemes=set(WEB_SCHEMES),
             link_rel="noopener noreferrer",
@@ -126,6 +139,7 @@ class MarkdownRenderer:
             # Kept as text, `<noscript><p title="</noscript><img src=…>">` came out as a real <img>.
             clean_content_tags=_RAW_TEXT_TAGS,
         )
+        clean = _OUTPUT_TAG.sub(_auto_direction, clean)
         # Checked again as a browser parses the result: whatever the sanitiser's reading of
         # the input, no element of the output may load from another host.
         known = {url for url, _ in refused}
@@ -146,6 +160,15 @@ def too_much_html(text: str) -> int | None:
                     sum(1 for _ in _ATTRIBUTE_RE.finditer(tag.group(), 2)) > TAG_ATTRIBUTES + 1:
                 return tag.start()
     return None
+
+
+def _auto_direction(tag: re.Match) -> str:
+    """A block's start tag with dir="auto" added, unless the coordinator chose a direction."""
+    text = tag.group(0)
+    block = _BLOCK_START.match(text)
+    if block is None or re.search(r'\sdir="', text):
+        return text
+    return f'{text[:block.end()]} dir="auto"{text[block.end():]}'
 
 
 def _markdown():
@@ -209,7 +232,7 @@ def plain_text(body_html: str) -> str:
     # Newlines in HTML are only spaces; blocks and list items make the lines.
     text = body_html.replace("\n", " ")
     # A loose list wraps each item in <p>: the item is still one line, not a paragraph.
-    text = re.sub(r"(<li\b[^>]*>)\s*<p>|</p>\s*(</li>)", r"\1\2", text)
+    text = re.sub(r"(<li\b[^>]*>)\s*<p\b[^>]*>|</p>\s*(</li>)", r"\1\2", text)
     text = re.sub(r"<li\b[^>]*>", "\n• ", text)
     text = re.sub(r"<br\b[^>]*>|</tr>|</dt>|</dd>", "\n", text)
     text = re.sub(r"</(?:p|h[1-6]|blockquote|pre|table|ul|ol|dl)>|<hr\b[^>]*>", "\n\n", text)
