@@ -335,3 +335,16 @@ def test_one_apostrophe_on_pages_feeds_and_calendars(site):
             assert straight not in text, (path, straight)
     page = site.read("tasks/koffie/index.html")
     assert "Okra ’t Dorp" in page and "Café ’t Pleintje" in page and "zo’n gezellige" in page
+
+
+@pytest.mark.parametrize("contact, shown, dialled", [
+    ("Griet · 050 12 34 56", "050 12 34 56", "tel:050123456"),
+    ("(050) 12 34 56", "(050) 12 34 56", "tel:050123456"),
+    ("Bel +32 (0)471 23 45 67", "+32 (0)471 23 45 67", "tel:+32471234567"),
+    ("+32 (0)50 12 34 56 of info@example.be", "+32 (0)50 12 34 56", "tel:+3250123456"),
+    ("0471/23.45.67", "0471/23.45.67", "tel:0471234567"),
+    ("Tel. 050-123456", "050-123456", "tel:050123456"),
+])
+def test_a_phone_number_is_read_whole_and_dialled_as_written(contact, shown, dialled):
+    from sitegen.load.links import phone_of, tel_href
+    assert phone_of(contact) == shown and tel_href(shown) == dialled

@@ -18,7 +18,9 @@ _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Digits 0–9 only: the tel: link is made of the digits shown, and other scripts' digits
 # (٠٥٠, fullwidth ０５０) would be shown as one number and dialled as another, or not at all.
-PHONE_RE = re.compile(r"(?<![\w+])\+?[0-9][0-9 ./-]{6,}[0-9]")
+# Parentheses too: "(050) 12 34 56" was read as 12 34 56, and "+32 (0)471 23 45 67" as
+# 471 23 45 67, a number that rings nowhere.
+PHONE_RE = re.compile(r"(?<![\w+(])[+(]?[0-9][0-9 ./()-]{6,}[0-9]")
 # Browsers drop these before reading a scheme, so `java\tscript:` is `javascript:`.
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -82,6 +84,8 @@ def phone_of(contact: str) -> str:
 
 def tel_href(phone: str) -> str:
     """A tel: link for a phone number as people write it: 050 12 34 56 → tel:050123456."""
+    if phone.startswith("+"):  # +32 (0)471 …: the 0 in brackets is dialled only from inside Belgium
+        phone = phone.replace("(0)", "")
     return "tel:" + re.sub(r"[^0-9+]", "", phone)  # the very digits shown
 
 
