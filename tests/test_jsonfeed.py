@@ -124,6 +124,7 @@ def test_the_feed_holds_the_upcoming_tasks_with_what_a_board_needs(reach):
     assert soep["summary"] == "zaterdag 5 december 2026, 9.30–12 uur · ’t Hof, Torhoutsestraat 54, 8210 Zedelgem"
     assert soep["content_html"] == '<p dir="auto">We koken samen soep. Iedereen proeft.</p>'
     assert items["vol"]["content_html"] == '<p dir="auto">Samen aan de slag.</p>'
+    assert items["weg"]["content_html"] == '<p dir="auto">Taart</p>'  # no text: its title, as a body's block
     task = soep["_doeplek"]
     assert (task["start"], task["end"], task["all_day"]) == ("2026-12-05T09:30:00+01:00", "2026-12-05T12:00:00+01:00", False)
     assert task["place"] == {"slug": "t-hof", "name": "’t Hof", "address": "Torhoutsestraat 54, 8210 Zedelgem",

@@ -95,7 +95,7 @@ def item(site: Site, place: Place, view: TaskView, stamp: datetime) -> dict:
         "url": page,
         "title": task.title,
         # The body as the task page shows it (sanitised when loaded); the summary says when and where.
-        "content_html": task.body_html or str(Markup("<p>{}</p>").format(task.title)),
+        "content_html": task.body_html or str(Markup('<p dir="auto">{}</p>').format(task.title)),
         "summary": f"{when} · {place.name}, {place.address}",
         "date_published": stamp.isoformat(timespec="seconds"),
         "tags": [site.category(task.category).label] + [tag.label for tag in _tags(site, task.access)],
