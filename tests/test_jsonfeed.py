@@ -124,7 +124,6 @@ def test_the_feed_holds_the_upcoming_tasks_with_what_a_board_needs(reach):
     assert soep["summary"] == "zaterdag 5 december 2026, 9.30–12 uur · ’t Hof, Torhoutsestraat 54, 8210 Zedelgem"
     assert soep["content_html"] == '<p dir="auto">We koken samen soep. Iedereen proeft.</p>'
     assert items["vol"]["content_html"] == '<p dir="auto">Samen aan de slag.</p>'
-    assert items["weg"]["content_html"] == '<p dir="auto">Taart</p>'  # no text: its title, as a body's block
     task = soep["_doeplek"]
     assert (task["start"], task["end"], task["all_day"]) == ("2026-12-05T09:30:00+01:00", "2026-12-05T12:00:00+01:00", False)
     assert task["place"] == {"slug": "t-hof", "name": "’t Hof", "address": "Torhoutsestraat 54, 8210 Zedelgem",
@@ -280,3 +279,9 @@ def test_the_demo_site_feeds_validate_too(tmp_path):
     for path in [p for p in folder.files() if p.endswith("feed.json")]:
         jsonschema.validate(json.loads(folder.read(path)), SCHEMA)
     assert Path(folder.out / "access/geen-nederlands-nodig.ics").is_file()
+
+
+def test_a_task_without_a_text_has_its_title_as_its_content(site):
+    site.task("zonder", "title: Taart bakken\nplace: t-hof\ncategory: koken\nstart: '2026-12-20 14:00'", body="")
+    site.build()
+    assert _by_slug(_feed(site))["zonder"]["content_html"] == '<p dir="auto">Taart bakken</p>'
