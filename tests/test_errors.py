@@ -527,6 +527,14 @@ def test_missing_site_key(site):
     pytest.param("base_url: https://doeplekken.example.be", "base_url: doeplekken.example.be",
                  "content/site.yml:3: base_url must be an absolute https:// or http:// address, not "
                  "'doeplekken.example.be'", id="base_url"),
+    pytest.param("base_url: https://doeplekken.example.be", "base_url: https://griet:geheim@doeplekken.example.be",
+                 "content/site.yml:3: base_url 'https://griet:geheim@doeplekken.example.be' holds more than the "
+                 "site's address (a user name or password, a '?' or a '#'), which every page, feed and poster "
+                 "would publish; write only the address: https://doeplekken.example.be", id="base_url with a password"),
+    pytest.param("base_url: https://doeplekken.example.be", "base_url: https://doeplekken.example.be/?utm=x",
+                 "content/site.yml:3: base_url 'https://doeplekken.example.be/?utm=x' holds more than the "
+                 "site's address (a user name or password, a '?' or a '#'), which every page, feed and poster "
+                 "would publish; write only the address: https://doeplekken.example.be/", id="base_url with a query"),
     pytest.param("  koken: koken", "  Koken Thuis: koken",
                  "content/site.yml:13: 'Koken Thuis' in 'categories' is not a valid slug: only lowercase "
                  "letters and digits, with single hyphens between them; write 'koken-thuis'", id="category slug"),

@@ -64,6 +64,11 @@ def load_settings(root: Path, problems: Problems, base_url: str | None = None) -
     url = base_url or fields.text("base_url", required=True, example="https://doeplekken.example.be")
     if url and (check_link(url, ("https", "http"), relative_ok=False) or "{" in url):
         fields.problem("base_url", messages.bad_base_url(url))
+    elif url and ((parts := urlsplit(url)).username is not None or parts.query or parts.fragment
+                  or url.endswith(("?", "#"))):
+        # `https://user:pw@…` would put a password into every absolute link the site publishes.
+        plain = f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
+        fields.problem("base_url", messages.base_url_with_extras(url, plain))
     elif url and (path := urlsplit(url).path.rstrip("/")):
         # Internal links are root-relative (they work the same on every deploy preview's host),
         # so a board served below a path loses its styles and links: say so before it is live.

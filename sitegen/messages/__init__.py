@@ -12,16 +12,18 @@ from .files import (  # noqa: F401
     FRONT_MATTER_NOT_MAPPING, NOT_A_FILE, NOT_UTF8, SITE_NOT_MAPPING, MISSING_SITE_FILE, not_md, unreadable,
     yaml_syntax, lookalike_colon, line_starts_invisible, bad_slug, slug_too_long, windows_device_name, file_too_big,
     link_outside, hidden_file, folder_not_read,
-    case_twin, name_unprintable, name_too_long, path_too_long, yaml_too_big, yaml_tag, YAML_KEY_NOT_TEXT, yaml_too_many_values,
-    yaml_too_deep, short_code_taken)
+    case_twin, name_unprintable, name_too_long, path_too_long, yaml_too_big, yaml_tag, YAML_KEY_NOT_TEXT,
+    yaml_too_many_values, yaml_too_deep, short_code_taken)
 from .keys import (  # noqa: F401
     TEXT, TRUE_OR_FALSE, A_LIST, RESULT_NOT_MAPPING, result_number, CHOICE_LIST, label_of, item_of, unknown_key,
     key_with_invisible, value_with_invisible,
     duplicate_key, missing_key, wrong_type, empty_value, unknown_place, broken_place,
     unknown_choice, bad_choice_slug, choice_windows_device, choice_too_long, bad_status, taken_over_spots, bad_language,
-    bad_timezone, bad_base_url, base_url_with_path, EDITOR_NOT_MAPPING, bad_editor_repo, bad_editor_branch,
+    bad_timezone, bad_base_url, base_url_with_extras, base_url_with_path, EDITOR_NOT_MAPPING, bad_editor_repo,
+    bad_editor_branch,
     positive_int, non_negative_int, non_negative_number, number_too_big, unprintable_character,
-    body_unprintable, line_unprintable, body_too_slow, BODY_TOO_DEEP, body_too_much_html, character_name, geo_written_as, BAD_GEO)
+    body_unprintable, line_unprintable, body_too_slow, BODY_TOO_DEEP, body_too_much_html, character_name,
+    geo_written_as, BAD_GEO)
 from .dates import (  # noqa: F401
     bad_date, impossible_date, expected_date, nonexistent_time,
     year_out_of_range, too_long, too_many_occurrences, end_before_start, end_kind_mismatch,

@@ -143,6 +143,12 @@ def bad_base_url(url: str) -> str:
     return _("base_url must be an absolute https:// or http:// address, not '{url}'", url=url)
 
 
+def base_url_with_extras(url: str, plain: str) -> str:
+    return _("base_url '{url}' holds more than the site's address (a user name or password, a '?' "
+             "or a '#'), which every page, feed and poster would publish; write only the address: "
+             "{plain}", url=url, plain=plain)
+
+
 def base_url_with_path(url: str, path: str) -> str:
     return _("base_url '{url}' has a path ({path}): links inside the site start at the root of its "
              "address, so pages, styles and search only work when the site is served there. Use the "
