@@ -51,7 +51,8 @@ def test_failed_render_in_a_site_template_leaves_output_untouched(site):
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert [str(p) for p in failure.value.problems] == [
-        "theme/templates/task.html:2: template error: 'sitegen.model.Task object' has no attribute 'titel'"]
+        "theme/templates/task.html:2: template error: 'sitegen.model.Task object' has no 'titel': check its "
+        "spelling in the default template it overrides"]
     assert snapshot(site.out) == before
 
 
@@ -65,8 +66,24 @@ def test_a_mistake_in_a_site_card_template_is_a_path_line_problem(site):
     with pytest.raises(BuildFailed) as failure:
         site.build()
     assert [str(p) for p in failure.value.problems] == [
-        "theme/templates/_card.html:2: template error: 'sitegen.model.Task object' has no attribute 'titel'"]
+        "theme/templates/_card.html:2: template error: 'sitegen.model.Task object' has no 'titel': check its "
+        "spelling in the default template it overrides"]
     assert snapshot(site.out) == before
+
+
+@pytest.mark.parametrize("line, begins, ends", [
+    ("{{ titel }}{% endblock %}", "'titel' is not known in this template: check its spelling, or whether this "
+     "template is given it (the default template it overrides shows what it has)", ""),
+    ("{% if task.title %}zonder einde{% endblock %}", "this line is not written as Jinja2 reads a template (",
+     "); check that each {% … %} and {{ … }} is closed and each block has its end tag"),
+])
+def test_a_template_mistake_says_what_to_look_at(site, line, begins, ends):
+    site.task("soep", TASK)
+    site.write("theme/templates/task.html", '{% extends "default/task.html" %}\n{% block main %}' + line + "\n")
+    with pytest.raises(BuildFailed) as failure:
+        site.build()
+    [problem] = [str(p) for p in failure.value.problems]
+    assert problem.startswith(f"theme/templates/task.html:2: template error: {begins}") and problem.endswith(ends)
 
 
 def tree(folder) -> dict[str, bytes]:

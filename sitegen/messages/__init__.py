@@ -37,7 +37,8 @@ from .theme import (  # noqa: F401
     template_error, template_too_much_work, template_range, template_value_too_big, template_page_too_big,
     template_number_too_big, template_calls_itself, template_expression_fails, template_fails_inside,
     template_reads_elsewhere, static_reads_elsewhere, template_loads_document, static_loads_document,
-    static_kind_refused, template_link_outside, template_not_found, template_placeholder, search_index_failed)
+    static_kind_refused, template_link_outside, template_not_found, template_placeholder, template_undefined, template_syntax,
+    search_index_failed)
 from .commands import (  # noqa: F401
     warning, error, internal_error, disk_reason, build_failed, check_failed, cannot_write, cannot_cache,
     no_content, unsafe_out, build_summary, check_ok, new_file, NEW_REFUSED, READING,

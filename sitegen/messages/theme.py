@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..i18n import _
 from ._words import short
 
@@ -87,6 +89,29 @@ def template_link_outside(name: str) -> str:
 def template_not_found(name: str) -> str:
     return _("template '{name}' not found; a site's theme/templates/ file can extend "
              "the default one as 'default/<name>.html', e.g. 'default/base.html'", name=name)
+
+
+# Jinja2's own words for a name a template uses but is not given.
+_UNDEFINED_RE = re.compile(r"'([^']*)' is undefined")
+_NO_ATTRIBUTE_RE = re.compile(r"'(.*)' has no attribute '([^']*)'")
+
+
+def template_undefined(problem: str) -> str:
+    """Jinja2's UndefinedError ('x' is undefined), said with what to do."""
+    if found := _UNDEFINED_RE.fullmatch(problem):
+        return _("'{name}' is not known in this template: check its spelling, or whether this "
+                 "template is given it (the default template it overrides shows what it has)",
+                 name=found.group(1))
+    if found := _NO_ATTRIBUTE_RE.fullmatch(problem):
+        return _("'{value}' has no '{name}': check its spelling in the default template it overrides",
+                 value=found.group(1), name=found.group(2))
+    return problem
+
+
+def template_syntax(problem: str) -> str:
+    """Jinja2's TemplateSyntaxError, with where to look."""
+    return _("this line is not written as Jinja2 reads a template ({problem}); check that each "
+             "{{% … %}} and {{{{ … }}}} is closed and each block has its end tag", problem=problem)
 
 
 def template_placeholder(field: str) -> str:

@@ -22,7 +22,7 @@ from itertools import groupby
 from pathlib import Path
 
 from jinja2 import (BytecodeCache, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, pass_context, select_autoescape)
+                    TemplateNotFound, TemplateSyntaxError, UndefinedError, pass_context, select_autoescape)
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup, escape
 
@@ -145,13 +145,17 @@ def theme_fingerprint(theme: Theme) -> bytes:
     return digest.digest()
 
 
+class _TemplateRefused(TemplateSyntaxError):
+    """A template our loader refuses, with our own message (not Jinja2's words on syntax)."""
+
+
 class ThemeLoader(FileSystemLoader):
     """Templates from theme folders; one that is a link out of its folder is never read."""
 
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
         if not any(inside(filename, folder) for folder in self.searchpath):
-            raise TemplateSyntaxError(messages.template_link_outside(template), 1, template, filename)
+            raise _TemplateRefused(messages.template_link_outside(template), 1, template, filename)
         return source, filename, uptodate
 
 
@@ -291,6 +295,10 @@ def _template_failure(error: Exception, template: str, own_theme: Path | None = 
     line = getattr(error, "lineno", None) or 1
     if isinstance(error, TemplateNotFound):
         message = messages.template_not_found(error.name)
+    elif isinstance(error, UndefinedError):
+        message = messages.template_undefined(error.message or str(error))
+    elif isinstance(error, TemplateSyntaxError) and not isinstance(error, _TemplateRefused):
+        message = messages.template_syntax(error.message or str(error))
     elif isinstance(error, TemplateError):
         message = error.message or str(error)
     elif isinstance(error, RecursionError):
