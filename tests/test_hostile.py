@@ -1602,6 +1602,23 @@ _WRITING = [
 ]
 
 
+# Many values, each under the limit of one: the page's operations are counted together.
+_MANY = [
+    "{{ range(1000) | map('string') | map('center', 999999) | list | length }}",
+    "{% set s = 'x' * 999999 %}{{ range(1000) | map('string') | map('replace', '1', s) | list | length }}",
+    "{% set s = 'x' * 999999 %}{% set n = namespace(all=[]) %}{% for i in range(1000) %}"
+    "{% set n.all = n.all + [s ~ i] %}{% endfor %}{{ n.all | length }}",
+]
+
+
+@pytest.mark.parametrize("template", _MANY)
+def test_a_template_making_many_big_values_is_stopped_before_it_fills_the_memory(site, template):
+    site.write("theme/templates/404.html", "{# a stranger's pull request #}\n" + template + "\n")
+    site.task("soep", TASK)
+    found = _bounded(lambda: problems(site), seconds=60, megabytes=400)
+    assert len(found) == 1 and found[0].startswith("theme/templates/404.html:2: template error: "), found
+
+
 @pytest.mark.parametrize("template", _GROWING[:1] + _WRITING[:2])
 def test_a_template_growing_a_value_is_stopped_before_it_fills_the_memory(site, template):
     # Without the checks, each of these holds a gigabyte or more before it is written.

@@ -35,6 +35,7 @@ from .links import (  # noqa: F401
     image_too_big, svg_refused, svg_not_utf8, svg_html_element, image_type)
 from .theme import (  # noqa: F401
     template_error, template_too_much_work, template_range, template_value_too_big, template_page_too_big,
+    template_makes_too_much,
     template_number_too_big, template_calls_itself, template_expression_fails, template_fails_inside,
     template_reads_elsewhere, static_reads_elsewhere, template_loads_document, static_loads_document,
     static_kind_refused, template_link_outside, template_not_found, template_placeholder, template_undefined, template_syntax,

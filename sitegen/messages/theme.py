@@ -21,6 +21,11 @@ def template_range(size: int, limit: int) -> str:
     return _("range() of {size:,} items; at most {limit:,} are allowed in a template", size=size, limit=limit)
 
 
+def template_makes_too_much(limit: int) -> str:
+    return _("the template makes more than {limit:,} characters of values for one page, far more than "
+             "any page needs; look for a loop or a filter that makes a big value again and again", limit=limit)
+
+
 def template_page_too_big(limit: int) -> str:
     return _("the template writes more than {limit:,} characters for one page, far more than any "
              "page needs; look for a loop that writes a big value again and again", limit=limit)

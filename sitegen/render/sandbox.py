@@ -35,6 +35,9 @@ from .sizes import (FILTER_SIZES, MAX_SIZE, METHOD_SIZES, BoundedEscapeFormatter
 MAX_STEPS = 5_000_000
 MAX_RANGE = 10_000  # items of one range(): posters use range(strips), a handful
 MAX_PAGE = 50_000_000  # characters one page writes: many times the biggest board (README, limits)
+# Characters of text all the operations of one page may make: each value is bounded by MAX_SIZE,
+# and this bounds many of them (`range(1000) | map('center', 999999) | list`).
+MAX_MADE = 2 * MAX_PAGE
 
 
 class _CountingCodeGenerator(CodeGenerator):
@@ -87,6 +90,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.steps = 0
         self.written = 0
+        self.made = 0
         self.depth = 0
         # Folders whose templates the site holds, and whether this page's render used one
         # (then its output is checked for loads from other hosts: render.Pages).
@@ -100,6 +104,9 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         self.filters["join"] = checked_join(self.filters["join"])
         self.filters["sum"] = self._sum
         self.globals["lipsum"] = size_checked(self.globals["lipsum"], lipsum_size)
+        for name, function in self.filters.items():  # map() and select() call them too
+            if not name.startswith("sitegen_"):
+                self.filters[name] = self._counting_made(function)
 
     @contextlib.contextmanager
     def budget(self):
@@ -107,6 +114,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         if self.depth == 0:
             self.steps = 0
             self.written = 0
+            self.made = 0
             self.used_own = False
         self.depth += 1
         try:
@@ -130,6 +138,20 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         if self.steps > MAX_STEPS:
             raise BudgetExceeded(messages.template_too_much_work(MAX_STEPS))
 
+    def _made(self, value):
+        """A value an operation made, counted if it is text."""
+        if isinstance(value, (str, bytes)):
+            self.made += len(value)
+            if self.made > MAX_MADE:
+                raise BudgetExceeded(messages.template_makes_too_much(MAX_MADE))
+        return value
+
+    def _counting_made(self, function):
+        @functools.wraps(function)  # keeps what Jinja2 passes first (its pass_context mark)
+        def counted(*args, **kwargs):
+            return self._made(function(*args, **kwargs))
+        return counted
+
     def _writer(self):
         """The filter around every value a page writes: it counts it, with `text` characters of
         the template's own, before the value is made text (a list of big values is big)."""
@@ -145,7 +167,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
     def sitegen_concat(self, join, parts):
         if sum(size_of(part) for part in parts) > MAX_SIZE:
             raise too_big()
-        return join(parts)
+        return self._made(join(parts))
 
     def _count(self, iterable):
         try:
@@ -177,7 +199,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
                 refuse_beyond(METHOD_SIZES[name], owner, *args, **shown)
             elif name == "join" and args:
                 args = (checked_parts(owner, args[0]), *args[1:])
-        return super().call(__context, __obj, *args, **kwargs)
+        return __self._made(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value):
         """`'…'.format(…)` and `.format_map(…)` as Jinja2's sandbox makes them, with a formatter
@@ -217,7 +239,7 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         elif operator_name == "%" and isinstance(left, str):
             if percent_size(left, right) > MAX_SIZE:
                 raise too_big()
-        return _OPERATORS[operator_name](left, right)
+        return self._made(_OPERATORS[operator_name](left, right))
 
     def _sum(self, iterable, attribute=None, start=0):
         """The `sum` filter, each addition checked as `+` is (lists or numbers made one by one)."""
