@@ -97,11 +97,15 @@ def sheet_page(templates: Templates, view: TaskView, occurrence: Occurrence, url
     site, task = templates.site, view.task
     place, contact = templates.places[task.place], task.contact or site.contact
     link = short_url(site.base_url, short_link(task))
-    # Each fact with room for its label ("Contact: "); the spots' words are short.
-    facts = [f"xxxxxxx {templates.words.when(occurrence)}", f"xxxxxxx {place.name}, {place.address}"]
-    facts += [f"xxxxxxx {contact}"] * bool(contact) + ["xxxxxxx xx xxxxxxx xxxxx"] * (task.spots is not None)
-    # "Blad 10 van 12": the band's other half, on the same line as the site's title.
-    rows, small_title = sheet_layout(f"{site.title} xxxxxxxxxxxxxxx", task.title, facts, link)
+    say = templates.words.gettext  # the sheet's own words, in the site's language (signup_sheet.html)
+    facts = [f"{say('When')} {templates.words.when(occurrence)}", f"{say('Where')} {place.name}, {place.address}"]
+    if contact:
+        facts.append(f"{say('Contact')} {contact}")
+    if task.spots is not None:
+        facts.append(f"{say('Spots')} {say('{n} people needed', n=task.spots)}")
+    # The band: the site's title, and "Blad 10 van 12" on the same line.
+    band = f"{site.title} {say('Sheet {n} of {total}', n=88, total=88)}"
+    rows, small_title = sheet_layout(band, task.title, facts, link)
     return templates.render(
         "signup_sheet.html", url,
         view=view, task=task, place=place, occurrence=occurrence,
