@@ -54,9 +54,23 @@ _HOSTS = ("sitegen.invalid", "other.sitegen.invalid")
 
 def elsewhere(url: str) -> bool:
     """Whether a browser showing a page of the site would fetch `url` from a host it names."""
-    if url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url:
-        return False  # root-relative (`/static/…`): the common case, without parsing
-    return _elsewhere(url)
+    return not _root_relative(url) and _elsewhere(url)
+
+
+def refused_load(url: str, picture: bool = False) -> bool:
+    """Whether a browser loading `url` would reach a host, or a document of its own that can.
+
+    A `data:text/html,…` frame, a `data:text/css,…` style sheet or a `javascript:'…'` frame
+    is written into the page and can itself load from any host, so in a place where a
+    browser loads a file only a web address (in practice a root-relative one) is fine, and
+    a raster picture (`data:image/png,…`) where a picture is drawn (`picture`).
+    """
+    return not _root_relative(url) and (_elsewhere(url) or _own_document(url, picture))
+
+
+def _root_relative(url: str) -> bool:
+    """`/static/…`: the common case, known without parsing."""
+    return url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url
 
 
 _SECOND = ("", "/", "\\", "\t", "\n", "\r")
@@ -76,21 +90,10 @@ def _elsewhere(url: str) -> bool:
     return False
 
 
-def own_document(url: str, picture: bool = False) -> bool:
-    """Whether `url`, where a browser loads it, is a document of its own: data:, javascript:, …
-
-    A `data:text/html,…` frame, a `data:text/css,…` style sheet or a `javascript:'…'` frame
-    is written into the page and can itself load from any host, so in a place where a
-    browser loads a file only a web address (in practice a root-relative one) is fine, and
-    a raster picture (`data:image/png,…`) where a picture is drawn (`picture`).
-    """
-    if url[:1] == "/" and url[1:2] not in _SECOND and "\\" not in url:
-        return False  # root-relative: the common case, without parsing
-    return _own_document(url, picture)
-
-
 @lru_cache(maxsize=4096)
 def _own_document(url: str, picture: bool) -> bool:
+    """Whether `url` is data:, javascript: or another scheme than the web's (a raster data:
+    picture excepted where a picture is drawn)."""
     try:
         parsed = ada_url.URL(url, f"https://{_HOSTS[0]}{_PAGE}")
     except ValueError:
@@ -98,11 +101,6 @@ def _own_document(url: str, picture: bool) -> bool:
     if parsed.protocol in ("https:", "http:"):
         return False
     return not (picture and parsed.protocol == "data:" and _RASTER_RE.match(parsed.pathname))
-
-
-def refused_load(url: str, picture: bool = False) -> bool:
-    """Whether a browser loading `url` would reach a host, or a document that can (see above)."""
-    return elsewhere(url) or own_document(url, picture)
 
 
 def loads_in_html(html: str | bytes) -> list[str]:
@@ -216,7 +214,7 @@ def _inside_parentheses(text: str, start: int) -> str:
 
 def loads_in_css(css: str) -> list[str]:
     """Every URL in a style sheet that a browser would fetch from a host, or that is a document
-    of its own (see `own_document`)."""
+    of its own (see `refused_load`)."""
     return [url for url in css_urls(css) if refused_load(url, picture=True)]
 
 

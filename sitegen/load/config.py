@@ -149,7 +149,7 @@ def _choices(fields: Fields, key: str, *, required: bool, kind: str = "category"
             fields.problem(key, messages.choice_too_long(key, slug, SLUG_CHARS), line)
             continue
         if windows_device(slug):  # public/categories/con/ cannot be made on Windows
-            fields.problem(key, messages.choice_windows_device(key, slug, f"{slug}-1"), line)
+            fields.problem(key, messages.choice_windows_device(key, slug, slugify(slug)), line)
             continue
         if label is not None and not isinstance(label, (str, int, float)):
             fields.problem(key, messages.wrong_type(messages.label_of(key), messages.TEXT, label), line)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import math
 import re
+from collections.abc import Callable
 from numbers import Real
 
 from .. import messages
